@@ -1,0 +1,387 @@
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';
+import { DriverError, EbsAutoscaleError } from './errors.js';
+import { IsolatedEventEmitter, type AutoscalerEvents, type ScaleStage } from './events.js';
+import type { FilesystemDriver } from './filesystem-driver.js';
+import { createCompatibilityPolicy } from './policy/compatibility-policy.js';
+import type { Decision, LimitKind, ScalingLimits, ScalingPolicy, ScalingState, UsageSample } from './policy/policy.js';
+import { GIB } from './units.js';
+import { worstGauge, type PressureGauge, type UsageSnapshot } from './usage.js';
+import type { OwnedVolume, VolumeProvisioner } from './volume-provisioner.js';
+
+/** Options of {@link StorageAutoscaler}. */
+export interface StorageAutoscalerOptions {
+  /** The filesystem strategy: btrfs, LVM, static ext4, or your own. */
+  driver: FilesystemDriver;
+  /** The cloud side: EBS, the simulator, or your own. */
+  provisioner: VolumeProvisioner;
+  /** When and by how much to grow. Default: {@link createCompatibilityPolicy}. */
+  policy?: ScalingPolicy;
+  /** Time and timers. Default: the system clock; inject a `ManualClock` for tests. */
+  clock?: Clock;
+  /** How a failed scale is retried. */
+  retry?: BackoffOptions;
+  /** How long to wait for the filesystem to report its new capacity after an extend. */
+  capacity?: {
+    /** Poll interval, ms. Default 1000. */
+    pollMs?: number;
+    /** Give up after this long, ms. Default 120 000. */
+    timeoutMs?: number;
+    /** Capacity counts as grown at `before + ratio × added size`. Default 0.5 (filesystems keep some for metadata). */
+    minGrowthRatio?: number;
+  };
+}
+
+/** Why `evaluate()` did not decide. */
+export type SkipReason = 'busy' | 'stopped' | 'backoff' | 'sample-failed' | 'init-failed';
+
+/** What one `evaluate()` did. */
+export interface EvaluationResult {
+  /** The policy's decision, when a sample was taken. */
+  readonly decision?: Decision;
+  /** Set when no decision was made or acted on. */
+  readonly skipped?: SkipReason;
+  /** Set when a scale operation ran. */
+  readonly scaled?: 'complete' | 'failed';
+}
+
+/** A snapshot of everything the autoscaler knows, without any I/O. */
+export interface AutoscalerStatus {
+  readonly state: 'stopped' | 'running' | 'stopping';
+  readonly scaling: boolean;
+  readonly mountPoint: string;
+  readonly driver: string;
+  readonly provisioner: string;
+  readonly policy: string;
+  readonly intervalMs: number;
+  readonly limits: ScalingLimits;
+  readonly usage: UsageSnapshot | undefined;
+  readonly worst: PressureGauge | undefined;
+  readonly devices: readonly string[];
+  readonly volumes: readonly OwnedVolume[];
+  readonly addedVolumes: number;
+  readonly addedGiB: number;
+  readonly lastDecision: Decision | undefined;
+  readonly lastDecisionAt: number | undefined;
+  readonly consecutiveFailures: number;
+  readonly retryAt: number | undefined;
+  readonly limitReached: LimitKind | undefined;
+}
+
+/**
+ * Grows a mount point while it is in use. On an interval it samples the driver's usage, asks the
+ * policy, and when the policy says so provisions a volume and has the driver add it, one operation at
+ * a time. Failures are reported as events and retried with backoff; nothing is thrown out of the loop.
+ *
+ * @example
+ * ```ts
+ * import { StorageAutoscaler } from '@ebs-autoscale/core';
+ * const autoscaler = new StorageAutoscaler({ driver, provisioner });
+ * autoscaler.on('scale:complete', (e) => console.log(`+${e.sizeGiB} GiB in ${e.durationMs} ms`));
+ * autoscaler.start();
+ * process.on('SIGTERM', () => void autoscaler.stop());
+ * ```
+ */
+export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
+  readonly driver: FilesystemDriver;
+  readonly provisioner: VolumeProvisioner;
+  readonly policy: ScalingPolicy;
+  private readonly clock: Clock;
+  private readonly retry: BackoffOptions;
+  private readonly capacity: Required<NonNullable<StorageAutoscalerOptions['capacity']>>;
+
+  private state: AutoscalerStatus['state'] = 'stopped';
+  private timer: TimerHandle | undefined;
+  private inFlight: Promise<EvaluationResult> | undefined;
+  private scaling = false;
+  private abort = new AbortController();
+  private initialised = false;
+  private samples: UsageSample[] = [];
+  private lastUsage: UsageSnapshot | undefined;
+  private lastWorst: PressureGauge | undefined;
+  private lastDecision: Decision | undefined;
+  private lastDecisionAt: number | undefined;
+  private above = false;
+  private limitReached: LimitKind | undefined;
+  private deviceList: string[] = [];
+  private volumes: OwnedVolume[] = [];
+  private leadTimes: number[] = [];
+  private consecutiveFailures = 0;
+  private retryAt: number | undefined;
+  private operationId = 0;
+
+  constructor(options: StorageAutoscalerOptions) {
+    const clock = options.clock ?? systemClock;
+    super(() => clock.now());
+    if (!options.driver || !options.provisioner) {
+      throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', 'StorageAutoscaler needs both a driver and a provisioner.', {
+        hint: 'Pass { driver, provisioner } — e.g. createBtrfsDriver(...) and createEbsProvisioner(...).',
+      });
+    }
+    this.driver = options.driver;
+    this.provisioner = options.provisioner;
+    this.policy = options.policy ?? createCompatibilityPolicy();
+    this.clock = clock;
+    this.retry = options.retry ?? {};
+    this.capacity = { pollMs: 1000, timeoutMs: 120_000, minGrowthRatio: 0.5, ...options.capacity };
+  }
+
+  /** Starts sampling on the policy's interval. The first sample is taken at once. Idempotent. */
+  start(): void {
+    if (this.state === 'running') return;
+    if (this.state === 'stopping') throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', 'start() called while stop() is still running.', { hint: 'Await stop() first.' });
+    this.state = 'running';
+    this.abort = new AbortController();
+    this.schedule(0);
+  }
+
+  /**
+   * Stops sampling. Graceful: resolves once an operation in flight has finished. With `abandon`, the
+   * operation's waits are aborted instead, and the provisioner cleans up what it created.
+   */
+  async stop(options: { abandon?: boolean } = {}): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopping';
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (options.abandon) this.abort.abort(new EbsAutoscaleError('autoscaler', 'ABORTED', 'The autoscaler was stopped.'));
+    await this.inFlight?.catch(() => undefined);
+    this.state = 'stopped';
+  }
+
+  /**
+   * One sample-and-decide step, scaling when the policy says so, resolving when all of it is done.
+   * For embedding and tests; `start()` calls it on the interval. Never throws: problems are events.
+   */
+  evaluate(): Promise<EvaluationResult> {
+    if (this.inFlight) return Promise.resolve({ skipped: 'busy' });
+    const run = this.evaluateOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  /** What the autoscaler knows now. No I/O: usage is the last sample's. */
+  status(): AutoscalerStatus {
+    return {
+      state: this.state,
+      scaling: this.scaling,
+      mountPoint: this.driver.mountPoint,
+      driver: this.driver.name,
+      provisioner: this.provisioner.name,
+      policy: this.policy.name,
+      intervalMs: this.policy.intervalMs,
+      limits: this.policy.limits,
+      usage: this.lastUsage,
+      worst: this.lastWorst,
+      devices: [...this.deviceList],
+      volumes: [...this.volumes],
+      addedVolumes: this.volumes.length,
+      addedGiB: this.addedGiB(),
+      lastDecision: this.lastDecision,
+      lastDecisionAt: this.lastDecisionAt,
+      consecutiveFailures: this.consecutiveFailures,
+      retryAt: this.retryAt,
+      limitReached: this.limitReached,
+    };
+  }
+
+  /** Read through a method so TypeScript does not narrow `state` across awaits. */
+  private isStopping(): boolean {
+    return this.state === 'stopping';
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      if (this.state !== 'running') return;
+      void this.evaluate().then(() => {
+        if (this.state === 'running') this.schedule(this.policy.intervalMs);
+      });
+    }, delayMs);
+  }
+
+  private async evaluateOnce(): Promise<EvaluationResult> {
+    if (this.state === 'stopping') return { skipped: 'stopped' };
+    if (!(await this.initialise())) return { skipped: 'init-failed' };
+    const usage = await this.sample();
+    if (!usage) return { skipped: 'sample-failed' };
+    const now = this.clock.now();
+    const decision = this.policy.decide({ now, samples: this.samples, state: this.scalingState() });
+    this.lastDecision = decision;
+    this.lastDecisionAt = now;
+    this.noteThreshold(decision);
+    if (decision.action !== 'none') this.emit('decision', { at: now, decision });
+    if (decision.action === 'none') {
+      this.limitReached = undefined;
+      return { decision };
+    }
+    if (decision.action === 'limit') {
+      this.reportLimit(decision.limit, decision);
+      return { decision };
+    }
+    if (this.retryAt !== undefined && now < this.retryAt) return { decision, skipped: 'backoff' };
+    const caps = this.driver.capabilities;
+    if (!caps.addDevice && !(caps.growInPlace && this.provisioner.resize && this.driver.growInPlace)) {
+      this.reportLimit('cannot-grow', decision);
+      return { decision };
+    }
+    if (this.isStopping()) return { decision, skipped: 'stopped' };
+    return { decision, scaled: await this.scale(decision, usage) };
+  }
+
+  private async initialise(): Promise<boolean> {
+    if (this.initialised) return true;
+    try {
+      this.deviceList = await this.driver.devices();
+      this.volumes = await this.provisioner.list();
+      this.initialised = true;
+      return true;
+    } catch (error) {
+      this.reportError(error, 'initialise: listing devices and owned volumes');
+      return false;
+    }
+  }
+
+  private async sample(): Promise<UsageSnapshot | undefined> {
+    try {
+      const usage = await this.driver.usage();
+      const at = this.clock.now();
+      const worst = worstGauge(usage);
+      this.lastUsage = usage;
+      this.lastWorst = worst;
+      this.samples.push({ at, totalBytes: usage.totalBytes, usedBytes: usage.usedBytes, availableBytes: usage.availableBytes, worstPercent: worst.usedPercent });
+      const keepFrom = at - Math.max(this.policy.historySeconds, 0) * 1000;
+      while (this.samples.length > 1 && this.samples[0]!.at < keepFrom) this.samples.shift();
+      this.emit('usage:sample', { at, usage, worst });
+      return usage;
+    } catch (error) {
+      this.reportError(error, 'usage sample');
+      return undefined;
+    }
+  }
+
+  private async scale(decision: Extract<Decision, { action: 'scale' }>, before: UsageSnapshot): Promise<'complete' | 'failed'> {
+    const operationId = ++this.operationId;
+    const started = this.clock.now();
+    const sizeGiB = decision.sizeGiB;
+    let stage: ScaleStage = 'provision';
+    this.scaling = true;
+    this.emit('scale:start', { at: started, operationId, sizeGiB, trigger: decision.trigger, before });
+    try {
+      let volumeId: string;
+      let device: string;
+      if (this.driver.capabilities.addDevice) {
+        const volume = await this.provisioner.provision({ sizeGiB, signal: this.abort.signal });
+        ({ volumeId, device } = volume);
+        this.volumes.push({ volumeId, sizeGiB: volume.sizeGiB, state: 'in-use', device, deleteOnTermination: true });
+        this.emit('volume:provisioned', { at: this.clock.now(), operationId, volume, durationMs: this.clock.now() - started });
+        stage = 'extend';
+        await this.extendOrRelease(volumeId, device);
+      } else {
+        ({ volumeId, device } = await this.growInPlace(sizeGiB, (s) => (stage = s)));
+      }
+      this.emit('device:added', { at: this.clock.now(), operationId, device, volumeId, durationMs: this.clock.now() - started });
+      stage = 'capacity';
+      this.deviceList = await this.driver.devices();
+      const after = await this.waitForCapacity(before.totalBytes + this.capacity.minGrowthRatio * sizeGiB * GIB);
+      const durationMs = this.clock.now() - started;
+      this.leadTimes = [...this.leadTimes, durationMs / 1000].slice(-5);
+      this.consecutiveFailures = 0;
+      this.retryAt = undefined;
+      this.emit('scale:complete', { at: this.clock.now(), operationId, volumeId, device, sizeGiB, beforeTotalBytes: before.totalBytes, afterTotalBytes: after.totalBytes, durationMs });
+      return 'complete';
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      this.consecutiveFailures += 1;
+      const retryAt = this.clock.now() + backoffDelay(this.consecutiveFailures, this.retry);
+      this.retryAt = retryAt;
+      this.emit('scale:failed', { at: this.clock.now(), operationId, stage, error, consecutiveFailures: this.consecutiveFailures, retryAt });
+      return 'failed';
+    } finally {
+      this.scaling = false;
+    }
+  }
+
+  /** Adds the device; when the driver refuses or fails, releases the volume so that nothing leaks. */
+  private async extendOrRelease(volumeId: string, device: string): Promise<void> {
+    try {
+      await this.driver.extend(device);
+    } catch (error) {
+      try {
+        await this.provisioner.release(volumeId);
+        this.volumes = this.volumes.filter((volume) => volume.volumeId !== volumeId);
+      } catch (releaseError) {
+        this.reportError(releaseError, `releasing ${volumeId} after a failed extend`);
+      }
+      throw error;
+    }
+  }
+
+  private async growInPlace(sizeGiB: number, setStage: (stage: ScaleStage) => void): Promise<{ volumeId: string; device: string }> {
+    const devices = new Set(this.deviceList);
+    const target = this.volumes.find((volume) => volume.device !== undefined && devices.has(volume.device));
+    if (!target?.device) {
+      throw new DriverError(this.driver.name, 'CANNOT_GROW', `No volume owned by the ${this.provisioner.name} provisioner backs ${this.driver.mountPoint}, so it cannot be grown in place.`, {
+        hint: 'Create the initial volume through the provisioner (so it is owned), or use a driver that adds devices.',
+      });
+    }
+    setStage('resize');
+    const newSize = target.sizeGiB + sizeGiB;
+    await this.provisioner.resize!(target.volumeId, newSize);
+    this.volumes = this.volumes.map((volume) => (volume === target ? { ...volume, sizeGiB: newSize } : volume));
+    setStage('grow');
+    await this.driver.growInPlace!();
+    return { volumeId: target.volumeId, device: target.device };
+  }
+
+  private async waitForCapacity(expectedTotalBytes: number): Promise<UsageSnapshot> {
+    const deadline = this.clock.now() + this.capacity.timeoutMs;
+    for (;;) {
+      const usage = await this.driver.usage();
+      if (usage.totalBytes >= expectedTotalBytes) return usage;
+      if (this.clock.now() >= deadline) {
+        throw new EbsAutoscaleError('autoscaler', 'TIMEOUT', `${this.driver.mountPoint} still reports ${usage.totalBytes} bytes, expected at least ${Math.round(expectedTotalBytes)} after the extend.`, {
+          hint: 'Check the driver: the device was added but the filesystem did not grow.',
+          retryable: true,
+        });
+      }
+      await sleep(this.clock, this.capacity.pollMs, this.abort.signal);
+    }
+  }
+
+  private noteThreshold(decision: Decision): void {
+    const gauge = this.lastWorst;
+    if (!gauge) return;
+    const above = decision.worstPercent >= decision.thresholdPercent;
+    if (above !== this.above) {
+      this.above = above;
+      this.emit('threshold:crossed', { at: this.clock.now(), direction: above ? 'above' : 'below', gauge, thresholdPercent: decision.thresholdPercent });
+    }
+  }
+
+  private reportLimit(limit: LimitKind, decision: Decision): void {
+    if (this.limitReached === limit) return;
+    this.limitReached = limit;
+    this.emit('limit:reached', { at: this.clock.now(), limit, worstPercent: decision.worstPercent, thresholdPercent: decision.thresholdPercent });
+  }
+
+  private reportError(thrown: unknown, context: string): void {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    this.emit('error', { at: this.clock.now(), error, context });
+  }
+
+  private scalingState(): ScalingState {
+    return {
+      addedVolumes: this.volumes.length,
+      addedGiB: this.addedGiB(),
+      attachedVolumes: Math.max(1, this.deviceList.length),
+      recentLeadTimesSeconds: this.leadTimes,
+    };
+  }
+
+  private addedGiB(): number {
+    return this.volumes.reduce((sum, volume) => sum + volume.sizeGiB, 0);
+  }
+}

@@ -1,0 +1,37 @@
+export { StorageAutoscaler, type StorageAutoscalerOptions, type AutoscalerStatus, type EvaluationResult, type SkipReason } from './autoscaler.js';
+export { IsolatedEventEmitter, type AutoscalerEvents, type AutoscalerEventName, type AutoscalerEventPayload, type ScaleStage } from './events.js';
+export type { FilesystemDriver, DriverCapabilities } from './filesystem-driver.js';
+export type { VolumeProvisioner, ProvisionRequest, ProvisionedVolume, OwnedVolume, ReconcileReport } from './volume-provisioner.js';
+export { worstGauge, bytesGauge, clampPercent, type PressureGauge, type UsageSnapshot } from './usage.js';
+export { EbsAutoscaleError, DriverError, ProvisionerError, hasErrorCode, type ErrorCode, type EbsAutoscaleErrorOptions } from './errors.js';
+export {
+  createExecaRunner,
+  CommandError,
+  RecordingCommandRunner,
+  type CommandRunner,
+  type CommandResult,
+  type RunOptions,
+  type RecordedCommand,
+} from './command-runner.js';
+export { systemClock, sleep, ManualClock, type Clock, type TimerHandle } from './clock.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { GIB, MIB, gibToBytes, bytesToGiB, formatBytes } from './units.js';
+export {
+  DEFAULT_LIMITS,
+  type ScalingPolicy,
+  type ScalingLimits,
+  type ScalingState,
+  type PolicyInput,
+  type UsageSample,
+  type Decision,
+  type LimitKind,
+} from './policy/policy.js';
+export { resolveLimits, limitBlockingGrowth, clampVolumeSize } from './policy/limits.js';
+export {
+  createCompatibilityPolicy,
+  thresholdForAddedVolumes,
+  sizeForAddedVolumes,
+  type CompatibilityPolicyOptions,
+} from './policy/compatibility-policy.js';
+export { createPredictivePolicy, type PredictivePolicyOptions } from './policy/predictive-policy.js';
+export { estimateFillRate, type FillRateOptions } from './policy/fill-rate.js';

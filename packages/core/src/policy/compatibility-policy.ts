@@ -1,0 +1,67 @@
+import { EbsAutoscaleError } from '../errors.js';
+import { clampVolumeSize, limitBlockingGrowth, resolveLimits } from './limits.js';
+import type { Decision, PolicyInput, ScalingLimits, ScalingPolicy } from './policy.js';
+
+/** Options of {@link createCompatibilityPolicy}. */
+export interface CompatibilityPolicyOptions {
+  /** Utilisation threshold for the first volumes, percent. amazon-ebs-autoscale's `THRESHOLD`, default 50. */
+  initialThresholdPercent?: number;
+  /** Polling interval, ms. amazon-ebs-autoscale's `detection_interval`, default 2000. */
+  intervalMs?: number;
+  limits?: Partial<ScalingLimits>;
+}
+
+/**
+ * The threshold schedule of amazon-ebs-autoscale's `calc_threshold`, counted by the volumes the agent
+ * added: the initial threshold for 0–3, 80% for 4–6, 90% from 7. Never below the initial threshold, so
+ * the threshold never decreases as volumes are added even when the initial one is set above 80.
+ */
+export function thresholdForAddedVolumes(addedVolumes: number, initialThresholdPercent: number): number {
+  if (addedVolumes <= 3) return initialThresholdPercent;
+  if (addedVolumes <= 6) return Math.max(initialThresholdPercent, 80);
+  return Math.max(initialThresholdPercent, 90);
+}
+
+/**
+ * The size schedule of amazon-ebs-autoscale's `calc_new_size`: the minimum size for 0–3 added volumes,
+ * 300 GiB for 4–6, 1000 GiB for 7–10, the maximum beyond; clamped to [min, max].
+ */
+export function sizeForAddedVolumes(addedVolumes: number, limits: ScalingLimits): number {
+  const wanted = addedVolumes <= 3 ? limits.minVolumeGiB : addedVolumes <= 6 ? 300 : addedVolumes <= 10 ? 1000 : limits.maxVolumeGiB;
+  return Math.min(limits.maxVolumeGiB, Math.max(limits.minVolumeGiB, wanted));
+}
+
+/** Checks a threshold percentage, naming the option. */
+export function validateThreshold(name: string, value: number): number {
+  if (!(value > 0 && value <= 100)) {
+    throw new EbsAutoscaleError('policy', 'INVALID_ARGUMENT', `${name} must be in (0, 100], got ${value}.`);
+  }
+  return value;
+}
+
+/**
+ * amazon-ebs-autoscale's behaviour, step for step: poll every 2 s, and when the fill crosses the
+ * threshold add one volume of the scheduled size, within the limits. Choose it to switch from the bash
+ * agent without a change in behaviour.
+ */
+export function createCompatibilityPolicy(options: CompatibilityPolicyOptions = {}): ScalingPolicy {
+  const limits = resolveLimits(options.limits);
+  const initial = validateThreshold('initialThresholdPercent', options.initialThresholdPercent ?? 50);
+  return {
+    name: 'compatibility',
+    intervalMs: options.intervalMs ?? 2000,
+    historySeconds: 0,
+    limits,
+    decide(input: PolicyInput): Decision {
+      const current = input.samples.at(-1);
+      if (!current) throw new EbsAutoscaleError('policy', 'INVALID_ARGUMENT', 'decide() needs at least one sample.');
+      const thresholdPercent = thresholdForAddedVolumes(input.state.addedVolumes, initial);
+      const worstPercent = current.worstPercent;
+      if (worstPercent < thresholdPercent) return { action: 'none', thresholdPercent, worstPercent };
+      const limit = limitBlockingGrowth(limits, input.state);
+      if (limit) return { action: 'limit', limit, thresholdPercent, worstPercent };
+      const sizeGiB = clampVolumeSize(sizeForAddedVolumes(input.state.addedVolumes, limits), limits, input.state);
+      return { action: 'scale', sizeGiB, trigger: 'threshold', thresholdPercent, worstPercent };
+    },
+  };
+}
