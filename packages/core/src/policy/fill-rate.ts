@@ -38,8 +38,15 @@ export function estimateFillRate(samples: readonly UsageSample[], options: FillR
     const previous = recent[i - 1]!;
     const current = recent[i]!;
     const grown = Math.max(0, current.usedBytes - previous.usedBytes);
-    const index = Math.min(bucketCount - 1, Math.floor((current.at - first.at - 1e-9) / bucketMs));
-    increases[Math.max(0, index)]! += grown;
+    const from = previous.at - first.at;
+    const to = current.at - first.at;
+    if (grown === 0 || to <= from) continue;
+    // Spread the growth uniformly over the interval it happened in, so that buckets that do not align
+    // with sample times still see a constant rate as constant.
+    for (let b = Math.floor(from / bucketMs); b < bucketCount && b * bucketMs < to; b += 1) {
+      const overlap = Math.min(to, (b + 1) * bucketMs) - Math.max(from, b * bucketMs);
+      if (overlap > 0) increases[b]! += (grown * overlap) / (to - from);
+    }
   }
   const rates = increases.map((bytes) => bytes / (bucketMs / 1000)).sort((a, b) => a - b);
   return median(rates);

@@ -1,0 +1,22 @@
+import { expectTypeOf, test } from 'vitest';
+import { StorageAutoscaler, type AutoscalerEventPayload, type LimitKind, type ScaleStage } from '../src/index.js';
+
+test('listener payloads are inferred from the event map', () => {
+  const autoscaler = {} as StorageAutoscaler;
+  autoscaler.on('scale:complete', (event) => {
+    expectTypeOf(event.beforeTotalBytes).toBeNumber();
+    expectTypeOf(event.afterTotalBytes).toBeNumber();
+    expectTypeOf(event.durationMs).toBeNumber();
+    expectTypeOf(event.volumeId).toBeString();
+  });
+  autoscaler.on('scale:failed', (event) => {
+    expectTypeOf(event.error).toEqualTypeOf<Error>();
+    expectTypeOf(event.stage).toEqualTypeOf<ScaleStage>();
+  });
+  autoscaler.on('limit:reached', (event) => expectTypeOf(event.limit).toEqualTypeOf<LimitKind>());
+  expectTypeOf<AutoscalerEventPayload<'usage:sample'>['usage']['gauges'][number]['usedPercent']>().toBeNumber();
+  // @ts-expect-error: not an event of the autoscaler
+  autoscaler.on('scale:finished', () => undefined);
+  // @ts-expect-error: the payload of scale:start has no afterTotalBytes
+  autoscaler.on('scale:start', (event) => event.afterTotalBytes);
+});
