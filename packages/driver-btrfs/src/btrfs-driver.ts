@@ -1,0 +1,139 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { createExecaRunner, DriverError, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
+import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
+import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
+import { btrfsUsage } from './btrfs-usage.js';
+import { inspectDevice, refuseSignature, type GuardContext } from './device-guard.js';
+import { ensureFstabEntry } from './fstab.js';
+import { planMaintenance } from './maintenance.js';
+import { readMounts } from './mounts.js';
+
+const NAME = 'btrfs';
+
+/**
+ * One btrfs filesystem across any number of block devices, grown online with `btrfs device add`.
+ * `usage()` reads sysfs only (no process per sample) and reports a `btrfs-metadata` gauge beside
+ * `bytes`. Create it with {@link createBtrfsDriver}.
+ */
+export class BtrfsDriver implements FilesystemDriver {
+  readonly name = NAME;
+  readonly capabilities: DriverCapabilities = { addDevice: true, growInPlace: false };
+  readonly mountPoint: string;
+  private readonly runner: CommandRunner;
+  private readonly guard: GuardContext;
+  private readonly sysRoot: string;
+  private uuid: string | undefined;
+
+  constructor(private readonly options: BtrfsDriverOptions) {
+    this.mountPoint = resolve(options.mountPoint);
+    this.runner = options.runner ?? createExecaRunner();
+    this.sysRoot = options.sysRoot ?? '/sys';
+    this.guard = { driver: NAME, runner: this.runner, sysRoot: this.sysRoot, mountInfoPath: options.mountInfoPath ?? '/proc/self/mountinfo' };
+  }
+
+  async prepare(): Promise<void> {
+    if (this.options.devices.length === 0) {
+      throw new DriverError(NAME, 'INVALID_ARGUMENT', 'No initial device given.', { hint: 'Pass at least one blank block device in `devices`.' });
+    }
+    if ((await this.findUuid()) === undefined) {
+      const label = this.options.label ?? 'ebs-autoscale';
+      const inspected = [];
+      for (const device of this.options.devices) inspected.push({ device, ...(await inspectDevice(this.guard, device)) });
+      const ours = inspected.filter(({ signature }) => signature.type === 'btrfs' && signature.label === label);
+      const paths = inspected.map(({ resolved }) => resolved.path);
+      if (ours.length === 0) {
+        if (!this.options.force) for (const { device, signature } of inspected) if (signature.type !== undefined) refuseSignature(NAME, device, signature);
+        // Data `single`: EBS already keeps replicas, so a second data copy would only halve capacity.
+        // Metadata `dup`: two copies on the same device survive a torn write or a bad sector in the tree,
+        // for a small cost. Not `raid1` even when there are several devices: raid1 needs unallocated
+        // space on two devices at once to grow metadata, an extra way to hit ENOSPC when one volume
+        // fills; and with single data, losing a whole volume loses data anyway.
+        await this.runner.run('mkfs.btrfs', ['-q', '-L', label, '-d', 'single', '-m', 'dup', ...(this.options.force ? ['-f'] : []), ...paths]);
+      } else if (ours.length !== inspected.length || new Set(ours.map(({ signature }) => signature.uuid)).size !== 1) {
+        throw new DriverError(NAME, 'INVALID_ARGUMENT', `The initial devices mix an existing "${label}" filesystem with other devices.`, {
+          hint: 'Pass the devices of one filesystem, or only blank devices.',
+        });
+      }
+      await this.mount(paths);
+    }
+    const uuid = await this.requireUuid();
+    if (this.options.fstabPath) {
+      await ensureFstabEntry(this.options.fstabPath, { uuid, mountPoint: this.mountPoint, fsType: 'btrfs', options: [...this.mountOptions(), 'nofail'] });
+    }
+  }
+
+  async usage(): Promise<UsageSnapshot> {
+    return btrfsUsage(await readBtrfsAllocation(this.sysRoot, await this.requireUuid()));
+  }
+
+  async extend(device: string): Promise<void> {
+    const uuid = await this.requireUuid();
+    const { resolved, signature } = await inspectDevice(this.guard, device, uuid);
+    if (signature.type !== undefined) refuseSignature(NAME, device, signature);
+    // -K (no discard): a new EBS volume is already empty, and trimming a large one takes minutes.
+    // No -f: btrfs re-checks for signatures itself, a second guard against formatting data.
+    await this.runner.run('btrfs', ['device', 'add', '-K', resolved.path, this.mountPoint]);
+    const plan = planMaintenance(await readBtrfsAllocation(this.sysRoot, uuid), this.options.balanceDataUsagePercent);
+    if (plan.balanceDataUsage !== undefined) {
+      await this.runner.run('btrfs', ['balance', 'start', `-dusage=${plan.balanceDataUsage}`, this.mountPoint], { timeoutMs: 30 * 60_000 });
+    }
+  }
+
+  async devices(): Promise<string[]> {
+    const names = await listBtrfsDevices(this.sysRoot, await this.requireUuid());
+    return names.map((name) => join(this.options.devRoot ?? '/dev', name));
+  }
+
+  private mountOptions(): string[] {
+    // noatime: reads would otherwise write metadata (atime updates), which on btrfs means CoW metadata
+    // churn; compress=zstd only on request, see the option.
+    return ['noatime', ...(this.options.compress ? ['compress=zstd'] : []), ...(this.options.mountOptions ?? [])];
+  }
+
+  private async mount(paths: string[]): Promise<void> {
+    await mkdir(this.mountPoint, { recursive: true });
+    // device= names every member, so a multi-device filesystem mounts without a prior `btrfs device scan`.
+    const options = [...this.mountOptions(), ...paths.slice(1).map((path) => `device=${path}`)];
+    await this.runner.run('mount', ['-t', 'btrfs', '-o', options.join(','), paths[0] ?? '', this.mountPoint]);
+  }
+
+  /** The UUID of the btrfs mounted at our mount point, from mountinfo and sysfs; cached while it stays. */
+  private async findUuid(): Promise<string | undefined> {
+    const mountPoint = await realpath(this.mountPoint).catch(() => this.mountPoint);
+    const mount = (await readMounts(this.guard.mountInfoPath)).findLast((entry) => entry.mountPoint === mountPoint);
+    if (mount === undefined) return (this.uuid = undefined);
+    const source = await realpath(mount.source).catch(() => mount.source);
+    const uuid = mount.fsType === 'btrfs' ? await findBtrfsByDevice(this.sysRoot, basename(source)) : undefined;
+    const first = this.options.devices[0];
+    const firstName = first === undefined ? undefined : basename(await realpath(first).catch(() => first));
+    if (uuid === undefined || firstName === undefined || !(await listBtrfsDevices(this.sysRoot, uuid)).includes(firstName)) {
+      throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (${mount.fsType} from ${mount.source}).`, {
+        hint: 'Choose another mount point, or unmount what is there.',
+      });
+    }
+    return (this.uuid = uuid);
+  }
+
+  private async requireUuid(): Promise<string> {
+    const uuid = this.uuid ?? (await this.findUuid());
+    if (uuid === undefined) {
+      throw new DriverError(NAME, 'NOT_PREPARED', `Nothing is mounted on ${this.mountPoint}.`, { hint: 'Call prepare() first.' });
+    }
+    return uuid;
+  }
+}
+
+/**
+ * Creates a {@link BtrfsDriver}.
+ *
+ * @example
+ * ```ts
+ * const driver = createBtrfsDriver({ mountPoint: '/scratch', devices: ['/dev/nvme1n1'], fstabPath: '/etc/fstab' });
+ * await driver.prepare();            // mkfs.btrfs on a blank device, mount, fstab by UUID with nofail
+ * await driver.extend('/dev/nvme2n1'); // btrfs device add, online
+ * ```
+ */
+export function createBtrfsDriver(options: BtrfsDriverOptions): BtrfsDriver {
+  return new BtrfsDriver(options);
+}

@@ -1,0 +1,92 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One block-group type's figures from `/sys/fs/btrfs/<UUID>/allocation/<type>/`, bytes. */
+export interface SpaceInfo {
+  /** Logical bytes of the allocated chunks (what `btrfs fi usage` prints as `Size:`). */
+  readonly totalBytes: number;
+  /** Logical bytes used inside them (`Used:`). */
+  readonly bytesUsed: number;
+  /** Raw bytes the chunks take on the devices (`total × ratio`: twice for DUP). */
+  readonly diskTotal: number;
+  /** Raw bytes used. */
+  readonly diskUsed: number;
+  /** Size of the next chunk the allocator would create, logical bytes. */
+  readonly chunkSize: number;
+}
+
+/** Everything `usage()` needs about one btrfs filesystem, read from sysfs. */
+export interface BtrfsAllocation {
+  readonly data: SpaceInfo;
+  readonly metadata: SpaceInfo;
+  readonly system: SpaceInfo;
+  /** Metadata held back for emergencies (`Global reserve`), bytes. */
+  readonly globalReserve: number;
+  /** Kernel names of the member devices (`loop3`, `nvme1n1`). */
+  readonly deviceNames: readonly string[];
+  /** Sum of the member devices' sizes, bytes (`Device size`). */
+  readonly deviceBytes: number;
+}
+
+async function readNumber(path: string, fallback?: number): Promise<number> {
+  try {
+    const value = Number((await readFile(path, 'utf8')).trim());
+    if (Number.isFinite(value)) return value;
+  } catch (error) {
+    if (fallback === undefined) throw error;
+  }
+  if (fallback !== undefined) return fallback;
+  throw new Error(`${path} does not hold a number`);
+}
+
+async function readSpaceInfo(dir: string): Promise<SpaceInfo> {
+  const totalBytes = await readNumber(join(dir, 'total_bytes'));
+  return {
+    totalBytes,
+    bytesUsed: await readNumber(join(dir, 'bytes_used')),
+    // disk_total/disk_used arrived in Linux 5.x; before that, the raw figures follow from the profile.
+    diskTotal: await readNumber(join(dir, 'disk_total'), totalBytes),
+    diskUsed: await readNumber(join(dir, 'disk_used'), 0),
+    // chunk_size arrived in Linux 6.0; 256 MiB is the metadata chunk size below 50 GiB, 1 GiB for data.
+    chunkSize: await readNumber(join(dir, 'chunk_size'), 256 * 1024 * 1024),
+  };
+}
+
+/**
+ * Reads a mounted btrfs filesystem's allocation from `<sysRoot>/fs/btrfs/<uuid>/`. These are the very
+ * counters `btrfs filesystem usage -b --raw` prints (it gets them from the same kernel space_info via
+ * an ioctl); reading files instead means no process per sample. Device sizes come from each member's
+ * block device (`devices/<name>/size`, in 512-byte sectors), as btrfs's own `total_bytes` per device is
+ * not exported in sysfs.
+ */
+export async function readBtrfsAllocation(sysRoot: string, uuid: string): Promise<BtrfsAllocation> {
+  const root = join(sysRoot, 'fs', 'btrfs', uuid);
+  const allocation = join(root, 'allocation');
+  const deviceNames = await listBtrfsDevices(sysRoot, uuid);
+  let deviceBytes = 0;
+  for (const name of deviceNames) deviceBytes += (await readNumber(join(root, 'devices', name, 'size'))) * 512;
+  return {
+    data: await readSpaceInfo(join(allocation, 'data')),
+    metadata: await readSpaceInfo(join(allocation, 'metadata')),
+    system: await readSpaceInfo(join(allocation, 'system')),
+    globalReserve: await readNumber(join(allocation, 'global_rsv_size'), 0),
+    deviceNames,
+    deviceBytes,
+  };
+}
+
+/** Kernel names of a mounted filesystem's member devices, sorted. */
+export async function listBtrfsDevices(sysRoot: string, uuid: string): Promise<string[]> {
+  return (await readdir(join(sysRoot, 'fs', 'btrfs', uuid, 'devices'))).sort();
+}
+
+/** The UUID of the mounted btrfs filesystem that has the device called `name` (`loop3`), if any. */
+export async function findBtrfsByDevice(sysRoot: string, name: string): Promise<string | undefined> {
+  const base = join(sysRoot, 'fs', 'btrfs');
+  for (const entry of await readdir(base).catch((): string[] => [])) {
+    if (!/^[0-9a-f-]{36}$/.test(entry)) continue;
+    const members = await readdir(join(base, entry, 'devices')).catch((): string[] => []);
+    if (members.includes(name)) return entry;
+  }
+  return undefined;
+}

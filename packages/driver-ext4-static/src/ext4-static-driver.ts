@@ -1,0 +1,163 @@
+import { mkdir, realpath, statfs } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  bytesGauge,
+  clampPercent,
+  createExecaRunner,
+  DriverError,
+  formatBytes,
+  type CommandRunner,
+  type DriverCapabilities,
+  type FilesystemDriver,
+  type UsageSnapshot,
+} from '@ebs-autoscale/core';
+import { holdersOf, probeSignature, resolveBlockDevice, type ResolvedDevice } from './block-device.js';
+import type { Ext4StaticDriverOptions } from './ext4-static-driver-options.js';
+import { ensureFstabEntry } from './fstab.js';
+import { readMounts, type MountEntry } from './mounts.js';
+
+const NAME = 'ext4-static';
+
+/**
+ * The classic fixed volume (the custom-AMI recipe: one 1 TB volume, ext4, on `/data`) as a driver, so
+ * the autoscaler can watch it and, after the provisioner's ModifyVolume, grow it in place. It never
+ * adds devices: `extend()` refuses with `CANNOT_GROW`. Create it with {@link createExt4StaticDriver}.
+ */
+export class Ext4StaticDriver implements FilesystemDriver {
+  readonly name = NAME;
+  readonly capabilities: DriverCapabilities = { addDevice: false, growInPlace: true };
+  readonly mountPoint: string;
+  private readonly runner: CommandRunner;
+  private readonly mountInfoPath: string;
+
+  constructor(private readonly options: Ext4StaticDriverOptions) {
+    this.mountPoint = resolve(options.mountPoint);
+    this.runner = options.runner ?? createExecaRunner();
+    this.mountInfoPath = options.mountInfoPath ?? '/proc/self/mountinfo';
+  }
+
+  async prepare(): Promise<void> {
+    const device = await resolveBlockDevice(NAME, this.options.device);
+    if ((await this.ourMount(device)) === undefined) {
+      await this.refuseIfBusy(device);
+      const label = this.options.label ?? 'ebs-autoscale';
+      const signature = await probeSignature(this.runner, device.path);
+      const ours = signature.type === 'ext4' && signature.label === label;
+      if (!ours && signature.type !== undefined && !this.options.force) {
+        throw new DriverError(NAME, 'DEVICE_NOT_BLANK', `${this.options.device} is not blank: it holds a ${signature.type} signature.`, {
+          device: this.options.device,
+          hint: 'Nothing was changed. Pass a blank device, or wipe it yourself (`wipefs -a`) if its contents are really unwanted.',
+        });
+      }
+      if (!ours) {
+        // -m 0: the 5 % reserved for root protects a root filesystem from users; on a data volume it
+        // would only hide 50 GB of a 1 TB volume. nodiscard: a new EBS volume is already empty.
+        await this.runner.run('mkfs.ext4', ['-q', '-L', label, '-m', '0', '-E', 'nodiscard', ...(this.options.force ? ['-F'] : []), device.path]);
+      }
+      await mkdir(this.mountPoint, { recursive: true });
+      await this.runner.run('mount', ['-t', 'ext4', '-o', this.mountOptions().join(','), device.path, this.mountPoint]);
+    }
+    if (this.options.fstabPath) {
+      const uuid = (await probeSignature(this.runner, device.path)).uuid ?? '';
+      await ensureFstabEntry(this.options.fstabPath, { uuid, mountPoint: this.mountPoint, fsType: 'ext4', options: [...this.mountOptions(), 'nofail'] });
+    }
+  }
+
+  /** Bytes and inodes from `statfs(2)`: one system call, no process. */
+  async usage(): Promise<UsageSnapshot> {
+    await this.requireMounted();
+    const stats = await statfs(this.mountPoint, { bigint: false });
+    const total = stats.blocks * stats.bsize;
+    const used = (stats.blocks - stats.bfree) * stats.bsize;
+    const available = stats.bavail * stats.bsize;
+    // As df: used over what non-root users can reach (used + available), so 100 % means "full for them".
+    const bytes = bytesGauge(used, used + available);
+    const inodesUsed = stats.files - stats.ffree;
+    return {
+      totalBytes: total,
+      usedBytes: used,
+      availableBytes: available,
+      gauges: [
+        { ...bytes, detail: `${formatBytes(used)} of ${formatBytes(used + available)}` },
+        { kind: 'inodes', usedPercent: stats.files > 0 ? clampPercent((inodesUsed / stats.files) * 100) : 0, detail: `${inodesUsed} of ${stats.files} inodes` },
+      ],
+    };
+  }
+
+  async extend(device: string): Promise<void> {
+    throw new DriverError(NAME, 'CANNOT_GROW', `Cannot add ${device}: this filesystem lives on one fixed volume.`, {
+      device,
+      hint: 'Grow the volume itself (EBS ModifyVolume) and call growInPlace(), or use the btrfs or LVM driver to add volumes.',
+    });
+  }
+
+  /**
+   * Grows ext4 online to fill its device, after the provisioner enlarged the volume (ModifyVolume).
+   * `resize2fs` on a mounted ext4 resizes online; the kernel requires CAP_SYS_RESOURCE for it.
+   */
+  async growInPlace(): Promise<void> {
+    const device = await this.requireMounted();
+    await this.runner.run('resize2fs', [device.path], { timeoutMs: 30 * 60_000 });
+  }
+
+  async devices(): Promise<string[]> {
+    return [(await realpath(this.options.device).catch(() => this.options.device))];
+  }
+
+  private mountOptions(): string[] {
+    // noatime: reads should not turn into inode writes.
+    return ['noatime', ...(this.options.mountOptions ?? [])];
+  }
+
+  /** The mount of our device on our mount point, or undefined; throws when something else sits there. */
+  private async ourMount(device: ResolvedDevice): Promise<MountEntry | undefined> {
+    const mountPoint = await realpath(this.mountPoint).catch(() => this.mountPoint);
+    const mount = (await readMounts(this.mountInfoPath)).findLast((entry) => entry.mountPoint === mountPoint);
+    if (mount === undefined) return undefined;
+    const source = await realpath(mount.source).catch(() => mount.source);
+    if (mount.fsType !== 'ext4' || (source !== device.path && mount.majorMinor !== device.majorMinor)) {
+      throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (${mount.fsType} from ${mount.source}).`, {
+        hint: 'Choose another mount point, or unmount what is there.',
+      });
+    }
+    return mount;
+  }
+
+  private async refuseIfBusy(device: ResolvedDevice): Promise<void> {
+    for (const mount of await readMounts(this.mountInfoPath)) {
+      const source = mount.source.startsWith('/') ? await realpath(mount.source).catch(() => mount.source) : mount.source;
+      if (source === device.path || mount.majorMinor === device.majorMinor) {
+        throw new DriverError(NAME, 'DEVICE_MOUNTED', `${this.options.device} is mounted on ${mount.mountPoint}.`, {
+          device: this.options.device,
+          hint: 'Unmount it first, or point the driver at that mount point; nothing was changed.',
+        });
+      }
+    }
+    const holders = await holdersOf(this.options.sysRoot ?? '/sys', device.name);
+    if (holders.length > 0) {
+      throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.options.device} is held by ${holders.join(', ')}.`, { device: this.options.device });
+    }
+  }
+
+  private async requireMounted(): Promise<ResolvedDevice> {
+    const device = await resolveBlockDevice(NAME, this.options.device);
+    if ((await this.ourMount(device)) === undefined) {
+      throw new DriverError(NAME, 'NOT_PREPARED', `${this.options.device} is not mounted on ${this.mountPoint}.`, { hint: 'Call prepare() first.' });
+    }
+    return device;
+  }
+}
+
+/**
+ * Creates an {@link Ext4StaticDriver}.
+ *
+ * @example
+ * ```ts
+ * const driver = createExt4StaticDriver({ mountPoint: '/data', device: '/dev/nvme1n1', fstabPath: '/etc/fstab' });
+ * await driver.prepare();     // mkfs.ext4 on a blank device, mount, fstab by UUID with nofail
+ * await driver.growInPlace(); // after ModifyVolume: resize2fs online
+ * ```
+ */
+export function createExt4StaticDriver(options: Ext4StaticDriverOptions): Ext4StaticDriver {
+  return new Ext4StaticDriver(options);
+}

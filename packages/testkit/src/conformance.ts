@@ -1,0 +1,66 @@
+import { createExecaRunner } from '@ebs-autoscale/core';
+import { afterEach, describe, it } from 'vitest';
+import { cannotGrowChecks, extendChecks } from './checks-extend.js';
+import { prepareChecks } from './checks-prepare.js';
+import type { ConformanceCheck, DriverConformanceOptions } from './options.js';
+import { createLoopEnvironment } from './loop-device-factory.js';
+import { canUseLoopDevices, warnSkip } from './root.js';
+import { SuiteContext, type SuiteWorld } from './suite-context.js';
+
+/** One check: its name, title, whether it needs real devices, and the body. */
+export interface CheckDefinition {
+  readonly name: ConformanceCheck;
+  readonly title: string;
+  readonly real: boolean;
+  run(world: SuiteWorld, suite: SuiteContext, options: DriverConformanceOptions): Promise<void>;
+}
+
+// mkfs, mount and device add on loop devices take a few seconds on a loaded 2-core runner; a driver's
+// own vitest config may have the 5 s default, so the suite sets its own.
+const CHECK_TIMEOUT_MS = 120_000;
+
+/**
+ * Registers the filesystem-driver contract as vitest tests. Call it at the top level of a test file:
+ * every check builds the driver with `createDriver` on fresh blank loop devices, runs, and cleans up
+ * (unmounts, detaches its own loop devices) even when it fails. Without root the real-device checks skip
+ * with a printed warning; `skip` leaves out a check with a reason, which is printed too.
+ *
+ * @example
+ * ```ts
+ * import { runDriverConformance } from '@ebs-autoscale/testkit';
+ * import { createBtrfsDriver } from '../src/index.js';
+ *
+ * runDriverConformance({
+ *   name: 'btrfs',
+ *   deviceSizeBytes: 256 * 1024 * 1024,
+ *   createDriver: ({ mountPoint, devices, runner }) => createBtrfsDriver({ mountPoint, devices, runner }),
+ * });
+ * ```
+ */
+export function runDriverConformance(options: DriverConformanceOptions): void {
+  const runner = options.runner ?? createExecaRunner();
+  const makeEnvironment = options.environment ?? (() => createLoopEnvironment({ runner }));
+  // Creating an environment has no side effect until a device is made, so probing its kind is free.
+  const kind = makeEnvironment().kind;
+  const canRun = kind === 'simulated' || canUseLoopDevices();
+  const title = `${options.name}: FilesystemDriver conformance`;
+  if (!canRun) warnSkip(title, 'needs root and loop devices (CI runs it as root)');
+
+  describe.skipIf(!canRun)(title, () => {
+    const suite = new SuiteContext(options, makeEnvironment, runner);
+    afterEach(() => suite.teardown());
+
+    const register = (check: CheckDefinition): void => {
+      const reason = options.skip?.[check.name] ?? (check.real && kind !== 'real' ? 'needs real block devices' : undefined);
+      if (reason !== undefined) {
+        warnSkip(`${options.name} conformance check "${check.name}"`, reason);
+        it.skip(`${check.name}: ${check.title} (skipped: ${reason})`, () => {});
+        return;
+      }
+      it(`${check.name}: ${check.title}`, { timeout: CHECK_TIMEOUT_MS }, async () => check.run(await suite.world(), suite, options));
+    };
+
+    describe('prepare and usage', () => prepareChecks.forEach(register));
+    describe('extend', () => (options.addDevice === false ? cannotGrowChecks : extendChecks).forEach(register));
+  });
+}

@@ -1,0 +1,8 @@
+export { runDriverConformance } from './conformance.js';
+export type { DriverConformanceOptions, DriverFactoryContext, ConformanceCheck } from './options.js';
+export type { ConformanceEnvironment } from './environment.js';
+export { LoopDeviceFactory, createLoopEnvironment, type LoopDeviceFactoryOptions } from './loop-device-factory.js';
+export { checksumTree, writeRandomFiles, type TreeChecksums } from './checksum.js';
+export { firstMiB } from './first-mib.js';
+export { isRoot, requireRootOrWarn, canUseLoopDevices, warnSkip } from './root.js';
+export { findMounts, type MountEntry } from './mounts.js';
