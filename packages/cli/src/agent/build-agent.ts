@@ -1,0 +1,86 @@
+import { createCompatibilityPolicy, createPredictivePolicy, EbsAutoscaleError, StorageAutoscaler, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
+import { createBtrfsDriver } from '@ebs-autoscale/driver-btrfs';
+import { createEbsProvisioner, type EbsProvisioner, type EbsProvisionerOptions } from '@ebs-autoscale/provisioner-ebs';
+import type { AgentConfig } from '../config/agent-config.js';
+
+/** Options of {@link buildAgent}: where the outside world is, for tests and the demo. */
+export interface BuildAgentOptions {
+  /** The initial device(s) of the filesystem. */
+  devices: readonly string[];
+  /** Configuration of the EC2 client, e.g. the simulator's `{ endpoint, region, credentials }`. */
+  ec2ClientConfig?: EbsProvisionerOptions['ec2ClientConfig'];
+  /** The IMDS endpoint, e.g. the simulator's. */
+  metadataEndpoint?: string;
+  /** Where the provisioner finds device nodes and sysfs (the loop-backed simulator has its own sandbox; the driver keeps the real ones). */
+  devRoot?: string;
+  sysRoot?: string;
+  runner?: CommandRunner;
+  clock?: Clock;
+  /** Overrides of the autoscaler's capacity polling, for a demo on small devices. */
+  capacity?: ConstructorParameters<typeof StorageAutoscaler>[0]['capacity'];
+  /** Add an fstab line for the mount (install does; the demo does not). */
+  fstabPath?: string;
+}
+
+/** The wired agent. */
+export interface BuiltAgent {
+  readonly driver: FilesystemDriver;
+  readonly provisioner: EbsProvisioner;
+  readonly policy: ScalingPolicy;
+  readonly autoscaler: StorageAutoscaler;
+}
+
+/** Turns a configuration into a driver, an EBS provisioner, a policy and the autoscaler that joins them. */
+export function buildAgent(config: AgentConfig, options: BuildAgentOptions): BuiltAgent {
+  const driver = buildDriver(config, options);
+  const provisioner = createEbsProvisioner({
+    mountPoint: config.mountPoint,
+    volume: {
+      type: config.volume.type,
+      encrypted: config.volume.encrypted,
+      ...(config.volume.iops === undefined ? {} : { iops: config.volume.iops }),
+      ...(config.volume.throughput === undefined ? {} : { throughputMiBps: config.volume.throughput }),
+      ...(config.volume.kmsKeyId ? { kmsKeyId: config.volume.kmsKeyId } : {}),
+    },
+    limits: {
+      // The provisioner counts every EBS volume on the instance, root included; ours counts the filesystem's.
+      maxAttachedVolumes: config.limits.maxAttachedVolumes + 1,
+      maxTotalCreatedGiB: config.limits.maxTotalCreatedGiB,
+      minVolumeSizeGiB: config.limits.minVolumeGiB,
+      maxVolumeSizeGiB: config.limits.maxVolumeGiB,
+      ...(Number.isFinite(config.limits.maxCreatedVolumes) ? { maxCreatedVolumes: config.limits.maxCreatedVolumes, maxOwnedVolumes: config.limits.maxCreatedVolumes } : {}),
+    },
+    orphans: config.reconcile.orphans,
+    tags: { ...config.volume.tags },
+    ...(options.ec2ClientConfig ? { ec2ClientConfig: options.ec2ClientConfig } : {}),
+    ...(options.metadataEndpoint ? { metadataEndpoint: options.metadataEndpoint } : {}),
+    ...(options.devRoot ? { devRoot: options.devRoot } : {}),
+    ...(options.sysRoot ? { sysRoot: options.sysRoot } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const policy = buildPolicy(config);
+  const autoscaler = new StorageAutoscaler({ driver, provisioner, policy, ...(options.clock ? { clock: options.clock } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) });
+  return { driver, provisioner, policy, autoscaler };
+}
+
+/** The configured scaling policy. */
+export function buildPolicy(config: AgentConfig): ScalingPolicy {
+  const { limits, policy } = config;
+  if (policy.kind === 'compatibility') return createCompatibilityPolicy({ initialThresholdPercent: policy.initialThresholdPercent, intervalMs: policy.intervalMs, limits });
+  const { kind: _kind, ...options } = policy;
+  return createPredictivePolicy({ ...options, limits });
+}
+
+function buildDriver(config: AgentConfig, options: BuildAgentOptions): FilesystemDriver {
+  if (config.driver.kind === 'btrfs') {
+    return createBtrfsDriver({
+      mountPoint: config.mountPoint,
+      devices: options.devices,
+      ...(options.runner ? { runner: options.runner } : {}),
+      ...(options.fstabPath ? { fstabPath: options.fstabPath } : {}),
+    });
+  }
+  throw new EbsAutoscaleError('agent', 'INVALID_ARGUMENT', `The ${config.driver.kind} driver is not wired into this build of the agent yet.`, {
+    hint: 'Use the btrfs driver (`filesystem: "btrfs"` or `driver: { kind: "btrfs" }`).',
+  });
+}

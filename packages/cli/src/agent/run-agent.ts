@@ -1,0 +1,123 @@
+import type { Server } from 'node:http';
+import { unlink } from 'node:fs/promises';
+import { EbsAutoscaleError } from '@ebs-autoscale/core';
+import type { Logger } from 'pino';
+import type { AgentConfig } from '../config/agent-config.js';
+import { logAutoscalerEvents } from '../observe/log-events.js';
+import { createAgentMetrics, serveMetrics } from '../observe/metrics.js';
+import { statusFilePath, writeStatusReport } from '../status/status-file.js';
+import { buildAgent, type BuildAgentOptions, type BuiltAgent } from './build-agent.js';
+import { acquireMountLock, DEFAULT_RUN_DIR } from './lock.js';
+import { mountSource } from './mount-source.js';
+
+/** Options of {@link runAgent}. */
+export interface RunAgentOptions extends Partial<BuildAgentOptions> {
+  config: AgentConfig;
+  logger: Logger;
+  /** Lock and status directory. Default `/run/ebs-autoscale`. */
+  runDir?: string;
+  /** Serve Prometheus metrics here; overrides the configuration's port. */
+  metricsPort?: number;
+  /** Format and mount the initial devices when nothing is mounted yet. Default true. */
+  prepare?: boolean;
+  /** How often the status file is rewritten besides on every event, ms. Default 5000. */
+  statusIntervalMs?: number;
+}
+
+/** A running agent. */
+export interface RunningAgent extends BuiltAgent {
+  /** Stops the loop (finishing an operation in flight), writes a final status, releases the lock. */
+  stop(): Promise<void>;
+  readonly statusFile: string;
+  readonly metricsServer: Server | undefined;
+}
+
+/**
+ * Starts the agent for one mount point: takes the lock, reconciles what a crash left behind, prepares
+ * the filesystem (idempotent), and starts the autoscaler with logging, a status file and optional
+ * metrics. The CLI's `run` and `demo` both go through here.
+ */
+export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
+  const { config, logger } = options;
+  const runDir = options.runDir ?? DEFAULT_RUN_DIR;
+  const lock = await acquireMountLock(config.mountPoint, { dir: runDir });
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  try {
+    const devices = options.devices ?? (await currentDevices(config.mountPoint));
+    const built = buildAgent(config, { ...options, devices });
+    const { autoscaler, provisioner, driver } = built;
+    cleanups.push(logAutoscalerEvents(autoscaler, logger, { summaryIntervalSeconds: config.logging.summaryIntervalSeconds }));
+    logger.info({ event: 'agent:start', mountPoint: config.mountPoint, format: config.format, driver: driver.name, policy: built.policy.name, limits: built.policy.limits }, 'ebs-autoscale starting');
+
+    const port = options.metricsPort ?? config.metrics.port;
+    let metricsServer: Server | undefined;
+    if (port !== undefined) {
+      const metrics = createAgentMetrics(autoscaler);
+      provisioner.on('ec2:call', (e) => metrics.recordEc2Call(e.action, e.error ? (e.error.code === 'THROTTLED' ? 'throttled' : 'error') : 'ok', e.durationMs));
+      metricsServer = await serveMetrics(metrics.registry, port, config.metrics.host);
+      const server = metricsServer;
+      cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      logger.info({ event: 'metrics:listening', port, host: config.metrics.host }, 'metrics on /metrics');
+    }
+    provisioner.on('ec2:retry', (e) => logger.warn({ event: 'ec2:retry', action: e.action, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code }, `EC2 ${e.action} retry`));
+    provisioner.on('volume:deleted', (e) => logger.info({ event: 'volume:deleted', volumeId: e.volumeId, reason: e.reason }, 'volume deleted'));
+
+    const report = await provisioner.reconcile();
+    logger.info({ event: 'reconcile', ...report }, 'reconciled owned volumes');
+    if (options.prepare !== false) await driver.prepare();
+
+    const statusFile = statusFilePath(config.mountPoint, runDir);
+    let writing = Promise.resolve();
+    const publish = () => {
+      writing = writing
+        .then(() => writeStatusReport(statusFile, { pid: process.pid, writtenAt: Date.now(), status: autoscaler.status() }))
+        .catch((error: unknown) => logger.warn({ event: 'status:write-failed', err: error }, 'could not write the status file'));
+      return writing;
+    };
+    for (const event of ['scale:start', 'scale:complete', 'scale:failed', 'limit:reached', 'threshold:crossed'] as const) autoscaler.on(event, () => void publish());
+    const timer = setInterval(() => void publish(), options.statusIntervalMs ?? 5000);
+    timer.unref();
+    cleanups.push(() => clearInterval(timer));
+    autoscaler.start();
+    await publish();
+
+    let stopped: Promise<void> | undefined;
+    return {
+      ...built,
+      statusFile,
+      metricsServer,
+      stop() {
+        stopped ??= (async () => {
+          logger.info({ event: 'agent:stop' }, 'stopping');
+          await autoscaler.stop();
+          await publish();
+          await runCleanups(cleanups);
+          logger.info({ event: 'agent:stopped', addedVolumes: autoscaler.status().addedVolumes }, 'stopped');
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+/** Removes a mount point's status file (after an uninstall or a demo). */
+export async function removeStatusFile(mountPoint: string, runDir = DEFAULT_RUN_DIR): Promise<void> {
+  await unlink(statusFilePath(mountPoint, runDir)).catch(() => undefined);
+}
+
+async function currentDevices(mountPoint: string): Promise<string[]> {
+  const device = await mountSource(mountPoint);
+  if (!device) {
+    throw new EbsAutoscaleError('agent', 'NOT_PREPARED', `Nothing is mounted at ${mountPoint}.`, {
+      hint: 'Run `ebs-autoscale install` first (it creates and mounts the filesystem), or check /etc/fstab.',
+    });
+  }
+  return [device];
+}
+
+async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+}

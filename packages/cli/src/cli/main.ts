@@ -1,0 +1,73 @@
+import { EbsAutoscaleError } from '@ebs-autoscale/core';
+import { ConfigError } from '../config/issues.js';
+import { EXIT, processIo, type CliIo } from './io.js';
+import { runCommand } from './run-command.js';
+import { configCommand, iamPolicyCommand, statusCommand, userdataCommand } from './simple-commands.js';
+import { USAGE } from './usage.js';
+
+/**
+ * The `ebs-autoscale` command line. Arguments are parsed with `node:util` parseArgs: a handful of
+ * subcommands with flat options need no framework, and it adds no dependency to an agent that runs as
+ * root on every host. Returns the exit code; never calls `process.exit`, so tests run it in-process.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['iam-policy', '--config', '/etc/ebs-autoscale.json']);
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(args, io);
+      case 'status':
+        return await statusCommand(args, io);
+      case 'demo': {
+        const { demoCommand } = await import('./demo-command.js');
+        return await demoCommand(args, io);
+      }
+      case 'config':
+        return await configCommand(args, io);
+      case 'iam-policy':
+        return await iamPolicyCommand(args, io);
+      case 'userdata':
+        return userdataCommand(args, io);
+      case 'install':
+      case 'uninstall':
+        io.stderr.write(`\`ebs-autoscale ${command}\` is not implemented yet. For now: create and mount the filesystem, write /etc/ebs-autoscale.json, and run \`ebs-autoscale run\` as a service.\n`);
+        return EXIT.failed;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        io.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+        return EXIT.usage;
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Prints an error for people: our errors as their message and hint, anything else with its stack. */
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof ConfigError) {
+    io.stderr.write(`${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof EbsAutoscaleError) {
+    io.stderr.write(`${error.message}\n`);
+    return EXIT.failed;
+  }
+  // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`${(error as Error).message}\nRun \`ebs-autoscale help\` for the options.\n`);
+    return EXIT.usage;
+  }
+  io.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,80 @@
+import type { ScalingLimits } from '@ebs-autoscale/core';
+import type { VolumeType } from './volume-rules.js';
+
+/** Which filesystem driver owns the mount point, with its own settings. */
+export type DriverConfig =
+  | { readonly kind: 'btrfs' }
+  | { readonly kind: 'lvm'; readonly volumeGroup: string; readonly logicalVolume: string; readonly filesystem: 'ext4' | 'xfs' }
+  | { readonly kind: 'ext4-static' };
+
+/** Which scaling policy decides, with its options (see `@ebs-autoscale/core`). */
+export type PolicyConfig =
+  | { readonly kind: 'compatibility'; readonly initialThresholdPercent: number; readonly intervalMs: number }
+  | {
+      readonly kind: 'predictive';
+      readonly initialThresholdPercent: number;
+      readonly intervalMs: number;
+      readonly leadTimeSeconds?: number;
+      readonly safetyFactor?: number;
+      readonly horizonSeconds?: number;
+      readonly rateWindowSeconds?: number;
+    };
+
+/** How new EBS volumes are created. */
+export interface VolumeConfig {
+  readonly type: VolumeType;
+  readonly iops?: number;
+  readonly throughput?: number;
+  readonly encrypted: boolean;
+  /** KMS key id or ARN; absent for the account's default EBS key. */
+  readonly kmsKeyId?: string;
+  /** Extra tags on every volume the agent creates, besides its ownership tag. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Log level names, pino's. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The one configuration the agent runs on. Both file formats (amazon-ebs-autoscale's and ours)
+ * normalise into it, so nothing past loading knows which format a host uses.
+ */
+export interface AgentConfig {
+  /** Which file format it was read from. */
+  readonly format: 'amazon-ebs-autoscale' | 'v1';
+  readonly mountPoint: string;
+  readonly driver: DriverConfig;
+  readonly policy: PolicyConfig;
+  readonly volume: VolumeConfig;
+  /** The volume `install` creates when no device is given. */
+  readonly initialVolume: { readonly sizeGiB: number; readonly device?: string };
+  readonly limits: ScalingLimits;
+  /** What start-up reconciliation does with owned volumes left unattached by a crash. */
+  readonly reconcile: { readonly orphans: 'attach' | 'delete' };
+  /** Require IMDSv2 tokens for instance metadata (amazon-ebs-autoscale's `imdsv2`); we always use v2, so this is informational. */
+  readonly imdsv2: boolean;
+  /** Prometheus metrics; off when `port` is absent. */
+  readonly metrics: { readonly port?: number; readonly host: string };
+  readonly logging: {
+    readonly level: LogLevel;
+    /** Also append JSON lines to this file (amazon-ebs-autoscale's `log_file`). */
+    readonly file?: string;
+    /** Seconds between usage summary lines; events are always logged. */
+    readonly summaryIntervalSeconds: number;
+  };
+}
+
+/** The defaults of amazon-ebs-autoscale's install.sh, which ours keep. */
+export const INSTALL_DEFAULTS = Object.freeze({
+  mountPoint: '/scratch',
+  initialSizeGiB: 200,
+  volumeType: 'gp3' as VolumeType,
+  iops: 3000,
+  throughput: 125,
+  initialThresholdPercent: 50,
+  detectionIntervalSeconds: 2,
+  logFile: '/var/log/ebs-autoscale.log',
+  volumeGroup: 'autoscale_vg',
+  logicalVolume: 'autoscale_lv',
+});

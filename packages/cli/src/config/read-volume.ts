@@ -1,0 +1,64 @@
+import { INSTALL_DEFAULTS, type VolumeConfig } from './agent-config.js';
+import type { IssueList } from './issues.js';
+import { quoteList, type ObjectReader } from './object-reader.js';
+import { VOLUME_TYPE_RULES, VOLUME_TYPES, isVolumeType } from './volume-rules.js';
+
+/** Keys the two formats spell differently. */
+export interface VolumeKeys {
+  readonly kmsKeyId?: string;
+  readonly tags?: string;
+}
+
+/**
+ * Reads the `volume` object of either format: the type, then IOPS and throughput checked against that
+ * type's range. With `legacy`, IOPS and throughput on a type that takes none are dropped, not refused:
+ * amazon-ebs-autoscale's install.sh writes `"iops": "3000"` whatever the type, and its
+ * create-ebs-volume passes them only where they apply, so such files must keep working unedited.
+ */
+export function readVolume(reader: ObjectReader | undefined, issues: IssueList, options: { legacy: boolean; keys?: VolumeKeys }): VolumeConfig {
+  const fallback: VolumeConfig = { type: INSTALL_DEFAULTS.volumeType, iops: INSTALL_DEFAULTS.iops, throughput: INSTALL_DEFAULTS.throughput, encrypted: true, tags: {} };
+  if (!reader) return fallback;
+  const rawType = reader.raw('type');
+  let type = INSTALL_DEFAULTS.volumeType;
+  if (rawType !== undefined) {
+    if (isVolumeType(rawType)) type = rawType;
+    else issues.expected(reader.at('type'), `one of ${quoteList(VOLUME_TYPES)}`, rawType);
+  }
+  const rule = VOLUME_TYPE_RULES[type];
+  const acceptStrings = options.legacy;
+  const iops = readPerformance(reader, issues, 'iops', rule.iops, type, acceptStrings, options.legacy);
+  const throughput = readPerformance(reader, issues, 'throughput', rule.throughput, type, acceptStrings, options.legacy);
+  if (rule.iopsRequired && iops === undefined && !reader.has('iops')) issues.add(reader.at('iops'), `is required for ${type}: an integer from ${rule.iops![0]} to ${rule.iops![1]}`);
+  // gp3 allows at most 0.25 MiB/s of throughput per provisioned IOPS (EC2 CreateVolume reference).
+  if (type === 'gp3' && iops !== undefined && throughput !== undefined && throughput > iops / 4) {
+    issues.add(reader.at('throughput'), `expected at most ${Math.floor(iops / 4)} MiB/s for gp3 with ${iops} IOPS (0.25 MiB/s per IOPS), got ${throughput}`);
+  }
+  const encrypted = reader.boolean('encrypted', { legacy: options.legacy }) ?? true;
+  const kmsKey = options.keys?.kmsKeyId;
+  const kmsKeyId = kmsKey
+    ? reader.string(kmsKey, { pattern: [/^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/, 'a KMS key id, key ARN, alias name (alias/…) or alias ARN'] })
+    : undefined;
+  if (kmsKeyId && !encrypted) issues.add(reader.at(kmsKey!), 'a KMS key is set but `encrypted` is false; set `encrypted: true` or remove the key');
+  const tags = options.keys?.tags ? (reader.stringMap(options.keys.tags, [/^(?!aws:)[\w .:/=+@-]{1,128}$/, 'must be 1–128 characters of letters, digits, spaces and _.:/=+-@, not starting with "aws:"']) ?? {}) : {};
+  reader.finish();
+  return { type, encrypted, tags, ...(iops === undefined ? {} : { iops }), ...(throughput === undefined ? {} : { throughput }), ...(kmsKeyId ? { kmsKeyId } : {}) };
+}
+
+function readPerformance(
+  reader: ObjectReader,
+  issues: IssueList,
+  key: 'iops' | 'throughput',
+  range: readonly [number, number] | undefined,
+  type: string,
+  acceptStrings: boolean,
+  legacy: boolean,
+): number | undefined {
+  const value = reader.raw(key);
+  if (value === undefined) return undefined;
+  if (!range) {
+    if (legacy) return undefined;
+    issues.add(reader.at(key), `${type} volumes take no ${key === 'iops' ? 'provisioned IOPS' : 'throughput setting'}; remove it, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return reader.checkNumber(reader.at(key), value, { integer: true, min: range[0], max: range[1], context: `for ${type}`, acceptStrings });
+}

@@ -1,0 +1,128 @@
+import { DEFAULT_LIMITS, type ScalingLimits } from '@ebs-autoscale/core';
+import { INSTALL_DEFAULTS, LOG_LEVELS, type AgentConfig, type DriverConfig, type LogLevel, type PolicyConfig } from './agent-config.js';
+import { checkLimits } from './check-limits.js';
+import { IssueList } from './issues.js';
+import { ObjectReader } from './object-reader.js';
+import { readVolume } from './read-volume.js';
+
+const NAME: [RegExp, string] = [/^[A-Za-z0-9+_.-]{1,127}$/, 'an LVM name: 1–127 of letters, digits and +_.-'];
+
+/**
+ * Reads our own format (`"version": 1`): camelCase keys, real numbers and booleans, a choice of
+ * driver and policy, KMS key, extra tags, reconcile behaviour and metrics. Everything but
+ * `mountPoint` has a default. Throws a `ConfigError` listing every problem.
+ *
+ * @example
+ * ```json
+ * { "version": 1, "mountPoint": "/scratch", "driver": { "kind": "btrfs" },
+ *   "policy": { "kind": "predictive" }, "volume": { "type": "gp3", "iops": 6000 } }
+ * ```
+ */
+export function parseV1Config(json: unknown, file?: string): AgentConfig {
+  const issues = new IssueList();
+  const root = ObjectReader.of(json, '', issues);
+  if (!root) {
+    issues.throwIfAny(file);
+    throw new Error('unreachable');
+  }
+  root.ignore('$schema');
+  const version = root.raw('version');
+  if (version !== undefined && version !== 1) issues.expected('version', '1', version);
+  const mountPoint = root.string('mountPoint', { required: true, absolutePath: true }) ?? INSTALL_DEFAULTS.mountPoint;
+  const driver = readDriver(root.object('driver'));
+  const policy = readPolicy(root.object('policy'));
+  const volume = readVolume(root.object('volume'), issues, { legacy: false, keys: { kmsKeyId: 'kmsKeyId', tags: 'tags' } });
+
+  const initial = root.object('initialVolume');
+  const [typeMin, typeMax] = [1, 65536];
+  const sizeGiB = initial?.number('sizeGiB', { integer: true, min: typeMin, max: typeMax }) ?? INSTALL_DEFAULTS.initialSizeGiB;
+  const device = initial?.string('device', { absolutePath: true });
+  initial?.finish();
+
+  const limits = readLimits(root.object('limits'));
+  checkLimits(limits, volume.type, { minVolumeGiB: 'limits.minVolumeGiB', maxVolumeGiB: 'limits.maxVolumeGiB', maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB', maxAttachedVolumes: 'limits.maxAttachedVolumes' }, issues);
+
+  const reconcileReader = root.object('reconcile');
+  const orphans = (reconcileReader?.string('orphans', { oneOf: ['attach', 'delete'] }) ?? 'delete') as 'attach' | 'delete';
+  reconcileReader?.finish();
+
+  const metricsReader = root.object('metrics');
+  const port = metricsReader?.number('port', { integer: true, min: 1, max: 65535 });
+  const host = metricsReader?.string('host') ?? '127.0.0.1';
+  metricsReader?.finish();
+
+  const logging = root.object('logging');
+  const level = (logging?.string('level', { oneOf: LOG_LEVELS }) ?? 'info') as LogLevel;
+  const logFile = logging?.string('file', { absolutePath: true });
+  const summaryIntervalSeconds = logging?.number('summaryIntervalSeconds', { min: 1 }) ?? 600;
+  logging?.finish();
+  root.finish();
+  issues.throwIfAny(file);
+
+  return {
+    format: 'v1',
+    mountPoint,
+    driver,
+    policy,
+    volume,
+    initialVolume: { sizeGiB, ...(device ? { device } : {}) },
+    limits,
+    reconcile: { orphans },
+    imdsv2: true,
+    metrics: { host, ...(port === undefined ? {} : { port }) },
+    logging: { level, summaryIntervalSeconds, ...(logFile ? { file: logFile } : {}) },
+  };
+
+  function readDriver(reader: ObjectReader | undefined): DriverConfig {
+    if (!reader) return { kind: 'btrfs' };
+    const kind = reader.string('kind', { required: true, oneOf: ['btrfs', 'lvm', 'ext4-static'] });
+    let driver: DriverConfig = { kind: 'btrfs' };
+    if (kind === 'lvm') {
+      const volumeGroup = reader.string('volumeGroup', { pattern: NAME }) ?? INSTALL_DEFAULTS.volumeGroup;
+      const logicalVolume = reader.string('logicalVolume', { pattern: NAME }) ?? INSTALL_DEFAULTS.logicalVolume;
+      const filesystem = (reader.string('filesystem', { oneOf: ['ext4', 'xfs'] }) ?? 'ext4') as 'ext4' | 'xfs';
+      driver = { kind, volumeGroup, logicalVolume, filesystem };
+    } else if (kind === 'ext4-static') driver = { kind };
+    reader.finish();
+    return driver;
+  }
+
+  function readPolicy(reader: ObjectReader | undefined): PolicyConfig {
+    const base = { initialThresholdPercent: INSTALL_DEFAULTS.initialThresholdPercent, intervalMs: INSTALL_DEFAULTS.detectionIntervalSeconds * 1000 };
+    if (!reader) return { kind: 'compatibility', ...base };
+    const kind = reader.string('kind', { required: true, oneOf: ['compatibility', 'predictive'] }) ?? 'compatibility';
+    const initialThresholdPercent = reader.number('initialThresholdPercent', { min: 1, max: 100 }) ?? base.initialThresholdPercent;
+    const intervalSeconds = reader.number('intervalSeconds', { min: 0.1, max: 3600 });
+    const intervalMs = intervalSeconds === undefined ? base.intervalMs : Math.round(intervalSeconds * 1000);
+    if (kind !== 'predictive') {
+      reader.finish();
+      return { kind: 'compatibility', initialThresholdPercent, intervalMs };
+    }
+    const optional = (key: string, min: number, max: number) => {
+      const value = reader.number(key, { min, max });
+      return value === undefined ? {} : { [key]: value };
+    };
+    const policy: PolicyConfig = {
+      kind,
+      initialThresholdPercent,
+      intervalMs,
+      ...optional('leadTimeSeconds', 1, 3600),
+      ...optional('safetyFactor', 1, 100),
+      ...optional('horizonSeconds', 60, 7 * 86400),
+      ...optional('rateWindowSeconds', 5, 3600),
+    };
+    reader.finish();
+    return policy;
+  }
+
+  function readLimits(reader: ObjectReader | undefined): ScalingLimits {
+    if (!reader) return DEFAULT_LIMITS;
+    const read = (key: keyof ScalingLimits, max?: number) => {
+      const value = reader.number(key, { integer: true, min: 1, ...(max ? { max } : {}) });
+      return value === undefined ? {} : { [key]: value };
+    };
+    const limits = { ...DEFAULT_LIMITS, ...read('minVolumeGiB', 65536), ...read('maxVolumeGiB', 65536), ...read('maxTotalCreatedGiB'), ...read('maxAttachedVolumes', 127), ...read('maxCreatedVolumes') };
+    reader.finish();
+    return Object.freeze(limits);
+  }
+}

@@ -1,0 +1,34 @@
+/** The EBS volume types the agent can create. */
+export const VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1'] as const;
+
+/** One EBS volume type. */
+export type VolumeType = (typeof VOLUME_TYPES)[number];
+
+/** What EC2 accepts for one volume type. */
+export interface VolumeTypeRule {
+  readonly sizeGiB: readonly [number, number];
+  /** Allowed provisioned IOPS; absent when the type takes none. */
+  readonly iops?: readonly [number, number];
+  /** Whether CreateVolume refuses the type without `Iops`. */
+  readonly iopsRequired?: boolean;
+  /** Allowed throughput, MiB/s; absent when the type takes none. */
+  readonly throughput?: readonly [number, number];
+}
+
+/**
+ * EC2's CreateVolume ranges per type, as the EC2 API reference states them (CreateVolume `Iops`,
+ * `Throughput`, `Size`). One table, so a change on AWS's side is a one-line change here.
+ */
+export const VOLUME_TYPE_RULES: Readonly<Record<VolumeType, VolumeTypeRule>> = {
+  gp3: { sizeGiB: [1, 16384], iops: [3000, 16000], throughput: [125, 1000] },
+  gp2: { sizeGiB: [1, 16384] },
+  io1: { sizeGiB: [4, 16384], iops: [100, 64000], iopsRequired: true },
+  io2: { sizeGiB: [4, 65536], iops: [100, 256000], iopsRequired: true },
+  st1: { sizeGiB: [125, 16384] },
+  sc1: { sizeGiB: [125, 16384] },
+};
+
+/** True for a name in {@link VOLUME_TYPES}. */
+export function isVolumeType(value: unknown): value is VolumeType {
+  return typeof value === 'string' && (VOLUME_TYPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,135 @@
+import type { AgentConfig } from '../config/agent-config.js';
+
+/**
+ * The tag that marks a volume as this instance's: `@ebs-autoscale/provisioner-ebs` sets
+ * `source-instance-arn` to the creating instance's ARN at CreateVolume.
+ */
+export const DEFAULT_OWNERSHIP_TAG = 'source-instance-arn';
+
+/**
+ * The IAM policy variable holding the calling instance's ARN (set for instance-profile credentials),
+ * so one policy confines every instance to the volumes it created itself.
+ */
+export const SOURCE_INSTANCE_ARN_VARIABLE = '${ec2:SourceInstanceARN}';
+
+/** One IAM policy statement. */
+export interface IamStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** An IAM policy document. */
+export interface IamPolicy {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly IamStatement[];
+}
+
+/** Options of {@link buildIamPolicy}. */
+export interface IamPolicyOptions {
+  /** Tag key marking the agent's volumes. Default {@link DEFAULT_OWNERSHIP_TAG}. */
+  ownershipTag?: string;
+  /** The value that tag must have. Default {@link SOURCE_INSTANCE_ARN_VARIABLE}: the calling instance. */
+  ownershipValue?: string;
+  /** AWS partition. Default `aws`. */
+  partition?: string;
+  /** Region to confine resources to. Default `*`. */
+  region?: string;
+  /** Account to confine resources to. Default `*`. */
+  accountId?: string;
+  /**
+   * Confines the instance-side actions (attach, detach, DeleteOnTermination) to instances carrying
+   * this tag, e.g. `{ key: 'aws:batch:compute-environment', value: 'genomics' }`.
+   */
+  instanceTag?: { key: string; value: string };
+}
+
+/**
+ * The least-privilege IAM policy the configured agent needs, as a JSON-ready object:
+ * - `Describe*` calls on `*`, since EC2 supports no resource-level permissions for them;
+ * - `CreateVolume` only with the ownership tag naming the calling instance in the request (and only encrypted, of the configured type);
+ * - `CreateTags` only as part of `CreateVolume`, so the agent cannot tag someone else's volume as its own;
+ * - attach, detach, delete (and modify, for a driver that grows in place) only on volumes the instance owns;
+ * - `kms:*` grants only for the configured key, only via EC2.
+ *
+ * @example
+ * ```ts
+ * const policy = buildIamPolicy(await loadConfig(), { region: 'us-east-1' });
+ * console.log(JSON.stringify(policy, null, 2));
+ * ```
+ */
+export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = {}): IamPolicy {
+  const tag = options.ownershipTag ?? DEFAULT_OWNERSHIP_TAG;
+  const owner = options.ownershipValue ?? SOURCE_INSTANCE_ARN_VARIABLE;
+  const partition = options.partition ?? 'aws';
+  const region = options.region ?? '*';
+  const account = options.accountId ?? '*';
+  const arn = (type: string) => `arn:${partition}:ec2:${region}:${account}:${type}/*`;
+  const growInPlace = config.driver.kind === 'ext4-static';
+  const statements: IamStatement[] = [
+    {
+      Sid: 'DescribeHasNoResourceLevelPermissions',
+      Effect: 'Allow',
+      Action: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', ...(growInPlace ? ['ec2:DescribeVolumesModifications'] : [])],
+      Resource: '*',
+    },
+    {
+      Sid: 'CreateOnlyTaggedVolumes',
+      Effect: 'Allow',
+      Action: ['ec2:CreateVolume'],
+      Resource: arn('volume'),
+      Condition: {
+        StringEquals: { [`aws:RequestTag/${tag}`]: owner, 'ec2:VolumeType': config.volume.type },
+        ...(config.volume.encrypted ? { Bool: { 'ec2:Encrypted': 'true' } } : {}),
+      },
+    },
+    {
+      Sid: 'TagOnlyWhileCreating',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags'],
+      Resource: arn('volume'),
+      Condition: { StringEquals: { 'ec2:CreateAction': 'CreateVolume' } },
+    },
+    {
+      Sid: 'ManageOnlyOwnedVolumes',
+      Effect: 'Allow',
+      Action: ['ec2:AttachVolume', 'ec2:DetachVolume', 'ec2:DeleteVolume', ...(growInPlace ? ['ec2:ModifyVolume'] : [])],
+      Resource: arn('volume'),
+      Condition: { StringEquals: { [`ec2:ResourceTag/${tag}`]: owner } },
+    },
+    {
+      // Attach and detach authorise the instance too; ModifyInstanceAttribute sets DeleteOnTermination.
+      Sid: 'AttachToInstances',
+      Effect: 'Allow',
+      Action: ['ec2:AttachVolume', 'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute'],
+      Resource: arn('instance'),
+      ...(options.instanceTag ? { Condition: { StringEquals: { [`ec2:ResourceTag/${options.instanceTag.key}`]: options.instanceTag.value } } } : {}),
+    },
+  ];
+  if (config.volume.kmsKeyId) {
+    const key = config.volume.kmsKeyId;
+    // KMS statements name keys by ARN; for an alias or a bare key id, every key of the account, still only via EC2.
+    const resource = key.startsWith('arn:') && key.includes(':key/') ? key : `arn:${partition}:kms:${region}:${account}:key/*`;
+    const viaEc2 = { 'kms:ViaService': `ec2.${region === '*' ? '*' : region}.amazonaws.com` };
+    statements.push(
+      {
+        Sid: 'UseTheVolumeKeyViaEc2',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        Resource: resource,
+        Condition: { StringLike: viaEc2 },
+      },
+      {
+        // EBS attaches an encrypted volume through a grant it creates for itself.
+        Sid: 'GrantTheKeyToEbs',
+        Effect: 'Allow',
+        Action: ['kms:CreateGrant'],
+        Resource: resource,
+        Condition: { StringLike: viaEc2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+    );
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}

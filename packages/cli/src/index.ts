@@ -1,0 +1,18 @@
+export type { AgentConfig, DriverConfig, PolicyConfig, VolumeConfig, LogLevel } from './config/agent-config.js';
+export { INSTALL_DEFAULTS, LOG_LEVELS } from './config/agent-config.js';
+export { ConfigError, formatIssue, type ConfigIssue } from './config/issues.js';
+export { parseConfig, loadConfig, DEFAULT_CONFIG_FILE } from './config/load-config.js';
+export { parseLegacyConfig } from './config/legacy-config.js';
+export { parseV1Config } from './config/v1-config.js';
+export { VOLUME_TYPES, VOLUME_TYPE_RULES, type VolumeType, type VolumeTypeRule } from './config/volume-rules.js';
+export { buildIamPolicy, DEFAULT_OWNERSHIP_TAG, SOURCE_INSTANCE_ARN_VARIABLE, type IamPolicy, type IamStatement, type IamPolicyOptions } from './iam/iam-policy.js';
+export { buildUserData, MIME_BOUNDARY, type UserDataOptions } from './userdata/userdata.js';
+export { formatStatus, describeDecision, type FormatStatusOptions } from './status/format-status.js';
+export { statusFilePath, readStatusReport, writeStatusReport, type StatusReport } from './status/status-file.js';
+export { acquireMountLock, lockFileName, processIsAlive, DEFAULT_RUN_DIR, type MountLock, type MountLockOptions } from './agent/lock.js';
+export { buildAgent, buildPolicy, type BuildAgentOptions, type BuiltAgent } from './agent/build-agent.js';
+export { runAgent, type RunAgentOptions, type RunningAgent } from './agent/run-agent.js';
+export { createAgentLogger, formatHumanLine, type AgentLoggerOptions } from './observe/logger.js';
+export { logAutoscalerEvents } from './observe/log-events.js';
+export { createAgentMetrics, serveMetrics, type AgentMetrics } from './observe/metrics.js';
+export { runDemo, formatDemoSummary, type DemoOptions, type DemoSummary, type DemoView } from './demo/run-demo.js';

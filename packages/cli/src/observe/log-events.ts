@@ -1,0 +1,42 @@
+import { bytesToGiB, type StorageAutoscaler } from '@ebs-autoscale/core';
+import type { Logger } from 'pino';
+
+/**
+ * Logs every autoscaler event as one structured entry. Usage samples are `debug` (one every couple of
+ * seconds), with an `info` summary every `summaryIntervalSeconds`, as amazon-ebs-autoscale's
+ * `log_interval` did. Returns a function that unsubscribes.
+ */
+export function logAutoscalerEvents(autoscaler: StorageAutoscaler, logger: Logger, options: { summaryIntervalSeconds?: number } = {}): () => void {
+  const summaryMs = (options.summaryIntervalSeconds ?? 600) * 1000;
+  let lastSummary = Number.NEGATIVE_INFINITY;
+  const subscriptions: [string, (...args: never[]) => void][] = [];
+  const on: StorageAutoscaler['on'] = (event, listener) => {
+    subscriptions.push([event as string, listener as never]);
+    return autoscaler.on(event, listener);
+  };
+  on('usage:sample', ({ at, usage, worst }) => {
+    const fields = { event: 'usage:sample', totalGiB: round(bytesToGiB(usage.totalBytes)), usedGiB: round(bytesToGiB(usage.usedBytes)), availableGiB: round(bytesToGiB(usage.availableBytes)), worst: worst.kind, worstPercent: round(worst.usedPercent), gauges: usage.gauges };
+    if (at - lastSummary >= summaryMs) {
+      lastSummary = at;
+      logger.info(fields, 'usage');
+    } else logger.debug(fields, 'usage');
+  });
+  on('threshold:crossed', (e) => logger.info({ event: 'threshold:crossed', direction: e.direction, gauge: e.gauge.kind, usedPercent: round(e.gauge.usedPercent), thresholdPercent: e.thresholdPercent }, `worst gauge ${e.direction} threshold`));
+  on('decision', (e) => logger.info({ event: 'decision', ...e.decision }, `decision: ${e.decision.action}`));
+  on('scale:start', (e) => logger.info({ event: 'scale:start', operationId: e.operationId, sizeGiB: e.sizeGiB, trigger: e.trigger }, `scaling up by ${e.sizeGiB} GiB`));
+  on('volume:provisioned', (e) => logger.info({ event: 'volume:provisioned', operationId: e.operationId, volumeId: e.volume.volumeId, device: e.volume.device, durationMs: e.durationMs }, 'volume attached'));
+  on('device:added', (e) => logger.info({ event: 'device:added', operationId: e.operationId, volumeId: e.volumeId, device: e.device, durationMs: e.durationMs }, 'device added to the filesystem'));
+  on('scale:complete', (e) =>
+    logger.info({ event: 'scale:complete', operationId: e.operationId, volumeId: e.volumeId, device: e.device, sizeGiB: e.sizeGiB, beforeGiB: round(bytesToGiB(e.beforeTotalBytes)), afterGiB: round(bytesToGiB(e.afterTotalBytes)), durationMs: e.durationMs }, 'scale complete'),
+  );
+  on('scale:failed', (e) => logger.error({ event: 'scale:failed', operationId: e.operationId, stage: e.stage, err: e.error, consecutiveFailures: e.consecutiveFailures, retryAt: new Date(e.retryAt).toISOString() }, `scale failed at ${e.stage}`));
+  on('limit:reached', (e) => logger.warn({ event: 'limit:reached', limit: e.limit, worstPercent: round(e.worstPercent), thresholdPercent: e.thresholdPercent }, `limit reached: ${e.limit}`));
+  on('error', (e) => logger.error({ event: 'error', context: e.context, err: e.error }, e.context));
+  return () => {
+    for (const [event, listener] of subscriptions) autoscaler.off(event as never, listener as never);
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,52 @@
+import type { AutoscalerStatus } from '@ebs-autoscale/core';
+import { DEFAULT_LIMITS, GIB } from '@ebs-autoscale/core';
+import { describe, expect, it } from 'vitest';
+import { formatStatus } from '../src/status/format-status.js';
+
+const status: AutoscalerStatus = {
+  state: 'running',
+  scaling: false,
+  mountPoint: '/scratch',
+  driver: 'btrfs',
+  provisioner: 'ebs',
+  policy: 'compatibility',
+  intervalMs: 2000,
+  limits: DEFAULT_LIMITS,
+  usage: { totalBytes: 350 * GIB, usedBytes: 200 * GIB, availableBytes: 150 * GIB, gauges: [{ kind: 'bytes', usedPercent: 57.14 }, { kind: 'btrfs-metadata', usedPercent: 61.2, detail: '1.2 GiB of 2 GiB' }] },
+  worst: { kind: 'btrfs-metadata', usedPercent: 61.2 },
+  devices: ['/dev/nvme1n1', '/dev/nvme2n1'],
+  volumes: [{ volumeId: 'vol-0abc', sizeGiB: 150, state: 'in-use', device: '/dev/nvme2n1', deleteOnTermination: true }],
+  addedVolumes: 1,
+  addedGiB: 150,
+  lastDecision: { action: 'scale', sizeGiB: 150, trigger: 'threshold', thresholdPercent: 50, worstPercent: 61.2 },
+  lastDecisionAt: 1_000_000,
+  consecutiveFailures: 0,
+  retryAt: undefined,
+  limitReached: undefined,
+};
+
+describe('formatStatus', () => {
+  it('shows usage, every gauge, devices, volumes, limits and the last decision', () => {
+    const text = formatStatus(status, { now: 1_003_000, pid: 42 });
+    expect(text).toContain('ebs-autoscale /scratch: running (PID 42)');
+    expect(text).toMatch(/Capacity\s+Used\s+Available\s+Worst gauge\n350 GiB\s+200 GiB\s+150 GiB\s+btrfs-metadata 61\.2%/);
+    expect(text).toMatch(/btrfs-metadata\s+61\.2%\s+1\.2 GiB of 2 GiB/);
+    expect(text).toContain('Devices (2): /dev/nvme1n1, /dev/nvme2n1');
+    expect(text).toMatch(/vol-0abc\s+150 GiB\s+in-use\s+\/dev\/nvme2n1\s+yes/);
+    expect(text).toContain('Limits: volumes 150–1500 GiB · at most 8000 GiB created · at most 16 attached · at most unlimited created');
+    expect(text).toContain('Last decision (3.0 s ago): scale +150 GiB (threshold; worst 61.2% vs threshold 50.0%)');
+  });
+
+  it('says plainly when there is no sample yet, a limit is reached, or scales failed', () => {
+    const text = formatStatus({ ...status, usage: undefined, worst: undefined, volumes: [], limitReached: 'max-attached-volumes', consecutiveFailures: 2, retryAt: 1_010_000 }, { now: 1_000_000 });
+    expect(text).toContain('No usage sample yet.');
+    expect(text).toContain('Owned volumes: none added yet.');
+    expect(text).toContain('LIMIT REACHED: max-attached-volumes');
+    expect(text).toContain('Failures: 2 in a row, next try in 10 s');
+  });
+
+  it('reads a status that went through JSON (Infinity became null)', () => {
+    const revived = JSON.parse(JSON.stringify(status)) as AutoscalerStatus;
+    expect(formatStatus(revived, { now: 1_000_000 })).toContain('at most unlimited created');
+  });
+});

@@ -1,0 +1,74 @@
+import { ProvisionerError } from '@ebs-autoscale/core';
+
+/** The EBS volume types this provisioner creates. */
+export type EbsVolumeType = 'gp3' | 'gp2' | 'io1' | 'io2' | 'st1' | 'sc1';
+
+/** How a new volume is made: type, performance and encryption. */
+export interface VolumeSpec {
+  /** Default `gp3`. */
+  type?: EbsVolumeType;
+  /** Provisioned IOPS: gp3 (default 3000 by EBS), io1 and io2 (required). Not allowed for the others. */
+  iops?: number;
+  /** Throughput in MiB/s: gp3 only (default 125 by EBS). */
+  throughputMiBps?: number;
+  /** Default true. */
+  encrypted?: boolean;
+  /** A KMS key id, alias or ARN; default the account's EBS default key. Requires `encrypted`. */
+  kmsKeyId?: string;
+}
+
+interface TypeRules {
+  minGiB: number;
+  maxGiB: number;
+  iops?: { min: number; max: number; perGiB: number; required: boolean };
+  throughput?: { min: number; max: number; perIops: number };
+}
+
+/**
+ * Size and performance limits per type, as the EC2 API reference states them for CreateVolume
+ * (`Iops`: gp3 3,000–16,000, io1 100–64,000, io2 100–256,000; `Throughput`: gp3 125–1,000 MiB/s;
+ * sizes gp2/gp3 1–16,384 GiB, io1 4–16,384, st1/sc1 125–16,384; io2 is Block Express, up to 64 TiB).
+ * EC2 has the last word: a request it refuses surfaces as INVALID_ARGUMENT, so keep these no wider
+ * than the documented ranges.
+ */
+const RULES: Record<EbsVolumeType, TypeRules> = {
+  gp3: { minGiB: 1, maxGiB: 16_384, iops: { min: 3000, max: 16_000, perGiB: 500, required: false }, throughput: { min: 125, max: 1000, perIops: 0.25 } },
+  gp2: { minGiB: 1, maxGiB: 16_384 },
+  io1: { minGiB: 4, maxGiB: 16_384, iops: { min: 100, max: 64_000, perGiB: 50, required: true } },
+  io2: { minGiB: 4, maxGiB: 65_536, iops: { min: 100, max: 256_000, perGiB: 1000, required: true } },
+  st1: { minGiB: 125, maxGiB: 16_384 },
+  sc1: { minGiB: 125, maxGiB: 16_384 },
+};
+
+/** The volume types, for validation of configuration. */
+export const EBS_VOLUME_TYPES = Object.keys(RULES) as EbsVolumeType[];
+
+/** Throws `INVALID_ARGUMENT` unless `spec` can make a volume of `sizeGiB`; saying which rule failed. */
+export function validateVolumeSpec(spec: VolumeSpec, sizeGiB: number): void {
+  const type = spec.type ?? 'gp3';
+  const rules = RULES[type];
+  const invalid = (message: string, hint: string) => new ProvisionerError('ebs', 'INVALID_ARGUMENT', message, { hint });
+  if (!rules) throw invalid(`Unknown volume type ${String(type)}.`, `Use one of ${EBS_VOLUME_TYPES.join(', ')}.`);
+  if (!Number.isInteger(sizeGiB) || sizeGiB < rules.minGiB || sizeGiB > rules.maxGiB) {
+    throw invalid(`A ${type} volume must be a whole number of GiB from ${rules.minGiB} to ${rules.maxGiB}, got ${sizeGiB}.`, 'Adjust the volume size limits or the volume type.');
+  }
+  if (spec.iops !== undefined) {
+    if (!rules.iops) throw invalid(`${type} volumes take no provisioned IOPS.`, 'Remove `iops`, or use gp3, io1 or io2.');
+    const { min, max, perGiB } = rules.iops;
+    const ceiling = Math.min(max, perGiB * sizeGiB);
+    if (!Number.isInteger(spec.iops) || spec.iops < min || spec.iops > ceiling) {
+      throw invalid(`A ${sizeGiB} GiB ${type} volume takes ${min}–${ceiling} IOPS (${perGiB} per GiB, at most ${max}), got ${spec.iops}.`, 'Lower `iops` or raise the minimum volume size.');
+    }
+  } else if (rules.iops?.required) {
+    throw invalid(`${type} volumes need provisioned IOPS.`, 'Set `iops`.');
+  }
+  if (spec.throughputMiBps !== undefined) {
+    if (!rules.throughput) throw invalid(`${type} volumes take no provisioned throughput.`, 'Remove `throughputMiBps`, or use gp3.');
+    const { min, max, perIops } = rules.throughput;
+    const ceiling = Math.min(max, perIops * (spec.iops ?? rules.iops?.min ?? 0));
+    if (spec.throughputMiBps < min || spec.throughputMiBps > ceiling) {
+      throw invalid(`${type} throughput must be ${min}–${ceiling} MiB/s at ${spec.iops ?? rules.iops?.min} IOPS, got ${spec.throughputMiBps}.`, 'Lower `throughputMiBps` or raise `iops`.');
+    }
+  }
+  if (spec.kmsKeyId && spec.encrypted === false) throw invalid('A KMS key was given for an unencrypted volume.', 'Drop `kmsKeyId` or keep `encrypted`.');
+}
