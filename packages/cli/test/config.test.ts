@@ -15,6 +15,8 @@ const legacy = {
 
 const v1 = { version: 1, mountPoint: '/scratch', volume: { type: 'gp3', iops: 3000 } };
 
+// The patches reach into arbitrary JSON to break it on purpose: `any` is the honest type here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function withPatch<T extends object>(base: T, patch: (copy: any) => void): T {
   const copy = structuredClone(base);
   patch(copy);

@@ -1,0 +1,74 @@
+import { DEFAULT_LATENCIES } from '../policy/latencies.js';
+import { createRandom } from '../sim/random.js';
+import { EventQueue } from './event-queue.js';
+import { Ec2Account } from './token-bucket.js';
+import type { AgentRecord, World } from './world.js';
+
+/** Options of {@link runFleet}. */
+export interface FleetOptions {
+  agents: number;
+  /** Agents cross their threshold uniformly within this many seconds. Default 60 (a Batch wave). */
+  waveSeconds?: number;
+  /** Simulated time limit, s. Default 4 h. */
+  horizonSeconds?: number;
+  seed?: number;
+  start: (world: World, agent: AgentRecord) => void;
+}
+
+/** What a fleet run measured. */
+export interface FleetResult {
+  readonly agents: number;
+  /** Agents with no capacity by the horizon. */
+  readonly failedScaleUps: number;
+  /** Provision attempts that failed (and were retried, or not). */
+  readonly failedAttempts: number;
+  /** Agents whose disk filled before capacity arrived. */
+  readonly ranOutOfSpace: number;
+  readonly leakedVolumes: number;
+  readonly p50Seconds: number;
+  readonly p99Seconds: number;
+  readonly maxSeconds: number;
+  readonly totalCalls: number;
+  readonly throttledCalls: number;
+  readonly callsByAction: Record<string, number>;
+  readonly throttledByAction: Record<string, number>;
+  readonly events: number;
+}
+
+/**
+ * A fleet in one account and region, in virtual time: every agent's disk (100 GiB, filling at
+ * 20–200 MiB/s) crosses 50% within the wave, and each agent runs its scale-up against the shared
+ * token buckets. Time to capacity is from the crossing to the filesystem having grown.
+ */
+export function runFleet(options: FleetOptions): FleetResult {
+  const random = createRandom(options.seed ?? 1);
+  const world: World = { queue: new EventQueue(), account: new Ec2Account(), random, latencies: DEFAULT_LATENCIES };
+  const agents: AgentRecord[] = [];
+  const wave = options.waveSeconds ?? 60;
+  for (let i = 0; i < options.agents; i += 1) {
+    const crossedAt = random() * wave;
+    const mibPerSecond = 20 + 180 * random();
+    const fillPerSecond = mibPerSecond / (100 * 1024);
+    const agent: AgentRecord = { crossedAt, fullAt: crossedAt + 0.5 / fillPerSecond, fillPerSecond, failedAttempts: 0, leakedVolumes: 0 };
+    agents.push(agent);
+    world.queue.after(crossedAt, () => options.start(world, agent));
+  }
+  const events = world.queue.runUntil(options.horizonSeconds ?? 4 * 3600);
+  const times = agents.filter((a) => a.doneAt !== undefined).map((a) => a.doneAt! - a.crossedAt).sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? Number.NaN;
+  return {
+    agents: agents.length,
+    failedScaleUps: agents.filter((a) => a.doneAt === undefined).length,
+    failedAttempts: agents.reduce((s, a) => s + a.failedAttempts, 0),
+    ranOutOfSpace: agents.filter((a) => (a.doneAt ?? Number.POSITIVE_INFINITY) > a.fullAt).length,
+    leakedVolumes: agents.reduce((s, a) => s + a.leakedVolumes, 0),
+    p50Seconds: pct(0.5),
+    p99Seconds: pct(0.99),
+    maxSeconds: times.at(-1) ?? Number.NaN,
+    totalCalls: world.account.totalCalls,
+    throttledCalls: world.account.totalThrottled,
+    callsByAction: world.account.calls,
+    throttledByAction: world.account.throttled,
+    events,
+  };
+}
