@@ -1,13 +1,12 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { ensureFstabEntry, findMountAt, readMounts } from '@ebs-autoscale/blockdev';
 import { createExecaRunner, DriverError, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
 import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
 import { btrfsUsage } from './btrfs-usage.js';
 import { inspectDevice, refuseSignature, type GuardContext } from './device-guard.js';
-import { ensureFstabEntry } from './fstab.js';
 import { planMaintenance } from './maintenance.js';
-import { readMounts } from './mounts.js';
 
 const NAME = 'btrfs';
 
@@ -100,8 +99,7 @@ export class BtrfsDriver implements FilesystemDriver {
 
   /** The UUID of the btrfs mounted at our mount point, from mountinfo and sysfs; cached while it stays. */
   private async findUuid(): Promise<string | undefined> {
-    const mountPoint = await realpath(this.mountPoint).catch(() => this.mountPoint);
-    const mount = (await readMounts(this.guard.mountInfoPath)).findLast((entry) => entry.mountPoint === mountPoint);
+    const mount = await findMountAt(await readMounts(this.guard.mountInfoPath), this.mountPoint);
     if (mount === undefined) return (this.uuid = undefined);
     const source = await realpath(mount.source).catch(() => mount.source);
     const uuid = mount.fsType === 'btrfs' ? await findBtrfsByDevice(this.sysRoot, basename(source)) : undefined;

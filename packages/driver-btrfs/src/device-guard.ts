@@ -1,8 +1,14 @@
-import { realpath } from 'node:fs/promises';
+import {
+  findDeviceMount,
+  holdersOf,
+  probeSignature,
+  readMounts,
+  resolveBlockDevice,
+  type DeviceSignature,
+  type ResolvedDevice,
+} from '@ebs-autoscale/blockdev';
 import { DriverError, type CommandRunner } from '@ebs-autoscale/core';
-import { holdersOf, probeSignature, resolveBlockDevice, type DeviceSignature, type ResolvedDevice } from './block-device.js';
 import { findBtrfsByDevice } from './btrfs-sysfs.js';
-import { readMounts } from './mounts.js';
 
 /** Where the guard looks. */
 export interface GuardContext {
@@ -32,14 +38,12 @@ export async function inspectDevice(context: GuardContext, device: string, ownUu
       hint: 'Pass a new, blank volume; a device cannot be added twice.',
     });
   }
-  for (const mount of await readMounts(context.mountInfoPath)) {
-    const source = mount.source.startsWith('/') ? await realpath(mount.source).catch(() => mount.source) : mount.source;
-    if (source === resolved.path || mount.majorMinor === resolved.majorMinor) {
-      throw new DriverError(driver, 'DEVICE_MOUNTED', `${device} is mounted on ${mount.mountPoint}.`, {
-        device,
-        hint: 'Unmount it if it is really spare, or pass another device; nothing was changed.',
-      });
-    }
+  const mount = await findDeviceMount(await readMounts(context.mountInfoPath), resolved);
+  if (mount !== undefined) {
+    throw new DriverError(driver, 'DEVICE_MOUNTED', `${device} is mounted on ${mount.mountPoint}.`, {
+      device,
+      hint: 'Unmount it if it is really spare, or pass another device; nothing was changed.',
+    });
   }
   const holders = await holdersOf(context.sysRoot, resolved.name);
   if (holders.length > 0) {

@@ -1,6 +1,18 @@
 import { mkdir, realpath, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
+  ensureFstabEntry,
+  findDeviceMount,
+  findMountAt,
+  holdersOf,
+  isMountOf,
+  probeSignature,
+  readMounts,
+  resolveBlockDevice,
+  type MountEntry,
+  type ResolvedDevice,
+} from '@ebs-autoscale/blockdev';
+import {
   bytesGauge,
   clampPercent,
   createExecaRunner,
@@ -11,10 +23,7 @@ import {
   type FilesystemDriver,
   type UsageSnapshot,
 } from '@ebs-autoscale/core';
-import { holdersOf, probeSignature, resolveBlockDevice, type ResolvedDevice } from './block-device.js';
 import type { Ext4StaticDriverOptions } from './ext4-static-driver-options.js';
-import { ensureFstabEntry } from './fstab.js';
-import { readMounts, type MountEntry } from './mounts.js';
 
 const NAME = 'ext4-static';
 
@@ -111,11 +120,9 @@ export class Ext4StaticDriver implements FilesystemDriver {
 
   /** The mount of our device on our mount point, or undefined; throws when something else sits there. */
   private async ourMount(device: ResolvedDevice): Promise<MountEntry | undefined> {
-    const mountPoint = await realpath(this.mountPoint).catch(() => this.mountPoint);
-    const mount = (await readMounts(this.mountInfoPath)).findLast((entry) => entry.mountPoint === mountPoint);
+    const mount = await findMountAt(await readMounts(this.mountInfoPath), this.mountPoint);
     if (mount === undefined) return undefined;
-    const source = await realpath(mount.source).catch(() => mount.source);
-    if (mount.fsType !== 'ext4' || (source !== device.path && mount.majorMinor !== device.majorMinor)) {
+    if (mount.fsType !== 'ext4' || !(await isMountOf(mount, device))) {
       throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (${mount.fsType} from ${mount.source}).`, {
         hint: 'Choose another mount point, or unmount what is there.',
       });
@@ -124,14 +131,12 @@ export class Ext4StaticDriver implements FilesystemDriver {
   }
 
   private async refuseIfBusy(device: ResolvedDevice): Promise<void> {
-    for (const mount of await readMounts(this.mountInfoPath)) {
-      const source = mount.source.startsWith('/') ? await realpath(mount.source).catch(() => mount.source) : mount.source;
-      if (source === device.path || mount.majorMinor === device.majorMinor) {
-        throw new DriverError(NAME, 'DEVICE_MOUNTED', `${this.options.device} is mounted on ${mount.mountPoint}.`, {
-          device: this.options.device,
-          hint: 'Unmount it first, or point the driver at that mount point; nothing was changed.',
-        });
-      }
+    const mount = await findDeviceMount(await readMounts(this.mountInfoPath), device);
+    if (mount !== undefined) {
+      throw new DriverError(NAME, 'DEVICE_MOUNTED', `${this.options.device} is mounted on ${mount.mountPoint}.`, {
+        device: this.options.device,
+        hint: 'Unmount it first, or point the driver at that mount point; nothing was changed.',
+      });
     }
     const holders = await holdersOf(this.options.sysRoot ?? '/sys', device.name);
     if (holders.length > 0) {

@@ -5,4 +5,5 @@ export { LoopDeviceFactory, createLoopEnvironment, type LoopDeviceFactoryOptions
 export { checksumTree, writeRandomFiles, type TreeChecksums } from './checksum.js';
 export { firstMiB } from './first-mib.js';
 export { isRoot, requireRootOrWarn, canUseLoopDevices, warnSkip } from './root.js';
-export { findMounts, type MountEntry } from './mounts.js';
+export { findMounts } from './mounts.js';
+export type { MountEntry } from '@ebs-autoscale/blockdev';

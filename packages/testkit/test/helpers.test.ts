@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { createExecaRunner } from '@ebs-autoscale/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checksumTree, findMounts, firstMiB, LoopDeviceFactory, requireRootOrWarn, writeRandomFiles } from '../src/index.js';
-import { parseMountInfo } from '../src/mounts.js';
 
 const MIB = 1024 * 1024;
 
@@ -23,13 +22,6 @@ describe('checksumTree and writeRandomFiles', () => {
     const after = await checksumTree(dir);
     expect(after['a/b/file-0001.bin']).not.toBe(before['a/b/file-0001.bin']);
     expect(after['a/b/file-0000.bin']).toBe(before['a/b/file-0000.bin']);
-  });
-});
-
-describe('parseMountInfo', () => {
-  it('reads source, type and an escaped mount point', () => {
-    const [entry] = parseMountInfo('43 27 0:39 / /tmp/my\\040mnt rw,noatime - btrfs /dev/loop0 rw,space_cache=v2\n');
-    expect(entry).toEqual({ majorMinor: '0:39', mountPoint: '/tmp/my mnt', fsType: 'btrfs', source: '/dev/loop0' });
   });
 });
 
