@@ -1,0 +1,214 @@
+import { DriverError, createExecaRunner, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
+import { assertUsableDevice, type DeviceCheckContext } from './device-checks.js';
+import { growFilesystem, hasSignature, makeFilesystem, type LvmFilesystem } from './filesystem.js';
+import { LAYOUT_DEFAULTS, type LvmLayout } from './layouts.js';
+import { LvmReports } from './lvm-reports.js';
+import { planMetadataGrowth } from './metadata-growth.js';
+import { validateLvName, validateVgName } from './names.js';
+import { createSystemProbe, type SystemProbe } from './system-probe.js';
+import { fileSystemUsage, poolOnlyUsage, thinPoolUsage } from './usage.js';
+
+/** Options of {@link createLvmDriver}. */
+export interface LvmDriverOptions {
+  /** Where the filesystem is mounted. For `pool-only`, where the pool's consumer keeps its data (informational). */
+  mountPoint: string;
+  /** The blank devices `prepare()` builds the VG on when it doesn't exist yet. */
+  devices?: readonly string[];
+  /** How LVM is arranged; see {@link LvmLayout}. Default `thin-pool`. */
+  layout?: LvmLayout;
+  /** VG name. Defaults: `ebs_autoscale` (thin-pool), `docker` (pool-only), `autoscale_vg` (linear). */
+  volumeGroup?: string;
+  /** The LV holding the filesystem. Defaults: `data` (thin-pool), `autoscale_lv` (linear). */
+  logicalVolume?: string;
+  /** The thin pool's name. Defaults: `pool` (thin-pool), `docker-pool` (pool-only). */
+  thinPool?: string;
+  /** Filesystem on the LV. Default `ext4`. */
+  filesystem?: LvmFilesystem;
+  /** Initial pool metadata size when `prepare()` creates the pool. Default: LVM's choice for the pool size. */
+  poolMetadataSizeBytes?: number;
+  /** Grow pool metadata on `extend()` once it is this full, 0–100. Default 50. */
+  metadataGrowthThresholdPercent?: number;
+  /**
+   * Mount options. Default `['discard']` on a thin LV, so blocks freed by deleting files return to the
+   * pool; without it the pool fills up while the filesystem looks half empty. None for `linear`.
+   */
+  mountOptions?: readonly string[];
+  /** Runs lvm2, mkfs, mount, blkid. Default `createExecaRunner()`. */
+  runner?: CommandRunner;
+  /** Device numbers, mounts, statfs. Default {@link createSystemProbe}. */
+  probe?: SystemProbe;
+}
+
+const DRIVER = 'lvm';
+
+/**
+ * Grows a mount point by adding devices to an LVM volume group, in one of three layouts
+ * ({@link LvmLayout}). Every command runs through the injected runner with argument arrays.
+ */
+export class LvmDriver implements FilesystemDriver {
+  readonly name = DRIVER;
+  readonly capabilities: DriverCapabilities = { addDevice: true, growInPlace: false };
+  readonly mountPoint: string;
+  readonly layout: LvmLayout;
+  readonly volumeGroup: string;
+  readonly logicalVolume: string;
+  readonly thinPool: string;
+  readonly filesystem: LvmFilesystem;
+  private readonly runner: CommandRunner;
+  private readonly probe: SystemProbe;
+  private readonly reports: LvmReports;
+  private readonly checks: DeviceCheckContext;
+
+  constructor(private readonly options: LvmDriverOptions) {
+    this.layout = options.layout ?? 'thin-pool';
+    const defaults = LAYOUT_DEFAULTS[this.layout];
+    if (!defaults) throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Unknown layout ${JSON.stringify(options.layout)}.`, { hint: 'Use thin-pool, pool-only or linear.' });
+    this.mountPoint = options.mountPoint;
+    this.volumeGroup = validateVgName(options.volumeGroup ?? defaults.volumeGroup, DRIVER);
+    this.logicalVolume = validateLvName(options.logicalVolume ?? defaults.logicalVolume, DRIVER);
+    this.thinPool = this.layout === 'linear' ? '' : validateLvName(options.thinPool ?? defaults.thinPool, DRIVER);
+    this.filesystem = options.filesystem ?? defaults.filesystem;
+    if (this.filesystem !== 'ext4' && this.filesystem !== 'xfs') {
+      throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Unsupported filesystem ${JSON.stringify(this.filesystem)}.`, { hint: 'Use ext4 or xfs: both grow online.' });
+    }
+    this.runner = options.runner ?? createExecaRunner();
+    this.probe = options.probe ?? createSystemProbe();
+    this.reports = new LvmReports(this.runner);
+    this.checks = { driver: DRIVER, vgName: this.volumeGroup, runner: this.runner, probe: this.probe, reports: this.reports };
+  }
+
+  /** `/dev/<vg>/<lv>`: LVM creates this link itself when udev doesn't. */
+  get lvPath(): string {
+    return `/dev/${this.volumeGroup}/${this.logicalVolume}`;
+  }
+
+  async prepare(): Promise<void> {
+    if (!(await this.reports.vg(this.volumeGroup))) await this.createVolumeGroup();
+    if (this.layout !== 'linear') await this.ensureThinPool();
+    if (this.layout === 'pool-only') return;
+    await this.ensureLogicalVolume();
+    if (!(await this.probe.blockDeviceId(this.lvPath))) await this.runner.run('vgchange', ['-ay', this.volumeGroup]);
+    if (!(await hasSignature(this.runner, this.lvPath))) await makeFilesystem(this.runner, this.filesystem, this.lvPath);
+    await this.ensureMounted();
+  }
+
+  async usage(): Promise<UsageSnapshot> {
+    if (this.layout === 'linear') return fileSystemUsage(await this.probe.statfs(this.mountPoint));
+    const pool = await this.reports.lv(this.volumeGroup, this.thinPool);
+    if (!pool) throw this.notPrepared();
+    if (this.layout === 'pool-only') return poolOnlyUsage(pool);
+    return thinPoolUsage(await this.probe.statfs(this.mountPoint), pool);
+  }
+
+  async extend(device: string): Promise<void> {
+    if (!(await this.reports.vg(this.volumeGroup))) throw this.notPrepared();
+    await assertUsableDevice(this.checks, device);
+    await this.runner.run('pvcreate', [device]);
+    await this.runner.run('vgextend', [this.volumeGroup, device]);
+    if (this.layout === 'linear') {
+      await this.runner.run('lvresize', ['-l', '100%VG', `${this.volumeGroup}/${this.logicalVolume}`]);
+    } else {
+      await this.growThinPool();
+      if (this.layout === 'pool-only') return;
+      const pool = await this.reports.lv(this.volumeGroup, this.thinPool);
+      const thin = await this.reports.lv(this.volumeGroup, this.logicalVolume);
+      if (!pool || !thin) throw this.notPrepared();
+      // The thin LV is as large as the pool, never larger: an overcommitted thin LV lets the
+      // filesystem promise space the pool can't give, and a full pool fails writes the filesystem accepted.
+      if (pool.sizeBytes > thin.sizeBytes) await this.runner.run('lvextend', ['-L', `${pool.sizeBytes}b`, `${this.volumeGroup}/${this.logicalVolume}`]);
+    }
+    await growFilesystem(this.runner, this.filesystem, this.lvPath, this.mountPoint);
+  }
+
+  async devices(): Promise<string[]> {
+    return (await this.reports.pvs()).filter((pv) => pv.vgName === this.volumeGroup).map((pv) => pv.pvName);
+  }
+
+  private async createVolumeGroup(): Promise<void> {
+    const devices = this.options.devices ?? [];
+    if (devices.length === 0) {
+      throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Volume group ${this.volumeGroup} does not exist and no devices were given to create it.`, {
+        hint: 'Pass `devices` with at least one blank block device.',
+      });
+    }
+    // Check every device before touching any, so a bad second device leaves the first one blank.
+    for (const device of devices) await assertUsableDevice(this.checks, device);
+    for (const device of devices) await this.runner.run('pvcreate', [device]);
+    await this.runner.run('vgcreate', [this.volumeGroup, ...devices]);
+  }
+
+  private async ensureThinPool(): Promise<void> {
+    if (await this.reports.lv(this.volumeGroup, this.thinPool)) return;
+    const metadata = this.options.poolMetadataSizeBytes === undefined ? [] : ['--poolmetadatasize', `${this.options.poolMetadataSizeBytes}b`];
+    // 100%FREE: lvcreate subtracts the metadata LV and its spare from the data itself. No
+    // --wipesignatures: lvcreate refuses it for pools, whose metadata it zeroes anyway.
+    await this.runner.run('lvcreate', ['--type', 'thin-pool', '-l', '100%FREE', ...metadata, '--yes', '-n', this.thinPool, this.volumeGroup]);
+  }
+
+  private async ensureLogicalVolume(): Promise<void> {
+    if (await this.reports.lv(this.volumeGroup, this.logicalVolume)) return;
+    if (this.layout === 'linear') {
+      await this.runner.run('lvcreate', ['-l', '100%FREE', '--wipesignatures', 'y', '--yes', '-n', this.logicalVolume, this.volumeGroup]);
+      return;
+    }
+    const pool = await this.reports.lv(this.volumeGroup, this.thinPool);
+    if (!pool) throw this.notPrepared();
+    await this.runner.run('lvcreate', ['--type', 'thin', '-V', `${pool.sizeBytes}b`, '--thinpool', this.thinPool, '-n', this.logicalVolume, this.volumeGroup]);
+  }
+
+  private async ensureMounted(): Promise<void> {
+    const lvId = await this.probe.blockDeviceId(this.lvPath);
+    const mounts = await this.probe.mounts();
+    if (mounts.some((mount) => mount.mountPoint === this.mountPoint && mount.deviceId === lvId)) return;
+    const other = mounts.find((mount) => mount.mountPoint === this.mountPoint);
+    if (other) {
+      throw new DriverError(DRIVER, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (device ${other.deviceId}).`, {
+        hint: `Unmount it, or choose another mount point for ${this.lvPath}.`,
+      });
+    }
+    await this.probe.ensureDirectory(this.mountPoint);
+    const options = this.options.mountOptions ?? (this.layout === 'thin-pool' ? ['discard'] : []);
+    await this.runner.run('mount', [...(options.length > 0 ? ['-o', options.join(',')] : []), this.lvPath, this.mountPoint]);
+  }
+
+  /** Metadata first (it needs room for itself and its spare), then all remaining space to data. */
+  private async growThinPool(): Promise<void> {
+    const pool = await this.reports.lv(this.volumeGroup, this.thinPool);
+    const vg = await this.reports.vg(this.volumeGroup);
+    if (!pool || !vg) throw this.notPrepared();
+    let growth = planMetadataGrowth({
+      metadataBytes: pool.metadataSizeBytes ?? 0,
+      metadataPercent: pool.metadataPercent ?? 0,
+      dataBytesAfter: pool.sizeBytes + vg.freeBytes,
+      chunkBytes: pool.chunkSizeBytes ?? 0,
+      extentBytes: vg.extentSizeBytes,
+      thresholdPercent: this.options.metadataGrowthThresholdPercent,
+    });
+    // LVM grows the metadata spare (pmspare) to match, so the growth costs twice its size; keep most
+    // of the new device for data.
+    const affordable = Math.floor(vg.freeBytes / 4 / Math.max(vg.extentSizeBytes, 1)) * vg.extentSizeBytes;
+    growth = Math.min(growth, affordable);
+    if (growth > 0) await this.runner.run('lvextend', ['--poolmetadatasize', `+${growth}b`, `${this.volumeGroup}/${this.thinPool}`]);
+    await this.runner.run('lvextend', ['-l', '+100%FREE', `${this.volumeGroup}/${this.thinPool}`]);
+  }
+
+  private notPrepared(): DriverError {
+    return new DriverError(DRIVER, 'NOT_PREPARED', `The ${this.layout} layout in volume group ${this.volumeGroup} is not set up.`, {
+      hint: 'Call prepare() first, or check the volume group, pool and volume names.',
+    });
+  }
+}
+
+/**
+ * Creates an LVM driver.
+ *
+ * @example
+ * ```ts
+ * const driver = createLvmDriver({ mountPoint: '/scratch', devices: ['/dev/nvme1n1'] }); // thin-pool, ext4
+ * await driver.prepare();
+ * await driver.extend('/dev/nvme2n1'); // pvcreate, vgextend, grow pool (and its metadata), thin LV, ext4
+ * ```
+ */
+export function createLvmDriver(options: LvmDriverOptions): LvmDriver {
+  return new LvmDriver(options);
+}
