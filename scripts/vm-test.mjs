@@ -36,6 +36,8 @@ async function main() {
   const shareDir = mkdtempSync(join(tmpdir(), 'ebs-vm-'));
   try {
     writeFileSync(join(shareDir, 'run.sh'), runScript(files), { mode: 0o755 });
+    // init.sh keeps this path visible in the guest even where it puts a tmpfs (a checkout under /tmp).
+    writeFileSync(join(shareDir, 'repo-path'), repo);
     console.log(`[vm-test] booting ${kernel.package} under qemu (TCG) for ${files.length} file(s); console log: ${relative(repo, logFile)}`);
     const timeoutS = Number(process.env.EBS_VM_TIMEOUT_S ?? DEFAULT_TIMEOUT_S);
     const result = await bootVm({

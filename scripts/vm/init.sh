@@ -34,8 +34,19 @@ mount -t devtmpfs devtmpfs /newroot/dev
 mkdir -p /newroot/dev/shm /newroot/dev/pts
 mount -t tmpfs tmpfs /newroot/dev/shm
 mount -t devpts devpts /newroot/dev/pts
+# The guest gets a fresh /tmp and /run; a checkout that lives under one of them (CI clones into /tmp)
+# is held by a bind mount of its overlay view first and put back on top afterwards, still writable.
+repo=$(cat /newroot/vmshare/repo-path 2>/dev/null)
+if [ -n "$repo" ] && [ -d "/newroot$repo" ]; then
+  mkdir -p /rw/hold
+  mount -o bind "/newroot$repo" /rw/hold || die "cannot hold the checkout $repo"
+fi
 mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
 mount -t tmpfs -o mode=0755 tmpfs /newroot/run
+if [ -n "$repo" ] && [ -d /rw/hold ]; then
+  mkdir -p "/newroot$repo"
+  mount -o bind /rw/hold "/newroot$repo" || die "cannot put the checkout $repo back"
+fi
 mkdir -p /newroot/run/lock /newroot/run/lvm /newroot/etc/lvm "/newroot/lib/modules/$ver"
 # LVM without udev or lvmetad/dmeventd (see lvm.conf); modprobe inside finds the modules we loaded.
 cp /etc/lvm.conf /newroot/etc/lvm/lvm.conf

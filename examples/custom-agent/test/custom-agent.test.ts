@@ -14,7 +14,7 @@ describe('the custom agent example', () => {
     const lines: string[] = [];
     const agent = new CustomAgent({ driver, provisioner, clock, notifier: { notify: (line) => lines.push(line) } });
     provisioner.failNext(new ProvisionerError('memory', 'INSUFFICIENT_CAPACITY', 'InsufficientVolumeCapacity', { retryable: true }));
-    driver.write(60 * GIB);
+    driver.write(92 * GIB); // above the default policy's 90% threshold
     agent.start();
     await clock.advance(1);
     expect(agent.acceptingJobs).toBe(false);

@@ -3,7 +3,7 @@ import { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';
 import { DriverError, EbsAutoscaleError } from './errors.js';
 import { IsolatedEventEmitter, type AutoscalerEvents, type ScaleStage } from './events.js';
 import type { FilesystemDriver } from './filesystem-driver.js';
-import { createCompatibilityPolicy } from './policy/compatibility-policy.js';
+import { createPredictivePolicy } from './policy/predictive-policy.js';
 import type { Decision, LimitKind, ScalingLimits, ScalingPolicy, ScalingState, UsageSample } from './policy/policy.js';
 import { GIB } from './units.js';
 import { worstGauge, type PressureGauge, type UsageSnapshot } from './usage.js';
@@ -15,7 +15,12 @@ export interface StorageAutoscalerOptions {
   driver: FilesystemDriver;
   /** The cloud side: EBS, the simulator, or your own. */
   provisioner: VolumeProvisioner;
-  /** When and by how much to grow. Default: {@link createCompatibilityPolicy}. */
+  /**
+   * When and by how much to grow. Default: {@link createPredictivePolicy}, which `pnpm bench:policy`
+   * measured against the compatibility policy and amazon-ebs-autoscale: no out-of-space event where
+   * they had none, at 0.46× the baseline's over-provisioned GiB-hours (bench/out/policy.md). Pass
+   * {@link createCompatibilityPolicy} for the bash agent's exact schedule.
+   */
   policy?: ScalingPolicy;
   /** Time and timers. Default: the system clock; inject a `ManualClock` for tests. */
   clock?: Clock;
@@ -120,7 +125,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     }
     this.driver = options.driver;
     this.provisioner = options.provisioner;
-    this.policy = options.policy ?? createCompatibilityPolicy();
+    this.policy = options.policy ?? createPredictivePolicy();
     this.clock = clock;
     this.retry = options.retry ?? {};
     this.capacity = { pollMs: 1000, timeoutMs: 120_000, minGrowthRatio: 0.5, ...options.capacity };

@@ -145,6 +145,13 @@ describe('StorageAutoscaler', () => {
     expect((await autoscaler.evaluate()).decision?.action).toBe('none');
   });
 
+  it('uses the predictive policy unless told otherwise', () => {
+    expect(setup().autoscaler.policy.name).toBe('compatibility');
+    const host = new MemoryHost();
+    const driver = new InMemoryDriver({ host, initialBytes: GIB });
+    expect(new StorageAutoscaler({ driver, provisioner: new InMemoryProvisioner({ host }) }).policy.name).toBe('predictive');
+  });
+
   it('reports pressure as a limit when the driver cannot grow', async () => {
     const clock = new ManualClock();
     const host = new MemoryHost();
@@ -166,7 +173,7 @@ describe('StorageAutoscaler', () => {
     const provisioner = new InMemoryProvisioner({ host, clock });
     const [initial] = await driver.devices();
     const volumeId = provisioner.adopt(initial!, 100);
-    const autoscaler = new StorageAutoscaler({ driver, provisioner, clock });
+    const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy() });
     driver.write(60 * GIB);
     expect((await autoscaler.evaluate()).scaled).toBe('complete');
     expect(provisioner.calls.resize).toBe(1);

@@ -1,3 +1,4 @@
+import { findDeviceMount, probeSignature } from '@ebs-autoscale/blockdev';
 import { DriverError, type CommandRunner } from '@ebs-autoscale/core';
 import type { LvmReports } from './lvm-reports.js';
 import type { SystemProbe } from './system-probe.js';
@@ -14,26 +15,21 @@ export interface DeviceCheckContext {
 /**
  * Refuses any device the driver must not touch, before anything is written to it. In the order the
  * conformance suite expects when a device matches several: not a block device → already ours
- * (`DEVICE_IN_USE`) → mounted → a PV of another VG (`DEVICE_IN_USE`) → any signature (`DEVICE_NOT_BLANK`).
+ * (`DEVICE_IN_USE`) → mounted → a PV of another VG, or held by device-mapper/md (`DEVICE_IN_USE`) →
+ * any signature (`DEVICE_NOT_BLANK`).
  */
 export async function assertUsableDevice(ctx: DeviceCheckContext, device: string): Promise<void> {
-  const id = await ctx.probe.blockDeviceId(device);
-  if (!id) {
-    throw new DriverError(ctx.driver, 'NOT_A_BLOCK_DEVICE', `${device} is not a block device.`, {
-      device,
-      hint: 'Pass the path of an attached, blank block device such as /dev/nvme1n1.',
-    });
-  }
+  const resolved = await ctx.probe.resolveBlockDevice(ctx.driver, device);
   const pvs = await ctx.reports.pvs();
   const owners = await Promise.all(pvs.map(async (pv) => ({ pv, id: await ctx.probe.blockDeviceId(pv.pvName) })));
-  const pv = owners.find((owner) => owner.id === id)?.pv;
+  const pv = owners.find((owner) => owner.id === resolved.majorMinor)?.pv;
   if (pv && pv.vgName === ctx.vgName) {
     throw new DriverError(ctx.driver, 'DEVICE_IN_USE', `${device} is already a physical volume of ${ctx.vgName}.`, {
       device,
       hint: 'Nothing to do: it already counts towards the volume group. Pass a new device to grow.',
     });
   }
-  const mount = (await ctx.probe.mounts()).find((entry) => entry.deviceId === id);
+  const mount = await findDeviceMount(await ctx.probe.mounts(), resolved);
   if (mount) {
     throw new DriverError(ctx.driver, 'DEVICE_MOUNTED', `${device} is mounted on ${mount.mountPoint}.`, {
       device,
@@ -47,19 +43,19 @@ export async function assertUsableDevice(ctx: DeviceCheckContext, device: string
       hint: pv.vgName ? `Pass a different device; it belongs to ${pv.vgName}.` : 'If it is unused, run `pvremove` on it first, or pass a different device.',
     });
   }
-  // blkid -p probes the device itself (not the cache) and exits 2 when it finds no signature at all.
-  const probe = await ctx.runner.run('blkid', ['-p', '-o', 'export', device], { allowFailure: true });
-  if (probe.exitCode === 0) {
-    const type = /^(?:TYPE|PTTYPE)=(.*)$/m.exec(probe.stdout)?.[1] ?? 'unknown';
-    throw new DriverError(ctx.driver, 'DEVICE_NOT_BLANK', `${device} holds data (${type} signature).`, {
+  // A device-mapper table or md array over the device uses it even when it carries no signature blkid knows.
+  const holders = await ctx.probe.holders(resolved.name);
+  if (holders.length > 0) {
+    throw new DriverError(ctx.driver, 'DEVICE_IN_USE', `${device} is held by ${holders.join(', ')} (device-mapper or RAID).`, {
       device,
-      hint: 'Pass a blank device. If its contents are truly unwanted, erase them with `wipefs -a` first.',
+      hint: 'Pass a device nothing else uses.',
     });
   }
-  if (probe.exitCode !== 2) {
-    throw new DriverError(ctx.driver, 'COMMAND_FAILED', `\`blkid -p ${device}\` exited with ${probe.exitCode}: ${probe.stderr.trim()}`, {
+  const signature = await probeSignature(ctx.runner, resolved.path);
+  if (signature.type !== undefined) {
+    throw new DriverError(ctx.driver, 'DEVICE_NOT_BLANK', `${device} holds data (${signature.type} signature).`, {
       device,
-      hint: 'Check that the device is readable (`blkid -p` needs root).',
+      hint: 'Pass a blank device. If its contents are truly unwanted, erase them with `wipefs -a` first.',
     });
   }
 }

@@ -1,3 +1,4 @@
+import { findMountAt } from '@ebs-autoscale/blockdev';
 import { DriverError, createExecaRunner, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import { assertUsableDevice, type DeviceCheckContext } from './device-checks.js';
 import { growFilesystem, hasSignature, makeFilesystem, type LvmFilesystem } from './filesystem.js';
@@ -35,7 +36,7 @@ export interface LvmDriverOptions {
   mountOptions?: readonly string[];
   /** Runs lvm2, mkfs, mount, blkid. Default `createExecaRunner()`. */
   runner?: CommandRunner;
-  /** Device numbers, mounts, statfs. Default {@link createSystemProbe}. */
+  /** Devices, holders, mounts, statfs. Default {@link createSystemProbe}. */
   probe?: SystemProbe;
 }
 
@@ -158,11 +159,10 @@ export class LvmDriver implements FilesystemDriver {
 
   private async ensureMounted(): Promise<void> {
     const lvId = await this.probe.blockDeviceId(this.lvPath);
-    const mounts = await this.probe.mounts();
-    if (mounts.some((mount) => mount.mountPoint === this.mountPoint && mount.deviceId === lvId)) return;
-    const other = mounts.find((mount) => mount.mountPoint === this.mountPoint);
-    if (other) {
-      throw new DriverError(DRIVER, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (device ${other.deviceId}).`, {
+    const mounted = await findMountAt(await this.probe.mounts(), this.mountPoint);
+    if (mounted && mounted.majorMinor === lvId) return;
+    if (mounted) {
+      throw new DriverError(DRIVER, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (${mounted.source}, device ${mounted.majorMinor}).`, {
         hint: `Unmount it, or choose another mount point for ${this.lvPath}.`,
       });
     }

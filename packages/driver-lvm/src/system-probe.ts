@@ -1,4 +1,6 @@
-import { mkdir, readFile, stat, statfs } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { holdersOf, readMounts, resolveBlockDevice, type MountEntry, type ResolvedDevice } from '@ebs-autoscale/blockdev';
 
 /** What `statfs` says about a mounted filesystem, in bytes and inodes. */
 export interface FilesystemStats {
@@ -10,40 +12,42 @@ export interface FilesystemStats {
 }
 
 /**
- * The driver's view of the machine outside LVM: device numbers, mounts, statfs. Injected so unit
- * tests can describe a machine without root; {@link createSystemProbe} is the real one.
+ * The driver's view of the machine outside LVM: devices, holders, mounts, statfs. Injected so unit
+ * tests can describe a machine without root; {@link createSystemProbe} is the real one, built on
+ * `@ebs-autoscale/blockdev`.
  */
 export interface SystemProbe {
+  /**
+   * Resolves `path` (following `/dev/disk/by-id` links) to a block device, or throws a `DriverError`
+   * `NOT_A_BLOCK_DEVICE` in the name of `driver`.
+   */
+  resolveBlockDevice(driver: string, path: string): Promise<ResolvedDevice>;
   /** `major:minor` of a block device, or `undefined` when `path` is missing or not a block device. */
   blockDeviceId(path: string): Promise<string | undefined>;
-  /** `major:minor` of every mounted block device (the mount source), and where each is mounted. */
-  mounts(): Promise<ReadonlyArray<{ readonly deviceId: string; readonly mountPoint: string }>>;
+  /** Kernel names of the devices stacked on the device called `name` (device-mapper, md RAID). */
+  holders(name: string): Promise<string[]>;
+  /** Every mount of this process's namespace, as mountinfo lists them. */
+  mounts(): Promise<MountEntry[]>;
   statfs(mountPoint: string): Promise<FilesystemStats>;
   ensureDirectory(path: string): Promise<void>;
 }
 
-/** The real probe: `node:fs` and `/proc/self/mountinfo` (the `procRoot` is injectable for tests). */
-export function createSystemProbe(procRoot = '/proc'): SystemProbe {
+/**
+ * The real probe: `node:fs`, `<procRoot>/self/mountinfo` and `<sysRoot>/class/block` (both roots
+ * injectable for tests).
+ */
+export function createSystemProbe(procRoot = '/proc', sysRoot = '/sys'): SystemProbe {
   return {
+    resolveBlockDevice,
     async blockDeviceId(path) {
-      try {
-        const info = await stat(path);
-        if (!info.isBlockDevice()) return undefined;
-        return `${major(info.rdev)}:${minor(info.rdev)}`;
-      } catch {
-        return undefined;
-      }
+      // The driver name only labels the error, which is dropped: absent and not-a-device both mean undefined.
+      return (await resolveBlockDevice('lvm', path).catch(() => undefined))?.majorMinor;
     },
-    async mounts() {
-      const text = await readFile(`${procRoot}/self/mountinfo`, 'utf8');
-      // Field 3 is major:minor of the mounted device, field 5 the mount point (octal-escaped).
-      return text
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const fields = line.split(' ');
-          return { deviceId: fields[2] ?? '', mountPoint: unescapeMountPath(fields[4] ?? '') };
-        });
+    holders(name) {
+      return holdersOf(sysRoot, name);
+    },
+    mounts() {
+      return readMounts(join(procRoot, 'self/mountinfo'));
     },
     async statfs(mountPoint) {
       const s = await statfs(mountPoint);
@@ -59,17 +63,4 @@ export function createSystemProbe(procRoot = '/proc'): SystemProbe {
       await mkdir(path, { recursive: true });
     },
   };
-}
-
-// Linux's dev_t encoding (include/linux/kdev_t.h, new_decode_dev).
-function major(rdev: number): number {
-  return ((rdev >> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
-}
-
-function minor(rdev: number): number {
-  return (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
-}
-
-function unescapeMountPath(path: string): string {
-  return path.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }

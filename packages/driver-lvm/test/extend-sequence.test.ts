@@ -1,9 +1,11 @@
+import { resolveBlockDevice } from '@ebs-autoscale/blockdev';
 import type { CommandResult, CommandRunner, RunOptions } from '@ebs-autoscale/core';
 import { hasErrorCode } from '@ebs-autoscale/core';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createLvmDriver, type LvmDriverOptions, type SystemProbe } from '../src/index.js';
 
+const fixturePath = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 /**
@@ -23,10 +25,19 @@ class ScriptedRunner implements CommandRunner {
   }
 }
 
-/** A machine where every /dev/loopN is a block device N:N and nothing is mounted but the LV. */
+/** `major:minor` of the devices this machine has: every /dev/loopN is 7:N, and the LV is 253:3. */
+const deviceId = (path: string) => (/^\/dev\/loop(\d+)$/.exec(path) ? `7:${path.slice(9)}` : path.startsWith('/dev/ebs_autoscale/') ? '253:3' : undefined);
+
+/** A machine where every /dev/loopN is a block device, nothing holds them, and nothing is mounted but the LV. */
 const probe: SystemProbe = {
-  blockDeviceId: async (path) => (/^\/dev\/loop(\d+)$/.exec(path) ? `7:${path.slice(9)}` : path.startsWith('/dev/ebs_autoscale/') ? '253:3' : undefined),
-  mounts: async () => [{ deviceId: '253:3', mountPoint: '/scratch' }],
+  resolveBlockDevice: async (driver, path) => {
+    const majorMinor = deviceId(path);
+    // Anything else is resolved for real: the refusal of a regular file is blockdev's own.
+    return majorMinor ? { path, name: path.slice('/dev/'.length), majorMinor } : resolveBlockDevice(driver, path);
+  },
+  blockDeviceId: async (path) => deviceId(path),
+  holders: async () => [],
+  mounts: async () => [{ majorMinor: '253:3', mountPoint: '/scratch', fsType: 'ext4', source: '/dev/mapper/ebs_autoscale-data', options: 'rw' }],
   statfs: async () => ({ totalBytes: 100, usedBytes: 10, availableBytes: 90, totalInodes: 1000, freeInodes: 900 }),
   ensureDirectory: async () => {},
 };
@@ -81,7 +92,7 @@ describe('extend() command sequence', () => {
   it.each([
     ['/dev/loop1', 'DEVICE_IN_USE', /already a physical volume of ebs_autoscale/],
     ['/dev/loop7', 'DEVICE_IN_USE', /no volume group/],
-    ['/tmp/file', 'NOT_A_BLOCK_DEVICE', /not a block device/],
+    [fixturePath('pvs.json'), 'NOT_A_BLOCK_DEVICE', /not a block device/],
   ] as const)('refuses %s with %s and runs nothing', async (device, code, message) => {
     const runner = new ScriptedRunner();
     const error = await driver(runner).extend(device).catch((caught: unknown) => caught);
