@@ -16,3 +16,6 @@ export { createAgentLogger, formatHumanLine, type AgentLoggerOptions } from './o
 export { logAutoscalerEvents } from './observe/log-events.js';
 export { createAgentMetrics, serveMetrics, type AgentMetrics } from './observe/metrics.js';
 export { runDemo, formatDemoSummary, type DemoOptions, type DemoSummary, type DemoView } from './demo/run-demo.js';
+export type { DemoEvent, DemoScaleUp } from './demo/demo-timeline.js';
+export type { FillStats } from './demo/filler.js';
+export { DEMO_DEFAULTS, QUICK_LATENCIES } from './demo/demo-config.js';

@@ -26,6 +26,22 @@ describe('ebs-autoscale main', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('prints a command\'s own help for `<command> --help`, `-h` and `help <command>`, exit 0', async () => {
+    for (const argv of [['demo', '--help'], ['demo', '--rate', '5', '-h'], ['help', 'demo']]) {
+      const c = capture();
+      expect(await main(argv, c.io)).toBe(0);
+      expect(c.out()).toContain('Usage: ebs-autoscale demo');
+      expect(c.out()).toContain('--latencies');
+      expect(c.err()).toBe('');
+    }
+    for (const command of ['run', 'status', 'config', 'iam-policy', 'userdata']) {
+      const c = capture();
+      expect(await main([command, '--help'], c.io)).toBe(0);
+      expect(c.out()).toContain(`Usage: ebs-autoscale ${command}`);
+      expect(c.err()).not.toContain('Unknown option');
+    }
+  });
+
   it('exits 2 on a malformed configuration, listing every problem', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ mountpoint: 'scratch', volume: { iops: 'fast' } }));

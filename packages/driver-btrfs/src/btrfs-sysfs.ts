@@ -13,6 +13,16 @@ export interface SpaceInfo {
   readonly diskUsed: number;
   /** Size of the next chunk the allocator would create, logical bytes. */
   readonly chunkSize: number;
+  /**
+   * Logical bytes taken but not yet in `bytesUsed`: `bytes_reserved` (extents written, e.g. by
+   * fdatasync through the log tree, that the next transaction commit will account), `bytes_pinned`
+   * (freed, reusable only after that commit) and `bytes_readonly`. `bytes_used` catches up only at a
+   * commit, every 30 s by default, so on a filesystem filling fast it lags by the whole fill of that
+   * window; the kernel's own allocator counts these as used (`btrfs_space_info_used()`).
+   */
+  readonly bytesInFlight: number;
+  /** Logical bytes promised to writes not yet allocated (`bytes_may_use`: delalloc, reservations). */
+  readonly bytesMayUse: number;
 }
 
 /** Everything `usage()` needs about one btrfs filesystem, read from sysfs. */
@@ -40,15 +50,24 @@ async function readNumber(path: string, fallback?: number): Promise<number> {
 }
 
 async function readSpaceInfo(dir: string): Promise<SpaceInfo> {
+  // Read in the direction bytes flow (may_use → reserved → used) and the pending counters before
+  // bytes_used: the files are not one atomic snapshot, and a write that moves on between two reads is
+  // then counted twice, not missed. Missing it would show free space that is not there.
+  const bytesMayUse = await readNumber(join(dir, 'bytes_may_use'), 0);
+  const bytesInFlight =
+    (await readNumber(join(dir, 'bytes_reserved'), 0)) + (await readNumber(join(dir, 'bytes_pinned'), 0)) + (await readNumber(join(dir, 'bytes_readonly'), 0));
+  const bytesUsed = await readNumber(join(dir, 'bytes_used'));
   const totalBytes = await readNumber(join(dir, 'total_bytes'));
   return {
     totalBytes,
-    bytesUsed: await readNumber(join(dir, 'bytes_used')),
+    bytesUsed,
     // disk_total/disk_used arrived in Linux 5.x; before that, the raw figures follow from the profile.
     diskTotal: await readNumber(join(dir, 'disk_total'), totalBytes),
     diskUsed: await readNumber(join(dir, 'disk_used'), 0),
     // chunk_size arrived in Linux 6.0; 256 MiB is the metadata chunk size below 50 GiB, 1 GiB for data.
     chunkSize: await readNumber(join(dir, 'chunk_size'), 256 * 1024 * 1024),
+    bytesInFlight,
+    bytesMayUse,
   };
 }
 

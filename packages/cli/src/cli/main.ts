@@ -3,7 +3,7 @@ import { ConfigError } from '../config/issues.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 import { runCommand } from './run-command.js';
 import { configCommand, iamPolicyCommand, statusCommand, userdataCommand } from './simple-commands.js';
-import { USAGE } from './usage.js';
+import { commandUsage, USAGE, wantsHelp } from './usage.js';
 
 /**
  * The `ebs-autoscale` command line. Arguments are parsed with `node:util` parseArgs: a handful of
@@ -17,6 +17,13 @@ import { USAGE } from './usage.js';
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [command, ...args] = argv;
+  // `<command> --help` and `help <command>` print that command's help, before any option parsing.
+  const helpFor = command === 'help' ? args[0] : command !== undefined && wantsHelp(args) ? command : undefined;
+  const help = helpFor === undefined ? undefined : commandUsage(helpFor);
+  if (help) {
+    io.stdout.write(help);
+    return EXIT.ok;
+  }
   try {
     switch (command) {
       case 'run':

@@ -1,45 +1,92 @@
+/** One subcommand's help: what it does and its own options. */
+interface CommandHelp {
+  readonly summary: string;
+  /** Option lines, already aligned; empty when it has none. */
+  readonly options: string;
+  /** Whether `--config` and `--run-dir` apply. */
+  readonly common: boolean;
+}
+
+const COMMON_OPTIONS = `  -c, --config <file>     Configuration file (default /etc/ebs-autoscale.json). Reads
+                          amazon-ebs-autoscale's format as it is, or ours ("version": 1).
+  --run-dir <dir>         Lock and status directory (default /run/ebs-autoscale).
+`;
+
+const COMMANDS: Readonly<Record<string, CommandHelp>> = {
+  run: {
+    summary: 'Run the agent for the configured mount point (the systemd service runs this).',
+    options: `  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
+  --imds <url>            Use this instance metadata endpoint.
+  --metrics-port <port>   Serve Prometheus metrics on 127.0.0.1:<port>/metrics.
+  --log-level <level>     trace, debug, info, warn, error, fatal or silent.
+  --json-logs             JSON lines even on a terminal.
+`,
+    common: true,
+  },
+  status: {
+    summary: "Show the running agent's usage, gauges, devices, volumes, limits, last decision.",
+    options: `  -m, --mountpoint <dir>  Which agent (default: the configured mount point).
+  --json                  The raw status as JSON.
+`,
+    common: true,
+  },
+  demo: {
+    summary: 'Run the agent against a local EC2 simulator on loop devices and fill the mount.',
+    options: `  --rate <MiB/s>          How fast to fill the mount (default 16).
+  --duration <s>          How long to fill (default 30).
+  --initial-size <GiB>    Size of the first simulated volume (default 2; 1 GiB is 128 MiB on disk).
+  --latencies <profile>   Simulated EC2 timing: quick (default: EC2's shape, about 4× faster),
+                          realistic (as measured on EC2: 6–10 s per scale-up) or zero.
+  --verbose               Also print the agent's own log lines.
+`,
+    common: false,
+  },
+  config: { summary: 'Check a configuration file and print it normalised.', options: '', common: true },
+  'iam-policy': {
+    summary: 'Print the least-privilege IAM policy the configured agent needs.',
+    options: `  --region <region>       Confine resources to a region (default any).
+  --account <id>          Confine resources to an account (default any).
+  --instance-tag <k=v>    Confine attach/detach to instances with this tag.
+`,
+    common: true,
+  },
+  userdata: {
+    summary: 'Print EC2 user data (MIME multi-part cloud-config) that installs the agent.',
+    options: `  -m, --mountpoint <dir>  Mount point to grow (default /scratch; /var/lib/docker for containers).
+  --package <spec>        npm spec or tarball URL to install (default @ebs-autoscale/cli).
+  -- <args…>              Extra arguments for \`ebs-autoscale install\`.
+`,
+    common: false,
+  },
+};
+
 /** The help text: every command and option, in one place. */
 export const USAGE = `Usage: ebs-autoscale <command> [options]
 
 Grows a mount point on EC2 by adding EBS volumes while it is in use.
 
 Commands:
-  run                 Run the agent for the configured mount point (the systemd service runs this).
-  status              Show the running agent's usage, gauges, devices, volumes, limits, last decision.
-  demo                Run the agent against a local EC2 simulator on loop devices and fill the mount.
-  config              Check a configuration file and print it normalised.
-  iam-policy          Print the least-privilege IAM policy the configured agent needs.
-  userdata            Print EC2 user data (MIME multi-part cloud-config) that installs the agent.
-  help                Show this text.
+${Object.entries(COMMANDS)
+  .map(([name, help]) => `  ${name.padEnd(20)}${help.summary}\n`)
+  .join('')}  help [command]      Show this text, or one command's.
+  <command> --help    The same as \`help <command>\`.
 
 Common options:
-  -c, --config <file>     Configuration file (default /etc/ebs-autoscale.json). Reads
-                          amazon-ebs-autoscale's format as it is, or ours ("version": 1).
-  --run-dir <dir>         Lock and status directory (default /run/ebs-autoscale).
+${COMMON_OPTIONS}${Object.entries(COMMANDS)
+  .filter(([, help]) => help.options)
+  .map(([name, help]) => `\n${name}:\n${help.options}`)
+  .join('')}`;
 
-run:
-  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
-  --imds <url>            Use this instance metadata endpoint.
-  --metrics-port <port>   Serve Prometheus metrics on 127.0.0.1:<port>/metrics.
-  --log-level <level>     trace, debug, info, warn, error, fatal or silent.
-  --json-logs             JSON lines even on a terminal.
+/** One command's help, or undefined when there is no such command. */
+export function commandUsage(command: string): string | undefined {
+  const help = COMMANDS[command];
+  if (!help) return undefined;
+  const options = help.options + (help.common ? COMMON_OPTIONS : '');
+  return `Usage: ebs-autoscale ${command}${options ? ' [options]' : ''}\n\n${help.summary}\n${options ? `\nOptions:\n${options}` : ''}`;
+}
 
-status:
-  -m, --mountpoint <dir>  Which agent (default: the configured mount point).
-  --json                  The raw status as JSON.
-
-demo:
-  --rate <MiB/s>          How fast to fill the mount (default 40).
-  --duration <s>          How long to fill (default 30).
-  --initial-size <GiB>    Size of the first simulated volume (default 2).
-
-iam-policy:
-  --region <region>       Confine resources to a region (default any).
-  --account <id>          Confine resources to an account (default any).
-  --instance-tag <k=v>    Confine attach/detach to instances with this tag.
-
-userdata:
-  -m, --mountpoint <dir>  Mount point to grow (default /scratch; /var/lib/docker for containers).
-  --package <spec>        npm spec or tarball URL to install (default @ebs-autoscale/cli).
-  -- <args…>              Extra arguments for \`ebs-autoscale install\`.
-`;
+/** Whether the arguments ask for help (`-h`/`--help` before any `--`). */
+export function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}

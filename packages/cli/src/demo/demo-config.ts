@@ -1,20 +1,73 @@
+import { MIB } from '@ebs-autoscale/core';
+import type { LatencyProfile } from '@ebs-autoscale/ec2-sim';
 import { parseV1Config } from '../config/v1-config.js';
 import type { AgentConfig } from '../config/agent-config.js';
 
 /**
- * The demo's configuration: real policy and limits, scaled down. The simulator maps 1 GiB of EBS to
- * `bytesPerGiB` real bytes, so the sizes below are EBS sizes while the loop files stay small.
+ * The demo's defaults, chosen by running it on a 2-core machine with another process busy on one
+ * core: 30 s at 16 MiB/s onto a 256 MiB first volume gives two scale-ups (at about 2 s and 18 s) and no ENOSPC.
+ * The first volume must fill well within the run, while each scale-up (about 2.5 s with
+ * the quick latencies) must fit well inside the time to full the policy sees.
  */
-export function demoConfig(mountPoint: string, initialSizeGiB: number): AgentConfig {
+export const DEMO_DEFAULTS = {
+  rateMiBps: 16,
+  durationSeconds: 30,
+  initialSizeGiB: 2,
+  /**
+   * 1 simulated GiB = 128 MiB of loop file. Sizes below a few hundred MiB are pathological for btrfs:
+   * DUP metadata and system chunks take 80 MiB of a 256 MiB device (a third), so this is the floor.
+   */
+  bytesPerGiB: 128 * MIB,
+} as const;
+
+/**
+ * EC2's sequence and spread (create, then attach, then the device appears) at about a quarter of the
+ * measured times (REALISTIC_LATENCIES: create median 1.5 s, attach 1–4 s). Then a scale-up takes about
+ * 2.5 s, most of it the provisioner's own polling schedule (first look after 1.25 s at a new volume,
+ * 1 s at an attachment), which is the agent's behaviour on EC2 too, and the demo fits in 30 s.
+ */
+export const QUICK_LATENCIES: Partial<LatencyProfile> = {
+  create: { kind: 'uniform', minMs: 300, maxMs: 1_000 },
+  attach: { kind: 'uniform', minMs: 250, maxMs: 900 },
+  deviceAppear: { kind: 'uniform', minMs: 20, maxMs: 150 },
+  detach: { kind: 'uniform', minMs: 250, maxMs: 1_000 },
+  delete: { kind: 'uniform', minMs: 100, maxMs: 500 },
+  modify: { kind: 'uniform', minMs: 500, maxMs: 1_500 },
+  optimize: { kind: 'uniform', minMs: 2_000, maxMs: 10_000 },
+};
+
+/**
+ * The demo's configuration: the real predictive policy and limits, with every policy option pinned so
+ * a change of the library's defaults does not change the demo. Sizes are EBS GiB; the simulator maps
+ * each to `bytesPerGiB` real bytes, which is why the policy's own volume sizing (in real bytes of
+ * growth) is generous here, and why `minVolumeGiB` keeps each added volume at 2 GiB or more.
+ */
+export function demoConfig(mountPoint: string, initialSizeGiB: number, leadTimeSeconds = 3): AgentConfig {
   return parseV1Config({
     version: 1,
     mountPoint,
     driver: { kind: 'btrfs' },
-    // Predictive: it watches the fill rate, so a fast writer gets room before the threshold.
-    policy: { kind: 'predictive', intervalSeconds: 0.5, leadTimeSeconds: 3, rateWindowSeconds: 10, horizonSeconds: 60 },
+    policy: {
+      kind: 'predictive',
+      // Sample every 0.5 s: sysfs reads cost microseconds, and the fill rate is estimated from samples.
+      intervalSeconds: 0.5,
+      // The backstop: at 90 % of a 256 MiB btrfs only ~25 MiB are left, 2 s at the default rate; the
+      // prediction below is what is meant to act first.
+      initialThresholdPercent: 80,
+      // A first guess of the scale-up time (3 s with the quick latencies); once one is measured, the
+      // slowest recent one counts.
+      leadTimeSeconds,
+      // Scale when the projected time to full is under 3 × the lead time: a loaded machine slows the
+      // btrfs device add and the agent's own timers, and the demo promises zero ENOSPC.
+      safetyFactor: 3,
+      rateWindowSeconds: 5,
+      // The shortest horizon the configuration allows; with maxVolumeGiB below it keeps each volume at
+      // 2–4 GiB (256–512 MiB on disk), so a 30 s demo shows several scale-ups, not one big one.
+      horizonSeconds: 60,
+    },
     volume: { type: 'gp3' },
     initialVolume: { sizeGiB: initialSizeGiB },
-    limits: { minVolumeGiB: 2, maxVolumeGiB: 16, maxTotalCreatedGiB: 200, maxAttachedVolumes: 24 },
+    limits: { minVolumeGiB: 2, maxVolumeGiB: 4, maxTotalCreatedGiB: 200, maxAttachedVolumes: 24 },
     logging: { level: 'info', summaryIntervalSeconds: 5 },
   });
 }

@@ -1,30 +1,33 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createExecaRunner, formatBytes, GIB, MIB, type CommandRunner } from '@ebs-autoscale/core';
+import { createExecaRunner, formatBytes, GIB, MIB, type CommandRunner, type UsageSnapshot } from '@ebs-autoscale/core';
 import { startEc2Simulator, type Ec2Simulator } from '@ebs-autoscale/ec2-sim';
 import type { Logger } from 'pino';
 import { buildAgent } from '../agent/build-agent.js';
 import { runAgent, type RunningAgent } from '../agent/run-agent.js';
 import { mountSource } from '../agent/mount-source.js';
-import { demoConfig } from './demo-config.js';
+import { DEMO_DEFAULTS, demoConfig, QUICK_LATENCIES } from './demo-config.js';
+import { DemoTimeline, seconds, type DemoEvent, type DemoScaleUp } from './demo-timeline.js';
 import { Filler, type FillStats } from './filler.js';
 
-/** Options of {@link runDemo}. */
+/** Options of {@link runDemo}. Defaults in {@link DEMO_DEFAULTS}. */
 export interface DemoOptions {
-  /** Fill rate, MiB/s. Default 40. */
+  /** Fill rate, MiB/s. */
   rateMiBps?: number;
-  /** How long to fill, seconds. Default 30. */
+  /** How long to fill, seconds. */
   durationSeconds?: number;
-  /** First volume, EBS GiB. Default 2. */
+  /** First volume, EBS GiB. */
   initialSizeGiB?: number;
-  /** Real bytes per simulated GiB. Default 128 MiB: small files, sizes btrfs still accepts. */
+  /** Real bytes per simulated GiB. */
   bytesPerGiB?: number;
-  /** Simulator latencies. Default `realistic` (EC2's measured create/attach times). */
-  latencies?: 'zero' | 'realistic';
+  /** Simulator latencies. Default `quick` ({@link QUICK_LATENCIES}); `realistic` is EC2's measured times. */
+  latencies?: 'zero' | 'quick' | 'realistic';
   logger: Logger;
   /** Called about twice a second with what to show. */
   onTick?: (view: DemoView) => void;
+  /** Called as each scale-up starts, ends or fails. */
+  onEvent?: (event: DemoEvent) => void;
   /** Ends the fill early (Ctrl-C); clean-up still runs. */
   signal?: AbortSignal;
   runner?: CommandRunner;
@@ -35,15 +38,22 @@ export interface DemoView {
   readonly elapsedSeconds: number;
   readonly totalBytes: number;
   readonly usedBytes: number;
+  /** Devices in the filesystem: the initial volume and the added ones. */
   readonly volumes: number;
+  readonly scaling: boolean;
   readonly fill: Readonly<FillStats>;
 }
 
 /** The end-of-demo summary. */
 export interface DemoSummary {
+  /** Volumes the filesystem started on (the demo creates one). */
+  readonly initialVolumes: number;
+  /** Scale-ups that completed, including one that finished while the agent was stopping. */
   readonly volumesAdded: number;
-  /** Each scale-up, decision to grown filesystem, ms. */
-  readonly scaleUpMs: readonly number[];
+  readonly scaleUps: readonly DemoScaleUp[];
+  readonly events: readonly DemoEvent[];
+  /** EBS volumes the agent owns at the end (initial + added), as a cross-check of the count. */
+  readonly ownedVolumes: number;
   readonly finalTotalBytes: number;
   readonly fill: Readonly<FillStats>;
   /** Where the simulator kept its loop files (removed by now), for leak checks. */
@@ -57,8 +67,10 @@ export interface DemoSummary {
  * loop devices, files) is removed before it resolves, also when it fails or is aborted.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
-  const rate = (options.rateMiBps ?? 40) * MIB;
-  const bytesPerGiB = options.bytesPerGiB ?? 128 * MIB;
+  const rate = (options.rateMiBps ?? DEMO_DEFAULTS.rateMiBps) * MIB;
+  const bytesPerGiB = options.bytesPerGiB ?? DEMO_DEFAULTS.bytesPerGiB;
+  const initialSizeGiB = options.initialSizeGiB ?? DEMO_DEFAULTS.initialSizeGiB;
+  const latencies = options.latencies ?? 'quick';
   const runner = options.runner ?? createExecaRunner();
   const workDir = await mkdtemp(join(tmpdir(), 'ebs-autoscale-demo-'));
   const mountPoint = join(workDir, 'scratch');
@@ -70,8 +82,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   let filler: Filler | undefined;
   let display: NodeJS.Timeout | undefined;
   try {
-    sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB, stateDir, latencies: options.latencies ?? 'realistic', runner });
-    const config = demoConfig(mountPoint, options.initialSizeGiB ?? 2);
+    sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB, stateDir, latencies: latencies === 'quick' ? QUICK_LATENCIES : latencies, runner });
+    // Scale-ups measured in this demo: ~2.5 s with the quick latencies, 6–10 s with the realistic ones
+    // (EC2 create and attach plus the provisioner's polling). The first decision needs that guess.
+    const config = demoConfig(mountPoint, initialSizeGiB, latencies === 'realistic' ? 10 : 3);
     const world = { ec2ClientConfig: sim.clientConfig(), metadataEndpoint: sim.imdsEndpoint, devRoot: sim.devRoot, sysRoot: sim.sysRoot, runner };
     // The first volume goes through the provisioner too, as `install` does, so it is owned and tagged.
     const first = await buildAgent(config, { ...world, devices: [] }).provisioner.provision({ sizeGiB: config.initialVolume.sizeGiB });
@@ -84,22 +98,46 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       // Capacity grows by real bytes, which the simulator scales down from GiB.
       capacity: { pollMs: 250, timeoutMs: 60_000, minGrowthRatio: (0.5 * bytesPerGiB) / GIB },
     });
-    const scaleUpMs: number[] = [];
-    agent.autoscaler.on('scale:complete', (e) => scaleUpMs.push(e.durationMs));
-    filler = new Filler(mountPoint, rate);
     const started = Date.now();
+    const timeline = new DemoTimeline(agent.autoscaler, started, options.onEvent);
+    filler = new Filler(mountPoint, rate);
     filler.start();
     const running = agent;
     const currentFiller = filler;
-    display = setInterval(() => {
+    let last: UsageSnapshot | undefined;
+    // The display reads the driver itself: the autoscaler does not sample while a scale-up runs, and
+    // those seconds are the ones worth watching.
+    const tick = async () => {
+      last = (await running.driver.usage().catch(() => undefined)) ?? last;
       const status = running.autoscaler.status();
-      options.onTick?.({ elapsedSeconds: (Date.now() - started) / 1000, totalBytes: status.usage?.totalBytes ?? 0, usedBytes: status.usage?.usedBytes ?? 0, volumes: status.devices.length, fill: currentFiller.stats });
-    }, 500);
-    await waitFor((options.durationSeconds ?? 30) * 1000, options.signal);
+      options.onTick?.({
+        elapsedSeconds: (Date.now() - started) / 1000,
+        totalBytes: last?.totalBytes ?? 0,
+        usedBytes: last ? last.totalBytes - last.availableBytes : 0,
+        volumes: (await running.driver.devices().catch(() => status.devices)).length,
+        scaling: status.scaling,
+        fill: currentFiller.stats,
+      });
+    };
+    display = setInterval(() => void tick(), 500);
+    await waitFor((options.durationSeconds ?? DEMO_DEFAULTS.durationSeconds) * 1000, options.signal);
     await filler.stop();
     clearInterval(display);
+    // Stop the agent before summing up: a scale-up in flight finishes during stop() and counts.
+    await agent.stop();
+    const final = await agent.driver.usage().catch(() => last);
     const status = agent.autoscaler.status();
-    return { volumesAdded: scaleUpMs.length, scaleUpMs, finalTotalBytes: status.usage?.totalBytes ?? 0, fill: { ...filler.stats }, stateDir, mountPoint };
+    return {
+      initialVolumes: 1,
+      volumesAdded: timeline.scaleUps.length,
+      scaleUps: timeline.scaleUps,
+      events: timeline.events,
+      ownedVolumes: status.volumes.length,
+      finalTotalBytes: final?.totalBytes ?? 0,
+      fill: { ...filler.stats },
+      stateDir,
+      mountPoint,
+    };
   } finally {
     clearInterval(display);
     await filler?.stop().catch(() => undefined);
@@ -115,11 +153,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
 /** One line per summary fact, for the terminal. */
 export function formatDemoSummary(summary: DemoSummary): string {
-  const times = summary.scaleUpMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || '-';
+  const times = summary.scaleUps.map((s) => `${seconds(s.durationMs)} (EC2 ${seconds(s.provisionMs)})`).join(', ') || '-';
+  const added = summary.scaleUps.map((s) => `${s.sizeGiB} GiB`).join(' + ');
   return [
     '',
     'Demo summary',
-    `  volumes added:        ${summary.volumesAdded}`,
+    `  volumes:              initial volume + ${summary.volumesAdded} added${added ? ` (${added})` : ''}`,
     `  time per scale-up:    ${times}`,
     `  written:              ${formatBytes(summary.fill.writtenBytes)} in ${summary.fill.files} files`,
     `  final capacity:       ${formatBytes(summary.finalTotalBytes)}`,
