@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** What a {@link Filler} has done. */
+/** What the demo's writer has done: bytes written, files, and the writes refused for want of space. */
 export interface FillStats {
   writtenBytes: number;
   /** Writes that failed with ENOSPC: the number the autoscaler exists to keep at zero. */
