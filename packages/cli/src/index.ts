@@ -6,7 +6,7 @@ export { parseLegacyConfig } from './config/legacy-config.js';
 export { parseV1Config } from './config/v1-config.js';
 export { VOLUME_TYPES, VOLUME_TYPE_RULES, type VolumeType, type VolumeTypeRule } from './config/volume-rules.js';
 export { buildIamPolicy, DEFAULT_OWNERSHIP_TAG, SOURCE_INSTANCE_ARN_VARIABLE, type IamPolicy, type IamStatement, type IamPolicyOptions } from './iam/iam-policy.js';
-export { buildUserData, MIME_BOUNDARY, type UserDataOptions } from './userdata/userdata.js';
+export { buildUserData, MIME_BOUNDARY, type UserDataOptions, type UserDataFile } from './userdata/userdata.js';
 export { formatStatus, describeDecision, type FormatStatusOptions } from './status/format-status.js';
 export { statusFilePath, readStatusReport, writeStatusReport, type StatusReport } from './status/status-file.js';
 export { acquireMountLock, lockFileName, processIsAlive, DEFAULT_RUN_DIR, type MountLock, type MountLockOptions } from './agent/lock.js';
@@ -19,3 +19,9 @@ export { runDemo, formatDemoSummary, type DemoOptions, type DemoSummary, type De
 export type { DemoEvent, DemoScaleUp } from './demo/demo-timeline.js';
 export type { FillStats } from './demo/filler.js';
 export { DEMO_DEFAULTS, QUICK_LATENCIES } from './demo/demo-config.js';
+export { installAgent, type InstallResult } from './install/install-agent.js';
+export { uninstallAgent, type UninstallOptions, type UninstallResult } from './install/uninstall-agent.js';
+export type { HostPaths, InstallOptions } from './install/install-options.js';
+export { buildSystemdUnit, systemdQuote, UNIT_NAME, STOP_TIMEOUT_SECONDS, type SystemdUnitOptions } from './install/systemd-unit.js';
+export { deviceKind, type DeviceKind } from './install/device-kind.js';
+export { withDeadline } from './install/deadline.js';

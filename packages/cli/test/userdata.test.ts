@@ -30,4 +30,11 @@ describe('buildUserData', () => {
     expect(text).toContain('[npm, install, --global, "https://example.com/cli 1.tgz"]');
     expect(text).toContain('[ebs-autoscale, install, --mountpoint, /var/lib/docker, --initial-size, "100", "yes"]');
   });
+
+  it('stops Docker around install for its data root, and writes files early, as valid YAML strings', () => {
+    const text = buildUserData({ mountPoint: '/var/lib/docker', files: [{ path: '/etc/x.json', content: '{"a": "b\\n"}\n' }] });
+    expect(text).toContain('  - [systemctl, stop, docker]\n  - [ebs-autoscale, install, --mountpoint, /var/lib/docker]\n  - [systemctl, start, --no-block, docker]\n');
+    expect(text).toContain('write_files:\n  - path: /etc/x.json\n    permissions: "0644"\n    content: "{\\"a\\": \\"b\\\\n\\"}\\n"\n');
+    expect(buildUserData()).not.toContain('systemctl');
+  });
 });

@@ -40,10 +40,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await iamPolicyCommand(args, io);
       case 'userdata':
         return userdataCommand(args, io);
-      case 'install':
-      case 'uninstall':
-        io.stderr.write(`\`ebs-autoscale ${command}\` is not implemented yet. For now: create and mount the filesystem, write /etc/ebs-autoscale.json, and run \`ebs-autoscale run\` as a service.\n`);
-        return EXIT.failed;
+      case 'install': {
+        const { installCommand } = await import('./install-command.js');
+        return await installCommand(args, io);
+      }
+      case 'uninstall': {
+        const { uninstallCommand } = await import('./install-command.js');
+        return await uninstallCommand(args, io);
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -41,6 +41,32 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
 `,
     common: false,
   },
+  install: {
+    summary: 'Write the configuration and a systemd unit, create and mount the first volume, start the service.',
+    options: `  -m, --mountpoint <dir>  Mount point for a new configuration (default /scratch); an existing
+                          configuration file, of either format, is kept as it is.
+  --device <dev>          Start on this EBS volume or NVMe instance-store disk instead of a new volume.
+  --initial-size <GiB>    Size of the new first volume (default: the configuration's, 200).
+  --timeout <s>           Give up, exit non-zero, after this long (default 300).
+  --unit-dir <dir>        Where the systemd unit goes (default /etc/systemd/system).
+  --fstab <file>          The fstab to add the mount to, by UUID with nofail (default /etc/fstab).
+  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
+  --imds <url>            Use this instance metadata endpoint.
+`,
+    common: true,
+  },
+  uninstall: {
+    summary: 'Stop, disable and remove the service. Data stays unless --release-volumes.',
+    options: `  --release-volumes       Also unmount, remove the fstab line, and detach and delete the volumes
+                          the agent created (every file on them is lost).
+  -y, --yes               Confirm --release-volumes without typing the mount point.
+  --unit-dir <dir>        Where the systemd unit is (default /etc/systemd/system).
+  --fstab <file>          The fstab to remove the mount from (default /etc/fstab).
+  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
+  --imds <url>            Use this instance metadata endpoint.
+`,
+    common: true,
+  },
   config: { summary: 'Check a configuration file and print it normalised.', options: '', common: true },
   'iam-policy': {
     summary: 'Print the least-privilege IAM policy the configured agent needs.',
@@ -52,7 +78,8 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   },
   userdata: {
     summary: 'Print EC2 user data (MIME multi-part cloud-config) that installs the agent.',
-    options: `  -m, --mountpoint <dir>  Mount point to grow (default /scratch; /var/lib/docker for containers).
+    options: `  -m, --mountpoint <dir>  Mount point to grow (default /scratch; /var/lib/docker for containers,
+                          which also stops Docker during install and starts it after).
   --package <spec>        npm spec or tarball URL to install (default @ebs-autoscale/cli).
   -- <args…>              Extra arguments for \`ebs-autoscale install\`.
 `,

@@ -8,6 +8,21 @@ export interface UserDataOptions {
   installArgs?: readonly string[];
   /** OS packages cloud-init installs first. Default: btrfs-progs, and Node.js from the distribution. */
   osPackages?: readonly string[];
+  /**
+   * systemd services stopped before `install` and started after it, so nothing writes under the mount
+   * point while the filesystem is mounted over it. Default `['docker']` for `/var/lib/docker`, else none.
+   */
+  stopServices?: readonly string[];
+  /** Files cloud-init writes early (its `write_files`, before most services start), e.g. Docker's `daemon.json`. */
+  files?: readonly UserDataFile[];
+}
+
+/** One file of {@link UserDataOptions.files}. */
+export interface UserDataFile {
+  readonly path: string;
+  readonly content: string;
+  /** Octal mode, default `0644`. */
+  readonly permissions?: string;
 }
 
 /** The boundary AWS Batch's launch-template examples use; any string absent from the parts works. */
@@ -28,15 +43,21 @@ export function buildUserData(options: UserDataOptions = {}): string {
   const spec = options.packageSpec ?? '@ebs-autoscale/cli';
   const packages = options.osPackages ?? ['btrfs-progs', 'nodejs'];
   const install = ['ebs-autoscale', 'install', '--mountpoint', mountPoint, ...(options.installArgs ?? [])];
+  const services = options.stopServices ?? (mountPoint === '/var/lib/docker' ? ['docker'] : []);
+  const files = options.files ?? [];
   // cloud-config runcmd entries given as lists are exec'd without a shell, so no value needs quoting.
   const cloudConfig = [
     '#cloud-config',
     'repo_update: true',
     'packages:',
     ...packages.map((name) => `  - ${yamlString(name)}`),
+    ...(files.length === 0 ? [] : ['write_files:', ...files.flatMap((file) => [`  - path: ${yamlString(file.path)}`, `    permissions: ${yamlString(file.permissions ?? '0644')}`, `    content: ${JSON.stringify(file.content)}`])]),
     'runcmd:',
     `  - [npm, install, --global, ${yamlString(spec)}]`,
+    ...services.map((service) => `  - [systemctl, stop, ${yamlString(service)}]`),
     `  - [${install.map(yamlString).join(', ')}]`,
+    // --no-block: a service ordered after cloud-init would otherwise wait for this very script.
+    ...services.map((service) => `  - [systemctl, start, --no-block, ${yamlString(service)}]`),
     '',
   ].join('\n');
   return [
