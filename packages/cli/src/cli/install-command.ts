@@ -1,0 +1,121 @@
+import { realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { createExecaRunner, type CommandRunner } from '@ebs-autoscale/core';
+import { removeStatusFile } from '../agent/run-agent.js';
+import { DEFAULT_CONFIG_FILE } from '../config/load-config.js';
+import { installAgent } from '../install/install-agent.js';
+import type { HostPaths } from '../install/install-options.js';
+import { uninstallAgent } from '../install/uninstall-agent.js';
+import { EXIT, type CliIo } from './io.js';
+import { SIMULATOR_CREDENTIALS } from './run-command.js';
+
+/** Default overall deadline of `install`, seconds: well inside cloud-init's patience, past a slow EC2 create and attach. */
+export const DEFAULT_INSTALL_TIMEOUT_SECONDS = 300;
+
+/** What the install and uninstall commands take from outside, injected by tests. */
+export interface InstallCommandDeps {
+  readonly runner?: CommandRunner;
+  /** Device roots of the simulator's sandbox (`--dev-root`/`--sys-root` do the same). */
+  readonly devRoot?: string;
+  readonly sysRoot?: string;
+  /** Answers the confirmation prompt of `uninstall --release-volumes`; default a TTY prompt on stdin. */
+  readonly ask?: (question: string) => Promise<string | undefined>;
+}
+
+const HOST_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  'unit-dir': { type: 'string' },
+  fstab: { type: 'string' },
+  simulator: { type: 'string' },
+  imds: { type: 'string' },
+  region: { type: 'string' },
+  'dev-root': { type: 'string' },
+  'sys-root': { type: 'string' },
+  'run-dir': { type: 'string' },
+} as const;
+
+/** `install`: configuration, first device, mount, systemd unit; idempotent and bounded in time. */
+export async function installCommand(args: string[], io: CliIo, deps: InstallCommandDeps = {}): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...HOST_OPTIONS, mountpoint: { type: 'string', short: 'm' }, device: { type: 'string' }, 'initial-size': { type: 'string' }, timeout: { type: 'string' }, node: { type: 'string' }, bin: { type: 'string' } },
+  });
+  const size = values['initial-size'] === undefined ? undefined : Number(values['initial-size']);
+  if (size !== undefined && !(Number.isInteger(size) && size > 0)) {
+    io.stderr.write(`--initial-size expects a whole number of GiB, got "${values['initial-size']}"\n`);
+    return EXIT.usage;
+  }
+  const timeout = Number(values.timeout ?? DEFAULT_INSTALL_TIMEOUT_SECONDS);
+  if (!(timeout > 0)) {
+    io.stderr.write(`--timeout expects a positive number of seconds, got "${values.timeout}"\n`);
+    return EXIT.usage;
+  }
+  const result = await installAgent({
+    ...hostPaths(values, deps),
+    ...(values.mountpoint ? { mountPoint: values.mountpoint } : {}),
+    ...(values.device ? { device: values.device } : {}),
+    ...(size === undefined ? {} : { initialSizeGiB: size }),
+    timeoutMs: timeout * 1000,
+    nodePath: values.node ?? process.execPath,
+    binPath: values.bin ?? realpathSync(process.argv[1] ?? 'ebs-autoscale'),
+    runArgs: [...(values.simulator ? ['--simulator', values.simulator, ...(values.region ? ['--region', values.region] : [])] : []), ...(values.imds ? ['--imds', values.imds] : []), ...(values['run-dir'] ? ['--run-dir', values['run-dir']] : [])],
+    say: (line) => io.stdout.write(`${line}\n`),
+  });
+  io.stdout.write(result.changed.length === 0 ? `Already installed for ${result.config.mountPoint}; nothing changed.\n` : `Installed for ${result.config.mountPoint}:\n${result.changed.map((line) => `  - ${line}\n`).join('')}`);
+  return EXIT.ok;
+}
+
+/** `uninstall`: stops and removes the service; deletes volumes only with `--release-volumes` and a confirmation. */
+export async function uninstallCommand(args: string[], io: CliIo, deps: InstallCommandDeps = {}): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...HOST_OPTIONS, 'release-volumes': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } } });
+  const paths = hostPaths(values, deps);
+  let release = values['release-volumes'] === true;
+  if (release && !values.yes) {
+    const { loadConfig } = await import('../config/load-config.js');
+    const { mountPoint } = await loadConfig(paths.configPath);
+    const ask = deps.ask ?? ttyPrompt;
+    const answer = await ask(`This deletes ${mountPoint}'s volumes and every file on them. Type the mount point to confirm: `);
+    if (answer === undefined) {
+      io.stderr.write('--release-volumes deletes data: pass --yes, or run it on a terminal to confirm.\n');
+      return EXIT.usage;
+    }
+    release = answer.trim() === mountPoint;
+    if (!release) {
+      io.stderr.write(`"${answer.trim()}" is not ${mountPoint}; nothing was changed.\n`);
+      return EXIT.failed;
+    }
+  }
+  const result = await uninstallAgent({ ...paths, releaseVolumes: release, say: (line) => io.stdout.write(`${line}\n`) });
+  await removeStatusFile(result.mountPoint, values['run-dir']);
+  io.stdout.write(release ? `Uninstalled; released ${result.releasedVolumes.length} volume(s).\n` : `Uninstalled; the data on ${result.mountPoint} is untouched.\n`);
+  return EXIT.ok;
+}
+
+function hostPaths(values: { config?: string | undefined; 'unit-dir'?: string | undefined; fstab?: string | undefined; simulator?: string | undefined; imds?: string | undefined; region?: string | undefined; 'dev-root'?: string | undefined; 'sys-root'?: string | undefined }, deps: InstallCommandDeps): HostPaths {
+  const devRoot = values['dev-root'] ?? deps.devRoot;
+  const sysRoot = values['sys-root'] ?? deps.sysRoot;
+  return {
+    configPath: values.config ?? DEFAULT_CONFIG_FILE,
+    unitDir: values['unit-dir'] ?? '/etc/systemd/system',
+    fstabPath: values.fstab ?? '/etc/fstab',
+    runner: deps.runner ?? createExecaRunner(),
+    world: {
+      ...(values.simulator ? { ec2ClientConfig: { endpoint: values.simulator, region: values.region ?? 'us-east-1', credentials: SIMULATOR_CREDENTIALS } } : {}),
+      ...(values.imds ? { metadataEndpoint: values.imds } : {}),
+      ...(devRoot ? { devRoot } : {}),
+      ...(sysRoot ? { sysRoot } : {}),
+    },
+  };
+}
+
+/** Asks on the terminal; undefined when stdin is not one (cloud-init, a pipe), so nothing is assumed. */
+async function ttyPrompt(question: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
