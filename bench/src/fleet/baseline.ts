@@ -68,12 +68,25 @@ export function startBaseline(world: World, agent: AgentRecord, retry: RetryPoli
           const attachable = queue.now >= availableAt;
           cli(
             'AttachVolume',
-            () => (attachable ? deviceWait(queue.now + latencies.attach(random) + latencies.deviceVisible(random)) : cli('DeleteVolume', failed, failed)),
-            () => cli('DeleteVolume', failed, failed),
+            () => (attachable ? deviceWait(queue.now + latencies.attach(random) + latencies.deviceVisible(random)) : deleteVolume()),
+            deleteVolume,
           );
         }),
       );
     }, failed);
+  // A failed delete-volume is not retried by the script: the volume is left behind.
+  const deleteVolume = () =>
+    cli(
+      'DeleteVolume',
+      () => {
+        agent.wastedVolumes += 1;
+        failed();
+      },
+      () => {
+        agent.leakedVolumes += 1;
+        failed();
+      },
+    );
   const deviceWait = (visibleAt: number): void =>
     queue.now >= visibleAt
       ? cli('ModifyInstanceAttribute', () => queue.after(latencies.fsAdd(random), () => (agent.doneAt = queue.now)), () => {

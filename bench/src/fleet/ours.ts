@@ -1,63 +1,138 @@
-import { backoffDelay } from '@ebs-autoscale/core';
+import { backoffDelay, createPredictivePolicy, type BackoffOptions } from '@ebs-autoscale/core';
+import { DEFAULT_SCHEDULES, scheduleDelay, type EbsSchedules, type RetrySchedule, type WaitSchedule } from '@ebs-autoscale/provisioner-ebs';
 import { callWithRetry, type AgentRecord, type RetryPolicy, type World } from './world.js';
 
-/** Throttled calls are retried until they pass, full jitter, capped at 20 s (the AWS SDKs' cap). */
-export const PERSISTENT_RETRY: RetryPolicy = (failed, random) => random() * Math.min(20, 0.5 * 2 ** failed);
-/** The SDK's standard mode: 3 attempts, full jitter, then the provisioner gives up and cleans up. */
-export const STANDARD_RETRY: RetryPolicy = (failed, random) => (failed < 3 ? random() * Math.min(20, 2 ** failed) : undefined);
+/** How our agent is configured; every default is the shipped code's own value, imported, not copied. */
+export interface OursOptions {
+  /** The provisioner's schedules. Default its `DEFAULT_SCHEDULES`. */
+  readonly schedules?: EbsSchedules;
+  /** The autoscaler's backoff after a failed scale-up. Default core's `backoffDelay` defaults. */
+  readonly backoff?: BackoffOptions;
+  /** The autoscaler's sampling interval, s. Default the default policy's `intervalMs`. */
+  readonly intervalSeconds?: number;
+}
 
 /**
- * Our agent's path: CreateVolume with TagSpecifications (no CreateTags), DescribeVolumes until
- * `available` with exponential backoff and full jitter (1 s doubling, 8 s cap), AttachVolume,
- * DescribeVolumes until `attached`, the device appearing, ModifyInstanceAttribute
- * (DeleteOnTermination), the filesystem add. A failed provision deletes what it created and the
- * autoscaler retries after core's `backoffDelay` (5 s doubling, ±20%), at its next 2 s sample.
+ * The provisioner's `Ec2Caller` in event form: p-retry with `retries: schedule.retries` makes
+ * `retries + 1` attempts, and after failed attempt n (while retries are left) it sleeps
+ * `scheduleDelay(schedule, n)`. Throttling is always in the retried kinds.
  */
-export function startOurs(world: World, agent: AgentRecord, retry: RetryPolicy): void {
+export function providerRetry(schedule: RetrySchedule): RetryPolicy {
+  return (failed, random) => (failed <= schedule.retries ? scheduleDelay(schedule, failed, random) / 1000 : undefined);
+}
+
+/**
+ * Our agent's scale-up as the code runs it (packages/provisioner-ebs `EbsProvisioner.provision`, core
+ * `StorageAutoscaler.scale`), every EC2 call through {@link providerRetry}:
+ * 1. DescribeInstances and DescribeVolumes (owned, filtered) in parallel, for the limit checks;
+ * 2. CreateVolume with TagSpecifications;
+ * 3. `waitAvailable`: DescribeVolumes by id on the `volumeAvailable` schedule, 60 s timeout;
+ * 4. AttachVolume, then `waitAttached` on the `attachment` schedule;
+ * 5. ModifyInstanceAttribute (DeleteOnTermination), then the device poll (no EC2 call);
+ * 6. the filesystem takes the device.
+ * A failure after CreateVolume runs `cleanup`: DescribeVolumes, DetachVolume and a wait when attached
+ * (or a wait for `available` while still creating), DeleteVolume. A failed scale-up sets
+ * `retryAt = now + backoffDelay(failures)`; the autoscaler samples every interval and skips until then.
+ * A describe sees the state at the moment its answer arrives.
+ */
+export function startOurs(world: World, agent: AgentRecord, options: OursOptions = {}): void {
   const { queue, latencies, random } = world;
-  const fail = (created: boolean) => {
-    const retryAfter = () => {
-      agent.failedAttempts += 1;
-      const delay = backoffDelay(agent.failedAttempts, { random }) / 1000 + 2 * random();
-      queue.after(delay, attempt);
+  const schedules = options.schedules ?? DEFAULT_SCHEDULES;
+  const interval = options.intervalSeconds ?? createPredictivePolicy().intervalMs / 1000;
+  const retry = providerRetry(schedules.apiRetry);
+  const call = (action: string, ok: () => void, fail: () => void) => callWithRetry(world, action, retry, ok, fail);
+  let failures = 0;
+
+  /** `pollUntil`: sleep, check, until ready or past the deadline; an EC2 check that gives up fails the wait. */
+  const wait = (schedule: WaitSchedule, ready: () => boolean, ok: () => void, fail: () => void, how: { ec2: boolean; skipFirstDelay?: boolean }) => {
+    const deadline = queue.now + schedule.timeoutMs / 1000;
+    const step = (n: number): void => {
+      const judge = () => (ready() ? ok() : queue.now >= deadline ? fail() : step(n + 1));
+      const check = () => (how.ec2 ? call('DescribeVolumes', judge, fail) : judge());
+      if (n === 1 && how.skipFirstDelay) check();
+      else queue.after(scheduleDelay(schedule, n, random) / 1000, check);
     };
-    if (created) callWithRetry(world, 'DeleteVolume', PERSISTENT_RETRY, retryAfter, retryAfter);
-    else retryAfter();
+    step(1);
   };
-  const poll = (readyAt: number, next: () => void, k = 0) => {
-    queue.after(random() * Math.min(8, 2 ** k), () => {
-      const answered = world.account.call('DescribeVolumes', queue.now);
-      queue.after(latencies.api(random), () => (answered && queue.now >= readyAt ? next() : poll(readyAt, next, k + 1)));
-    });
+
+  const scaleFailed = () => {
+    failures += 1;
+    agent.failedAttempts += 1;
+    const retryIn = backoffDelay(failures, { ...options.backoff, random }) / 1000;
+    queue.after(Math.max(1, Math.ceil(retryIn / interval)) * interval, scale);
   };
-  const attempt = () =>
-    callWithRetry(
-      world,
-      'CreateVolume',
-      retry,
-      () =>
-        poll(queue.now + latencies.create(random), () =>
-          callWithRetry(
-            world,
-            'AttachVolume',
-            retry,
-            () =>
-              poll(queue.now + latencies.attach(random), () =>
-                queue.after(latencies.deviceVisible(random), () =>
-                  callWithRetry(
-                    world,
-                    'ModifyInstanceAttribute',
-                    retry,
-                    () => queue.after(latencies.fsAdd(random), () => (agent.doneAt = queue.now)),
-                    () => fail(true),
-                  ),
-                ),
-              ),
-            () => fail(true),
-          ),
-        ),
-      () => fail(false),
+  /** `VolumeOps.cleanup`, whose own failures are only reported; then the scale-up fails. */
+  const cleanup = (availableAt: number, attached: boolean) => {
+    const deleted = () => {
+      agent.wastedVolumes += 1;
+      scaleFailed();
+    };
+    const left = () => {
+      agent.leakedVolumes += 1; // an orphan until reconcile() runs
+      scaleFailed();
+    };
+    const del = () => call('DeleteVolume', deleted, left);
+    call(
+      'DescribeVolumes',
+      () => {
+        if (attached) call('DetachVolume', () => ((at) => wait(schedules.attachment, () => queue.now >= at, del, left, { ec2: true }))(queue.now + latencies.attach(random)), left);
+        else if (queue.now >= availableAt) del();
+        else wait(schedules.attachment, () => queue.now >= availableAt, del, left, { ec2: true });
+      },
+      left,
     );
-  // The autoscaler notices the crossing at its next 2 s sample.
-  queue.after(2 * random(), attempt);
+  };
+
+  const extend = () => queue.after(latencies.fsAdd(random), () => (agent.doneAt = queue.now));
+  const attach = (availableAt: number) =>
+    call(
+      'AttachVolume',
+      () => {
+        const attachedAt = queue.now + latencies.attach(random);
+        const failAttached = () => cleanup(availableAt, true);
+        wait(
+          schedules.attachment,
+          () => queue.now >= attachedAt,
+          () =>
+            call(
+              'ModifyInstanceAttribute',
+              () => {
+                const visibleAt = Math.max(queue.now, attachedAt + latencies.deviceVisible(random));
+                wait(schedules.device, () => queue.now >= visibleAt, extend, failAttached, { ec2: false, skipFirstDelay: true });
+              },
+              failAttached,
+            ),
+          failAttached,
+          { ec2: true },
+        );
+      },
+      () => cleanup(availableAt, false),
+    );
+  const create = () =>
+    call(
+      'CreateVolume',
+      () => {
+        const availableAt = queue.now + latencies.create(random);
+        wait(schedules.volumeAvailable, () => queue.now >= availableAt, () => attach(availableAt), () => cleanup(availableAt, false), { ec2: true });
+      },
+      scaleFailed,
+    );
+  function scale(): void {
+    // Promise.all: the first rejection fails the scale-up; the other call runs on unobserved.
+    let pending = 2;
+    let rejected = false;
+    const resolved = () => {
+      pending -= 1;
+      if (pending === 0 && !rejected) create();
+    };
+    const reject = () => {
+      if (rejected) return;
+      rejected = true;
+      scaleFailed();
+    };
+    call('DescribeInstances', resolved, reject);
+    call('DescribeVolumes', resolved, reject);
+  }
+  // The autoscaler decides at its next sample after the crossing.
+  queue.after(interval * random(), scale);
 }

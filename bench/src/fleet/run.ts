@@ -1,7 +1,7 @@
 import { DEFAULT_LATENCIES } from '../policy/latencies.js';
 import { createRandom } from '../sim/random.js';
+import { Ec2Account } from './account.js';
 import { EventQueue } from './event-queue.js';
-import { Ec2Account } from './token-bucket.js';
 import type { AgentRecord, World } from './world.js';
 
 /** Options of {@link runFleet}. */
@@ -19,15 +19,22 @@ export interface FleetOptions {
 export interface FleetResult {
   readonly agents: number;
   /** Agents with no capacity by the horizon. */
-  readonly failedScaleUps: number;
-  /** Provision attempts that failed (and were retried, or not). */
+  readonly withoutCapacity: number;
+  /** Scale-up attempts that failed (ours: `scale:failed` events; the baseline: create-ebs-volume exiting non-zero). */
   readonly failedAttempts: number;
+  /** Agents with at least one failed attempt. */
+  readonly agentsWithFailures: number;
+  /** Volumes created and deleted again by a failed attempt. */
+  readonly wastedVolumes: number;
   /** Agents whose disk filled before capacity arrived. */
   readonly ranOutOfSpace: number;
   readonly leakedVolumes: number;
+  /** Over all agents; Infinity when more than half had no capacity by the horizon. */
   readonly p50Seconds: number;
   readonly p99Seconds: number;
   readonly maxSeconds: number;
+  /** Every agent's time to capacity, s, ascending (agents without capacity are left out). */
+  readonly capacitySeconds: readonly number[];
   readonly totalCalls: number;
   readonly throttledCalls: number;
   readonly callsByAction: Record<string, number>;
@@ -49,22 +56,27 @@ export function runFleet(options: FleetOptions): FleetResult {
     const crossedAt = random() * wave;
     const mibPerSecond = 20 + 180 * random();
     const fillPerSecond = mibPerSecond / (100 * 1024);
-    const agent: AgentRecord = { crossedAt, fullAt: crossedAt + 0.5 / fillPerSecond, fillPerSecond, failedAttempts: 0, leakedVolumes: 0 };
+    const agent: AgentRecord = { crossedAt, fullAt: crossedAt + 0.5 / fillPerSecond, fillPerSecond, failedAttempts: 0, wastedVolumes: 0, leakedVolumes: 0 };
     agents.push(agent);
     world.queue.after(crossedAt, () => options.start(world, agent));
   }
   const events = world.queue.runUntil(options.horizonSeconds ?? 4 * 3600);
   const times = agents.filter((a) => a.doneAt !== undefined).map((a) => a.doneAt! - a.crossedAt).sort((a, b) => a - b);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? Number.NaN;
+  // Percentiles over every agent: one still without capacity at the horizon counts as never (Infinity).
+  const all = agents.map((a) => (a.doneAt === undefined ? Number.POSITIVE_INFINITY : a.doneAt - a.crossedAt)).sort((a, b) => a - b);
+  const pct = (p: number) => all[Math.min(all.length - 1, Math.floor(p * all.length))] ?? Number.NaN;
   return {
     agents: agents.length,
-    failedScaleUps: agents.filter((a) => a.doneAt === undefined).length,
+    withoutCapacity: agents.filter((a) => a.doneAt === undefined).length,
     failedAttempts: agents.reduce((s, a) => s + a.failedAttempts, 0),
+    agentsWithFailures: agents.filter((a) => a.failedAttempts > 0).length,
+    wastedVolumes: agents.reduce((s, a) => s + a.wastedVolumes, 0),
     ranOutOfSpace: agents.filter((a) => (a.doneAt ?? Number.POSITIVE_INFINITY) > a.fullAt).length,
     leakedVolumes: agents.reduce((s, a) => s + a.leakedVolumes, 0),
     p50Seconds: pct(0.5),
     p99Seconds: pct(0.99),
     maxSeconds: times.at(-1) ?? Number.NaN,
+    capacitySeconds: times,
     totalCalls: world.account.totalCalls,
     throttledCalls: world.account.totalThrottled,
     callsByAction: world.account.calls,

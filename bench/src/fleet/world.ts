@@ -1,7 +1,7 @@
 import type { Latencies } from '../policy/latencies.js';
 import type { Random } from '../sim/random.js';
+import type { Ec2Account } from './account.js';
 import type { EventQueue } from './event-queue.js';
-import type { Ec2Account } from './token-bucket.js';
 
 /** What every agent of a fleet shares: time, the account's buckets, randomness, latencies. */
 export interface World {
@@ -20,12 +20,15 @@ export interface AgentRecord {
   /** Fill rate as a fraction of the disk per second. */
   readonly fillPerSecond: number;
   doneAt?: number;
+  /** Scale-up attempts that ended in failure (ours: `scale:failed`; the baseline: create-ebs-volume exiting non-zero). */
   failedAttempts: number;
+  /** Volumes created and then deleted again by a failed attempt's clean-up. */
+  wastedVolumes: number;
   /** Volumes left attached but unused (the baseline's modify-instance-attribute failure). */
   leakedVolumes: number;
 }
 
-/** Given up after `attempt` failed attempts (1-based): the delay before the next, s, or undefined to stop. */
+/** After the `failedAttempts`-th failed attempt (1-based) of one call: the delay before the next, s, or undefined to give up. */
 export type RetryPolicy = (failedAttempts: number, random: Random) => number | undefined;
 
 /**

@@ -1,17 +1,7 @@
-/** A seeded source of randomness in [0, 1): every benchmark run with the same seed gives the same numbers. */
-export type Random = () => number;
+import type { Random } from '@ebs-autoscale/ec2-sim';
 
-/** mulberry32: tiny, fast, and good enough to draw latencies and job sizes (not for cryptography). */
-export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded generator is the simulator's own, so a benchmark and ec2-sim draw from one implementation.
+export { createRandom, type Random } from '@ebs-autoscale/ec2-sim';
 
 /** A latency distribution, seconds. */
 export type Distribution = (random: Random) => number;

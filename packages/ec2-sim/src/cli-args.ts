@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Ec2SimulatorOptions } from './options.js';
 
 export const USAGE = `Usage: ec2-sim [--backing memory|loop] [--port N] [--imds-port N] [--state-dir DIR]
-               [--latencies zero|realistic] [--seed N] [--bytes-per-gib N] [--availability-zone AZ]
+               [--latencies zero|quick|realistic] [--seed N] [--bytes-per-gib N] [--availability-zone AZ]
 
 Starts a local EC2 (Query API) + IMDSv2 simulator on 127.0.0.1, prints its endpoints as one JSON
 line, and runs until SIGINT/SIGTERM. The loop backing needs root.`;
@@ -28,7 +28,7 @@ export function parseCliArgs(argv: readonly string[]): Ec2SimulatorOptions | 'he
   const backing = values.backing ?? 'memory';
   if (backing !== 'memory' && backing !== 'loop') throw new Error(`--backing must be memory or loop, not ${backing}`);
   const latencies = values.latencies ?? 'realistic';
-  if (latencies !== 'zero' && latencies !== 'realistic') throw new Error(`--latencies must be zero or realistic, not ${latencies}`);
+  if (latencies !== 'zero' && latencies !== 'quick' && latencies !== 'realistic') throw new Error(`--latencies must be zero, quick or realistic, not ${latencies}`);
   return {
     backing,
     latencies,

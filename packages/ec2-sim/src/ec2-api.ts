@@ -52,7 +52,7 @@ export function handleQuery(deps: Ec2ApiDeps, table: Record<string, ActionHandle
     const handler = table[action];
     if (!action) throw new Ec2ApiError('MissingAction', 'The request must contain the parameter Action.');
     if (!handler) throw new Ec2ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
-    if (world.faults.isThrottled(action) || !throttler.admit(world.accountId, region, classify(action, params))) throw requestLimitExceeded();
+    if (world.faults.isThrottled(action) || !throttler.admit(world.accountId, region, action, classify(action, params))) throw requestLimitExceeded();
     const injected = world.faults.errorFor(action);
     if (injected) throw injected;
     if (boolParam(params, 'DryRun')) throw new Ec2ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);

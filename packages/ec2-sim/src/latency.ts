@@ -51,23 +51,31 @@ export const ZERO_LATENCIES: LatencyProfile = {
   optimize: ZERO,
 };
 
+/**
+ * EC2's sequence and spread (create, then attach, then the device appears) at about a quarter of the
+ * measured times in {@link REALISTIC_LATENCIES}, for demos and tests that should show real ordering
+ * and polling but finish in seconds: a scale-up takes about 2.5 s, most of it the provisioner's own
+ * polling schedule. The `ebs-autoscale demo` command runs on it.
+ */
+export const QUICK_LATENCIES: LatencyProfile = {
+  create: { kind: 'uniform', minMs: 300, maxMs: 1_000 },
+  attach: { kind: 'uniform', minMs: 250, maxMs: 900 },
+  deviceAppear: { kind: 'uniform', minMs: 20, maxMs: 150 },
+  detach: { kind: 'uniform', minMs: 250, maxMs: 1_000 },
+  delete: { kind: 'uniform', minMs: 100, maxMs: 500 },
+  modify: { kind: 'uniform', minMs: 500, maxMs: 1_500 },
+  optimize: { kind: 'uniform', minMs: 2_000, maxMs: 10_000 },
+};
+
+/** A named latency profile: `zero`, `quick` ({@link QUICK_LATENCIES}) or `realistic`. */
+export type LatencyProfileName = 'zero' | 'quick' | 'realistic';
+
 /** Turns the `latencies` option into a full profile. */
-export function resolveLatencies(option: 'zero' | 'realistic' | Partial<LatencyProfile> | undefined): LatencyProfile {
+export function resolveLatencies(option: LatencyProfileName | Partial<LatencyProfile> | undefined): LatencyProfile {
   if (option === 'zero') return ZERO_LATENCIES;
+  if (option === 'quick') return QUICK_LATENCIES;
   if (option === undefined || option === 'realistic') return REALISTIC_LATENCIES;
   return { ...REALISTIC_LATENCIES, ...option };
-}
-
-/** A small seeded PRNG (mulberry32): reproducible latencies without a dependency. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** z of the 99th percentile of the standard normal distribution. */

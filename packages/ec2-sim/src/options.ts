@@ -1,6 +1,6 @@
 import type { Clock, CommandRunner } from '@ebs-autoscale/core';
 import type { VolumeModificationRule } from './actions/modifications.js';
-import type { LatencyProfile } from './latency.js';
+import type { LatencyProfile, LatencyProfileName } from './latency.js';
 import type { ThrottleLimits } from './throttling.js';
 
 /** `memory`: EC2 state only, no devices. `loop` (root only): attached volumes become loop devices in a Nitro-shaped sandbox. */
@@ -68,8 +68,8 @@ export interface Ec2SimulatorOptions {
   port?: number;
   /** IMDS port on 127.0.0.1. Default 0 (ephemeral). */
   imdsPort?: number;
-  /** Default `realistic`. A partial profile is merged onto the realistic one. */
-  latencies?: 'zero' | 'realistic' | Partial<LatencyProfile>;
+  /** Default `realistic`; `quick` is a quarter of it, for demos. A partial profile is merged onto the realistic one. */
+  latencies?: LatencyProfileName | Partial<LatencyProfile>;
   /** Seed of the latency RNG. Default 1. */
   seed?: number;
   /** Default `systemClock`. Every timer of the simulator goes through it. */

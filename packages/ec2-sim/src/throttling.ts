@@ -1,10 +1,5 @@
 import type { Clock } from '@ebs-autoscale/core';
-
-/** A token bucket's size and its refill rate in tokens per second. */
-export interface BucketLimit {
-  readonly capacity: number;
-  readonly refillPerSecond: number;
-}
+import { TokenBucket, type BucketLimit } from './token-bucket.js';
 
 /** The throttling classes of the EC2 API that the simulated actions fall in. */
 export type ActionClass = 'nonMutating' | 'unfilteredDescribe' | 'mutating' | 'createVolume' | 'deleteVolume' | 'createTags';
@@ -14,8 +9,12 @@ export type ThrottleLimits = Readonly<Record<ActionClass, BucketLimit>>;
 
 /**
  * Bucket sizes and refill rates from AWS's "Request throttling for the Amazon EC2 API"
- * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/throttling.html), which throttles per
- * account and per region with one token bucket per category.
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html), table "Request token
+ * bucket sizes and refill rates": non-mutating 100/20, unfiltered and unpaginated non-mutating
+ * (DescribeVolumes, DescribeInstances, …) 50/10, mutating 50/5; CreateVolume 100/5, DeleteVolume
+ * 100/5 and CreateTags 100/10 are "uncategorized actions" with their own figures. EC2 throttles per
+ * account and per region, and "each API is evaluated individually": a class gives an action its
+ * bucket's size, and every action has a bucket of its own.
  */
 export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   nonMutating: { capacity: 100, refillPerSecond: 20 },
@@ -37,43 +36,22 @@ const SPECIFIC: Record<string, ActionClass> = {
 };
 
 /**
- * The class of one request. A `Describe*` call with no id list, no `Filter.N` and no `MaxResults`
- * is "unfiltered and unpaginated" and draws from its own, smaller bucket, as on EC2.
+ * The class of an action. A `Describe*` call that is not `narrowed` (no id list, no `Filter.N`, no
+ * `MaxResults`) is "unfiltered and unpaginated" and draws from a separate, smaller bucket, as on EC2.
  */
-export function classify(action: string, params: ReadonlyMap<string, string>): ActionClass {
+export function throttleClassOf(action: string, narrowed: boolean): ActionClass {
   const specific = SPECIFIC[action];
   if (specific) return specific;
-  if (action.startsWith('Describe')) {
-    const narrowed = [...params.keys()].some((key) => /^(Filter\.|MaxResults$|NextToken$|\w+Id\.\d)/.test(key));
-    if (!narrowed) return 'unfilteredDescribe';
-  }
+  if (action.startsWith('Describe') && !narrowed) return 'unfilteredDescribe';
   return 'nonMutating';
 }
 
-class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
-
-  constructor(
-    private readonly limit: BucketLimit,
-    now: number,
-  ) {
-    this.tokens = limit.capacity;
-    this.updatedAt = now;
-  }
-
-  /** Takes one token if there is one. Refill is computed lazily from the clock, so virtual time works. */
-  take(now: number): boolean {
-    const elapsed = Math.max(0, now - this.updatedAt) / 1000;
-    this.tokens = Math.min(this.limit.capacity, this.tokens + elapsed * this.limit.refillPerSecond);
-    this.updatedAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
+/** The class of one Query request, from its parameters. */
+export function classify(action: string, params: ReadonlyMap<string, string>): ActionClass {
+  return throttleClassOf(action, [...params.keys()].some((key) => /^(Filter\.|MaxResults$|NextToken$|\w+Id\.\d)/.test(key)));
 }
 
-/** All buckets, keyed by account, region and class. */
+/** All buckets, one per account, region, action and class (a narrowed and an unfiltered describe of one action draw from two buckets). */
 export class Throttler {
   private readonly buckets = new Map<string, TokenBucket>();
 
@@ -83,9 +61,9 @@ export class Throttler {
   ) {}
 
   /** True when the call may proceed. */
-  admit(accountId: string, region: string, actionClass: ActionClass): boolean {
+  admit(accountId: string, region: string, action: string, actionClass: ActionClass): boolean {
     if (!this.limits) return true;
-    const key = `${accountId}/${region}/${actionClass}`;
+    const key = `${accountId}/${region}/${action}/${actionClass}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(this.limits[actionClass], this.clock.now());

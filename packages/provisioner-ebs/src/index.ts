@@ -6,7 +6,7 @@ export { createEc2Api, wrapEc2Client } from './ec2-client.js';
 export { Ec2CallError, type Ec2FailureKind } from './ec2-errors.js';
 export { createMetadataClient, partitionOf, type InstanceIdentity, type MetadataClient, type Ec2Tag } from './instance-identity.js';
 export { DEFAULT_EBS_LIMITS, instanceAttachmentLimit, checkLimits, type EbsLimits, type EbsLimitName, type LimitInput } from './limits.js';
-export { DEFAULT_SCHEDULES, resolveSchedules, type EbsSchedules, type Schedule, type RetrySchedule, type WaitSchedule } from './schedules.js';
+export { DEFAULT_SCHEDULES, resolveSchedules, scheduleDelay, type EbsSchedules, type Schedule, type RetrySchedule, type WaitSchedule } from './schedules.js';
 export { EBS_VOLUME_TYPES, validateVolumeSpec, type EbsVolumeType, type VolumeSpec } from './volume-types.js';
 export { candidateDeviceNames, deviceSlot, pickDeviceName, type DeviceNameConstraints } from './device-names.js';
 export { findVolumeDevice, type DeviceRoots } from './device-discovery.js';

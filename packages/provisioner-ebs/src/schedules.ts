@@ -38,10 +38,17 @@ export interface EbsSchedules {
 /**
  * The defaults, and where they come from.
  *
- * - `apiRetry`: EC2 refills the token bucket of a mutating action at 5 per second (AWS, "Request
- *   throttling for the Amazon EC2 API"), so a first wait of 500 ms buys about two tokens; doubling up to
- *   20 s over 8 retries rides out about 70 s of a throttling storm. ±50 % jitter, since a fleet that
- *   grows at the same moment (same job start) is exactly what token buckets punish.
+ * - `apiRetry`: EC2 refills the token bucket of CreateVolume and of a mutating action at 5 per second
+ *   (AWS, "Request throttling for the Amazon EC2 API"), so a first wait of 500 ms buys about two tokens.
+ *   The budget has to outlast the time EC2 needs to serve a whole wave, not one burst: 5,000 agents
+ *   crossing together need 5,000 CreateVolume tokens, about 1,000 s at 5 per second. Doubling up to a
+ *   60 s cap over 30 retries waits about 24 min in all (at least ~12 min at the low end of the jitter).
+ *   `pnpm bench:fleet` measured the previous 8 retries capped at 20 s (~72 s): almost every agent of a
+ *   5,000 wave failed a scale-up at least once, and each failure re-ran the limit checks and the
+ *   clean-up, spreading the throttling to DescribeVolumes and leaving created volumes to delete or leak
+ *   (bench/out/fleet.md). A 60 s cap also keeps a waiting fleet's throttled calls few. ±50 % jitter,
+ *   since a fleet that grows at the same moment (same job start) is exactly what token buckets punish.
+ *   A failure that is not retried (unauthorized, invalid, limits) still fails at once; stop() aborts the wait.
  * - `volumeAvailable`: aws-ebs-csi-driver measured CreateVolume → `available` at a median of ~1.5 s and
  *   a p99 of ~4 s (us-west-2, ap-south-1); like its tuning we look first at 1.25 s, then every
  *   0.5 s × 1.5 up to 3 s, and give up after 60 s.
@@ -53,7 +60,7 @@ export interface EbsSchedules {
  *   1 s × 1.7 up to 15 s, for 5 min.
  */
 export const DEFAULT_SCHEDULES: EbsSchedules = {
-  apiRetry: { retries: 8, initialDelayMs: 500, factor: 2, maxDelayMs: 20_000, jitter: 0.5 },
+  apiRetry: { retries: 30, initialDelayMs: 500, factor: 2, maxDelayMs: 60_000, jitter: 0.5 },
   volumeAvailable: { initialDelayMs: 1250, factor: 1.5, maxDelayMs: 3000, jitter: 0.1, timeoutMs: 60_000 },
   attachment: { initialDelayMs: 1000, factor: 1.8, maxDelayMs: 10_000, jitter: 0.1, timeoutMs: 120_000 },
   device: { initialDelayMs: 100, factor: 1.5, maxDelayMs: 1000, jitter: 0, timeoutMs: 30_000 },

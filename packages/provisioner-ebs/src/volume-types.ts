@@ -55,7 +55,9 @@ export function validateVolumeSpec(spec: VolumeSpec, sizeGiB: number): void {
   if (spec.iops !== undefined) {
     if (!rules.iops) throw invalid(`${type} volumes take no provisioned IOPS.`, 'Remove `iops`, or use gp3, io1 or io2.');
     const { min, max, perGiB } = rules.iops;
-    const ceiling = Math.min(max, perGiB * sizeGiB);
+    // The per-GiB ratio limits IOPS above the type's minimum only: every gp3 volume, 1 GiB included,
+    // gets (and accepts) 3,000 IOPS, as the EBS CSI driver's capIOPS applies the ratio.
+    const ceiling = Math.max(min, Math.min(max, perGiB * sizeGiB));
     if (!Number.isInteger(spec.iops) || spec.iops < min || spec.iops > ceiling) {
       throw invalid(`A ${sizeGiB} GiB ${type} volume takes ${min}–${ceiling} IOPS (${perGiB} per GiB, at most ${max}), got ${spec.iops}.`, 'Lower `iops` or raise the minimum volume size.');
     }

@@ -28,6 +28,9 @@ describe('volume type validation', () => {
     expect(thrown(() => validateVolumeSpec({ type: 'gp2', iops: 3000 }, 100)).message).toMatch(/no provisioned IOPS/);
     expect(thrown(() => validateVolumeSpec({ type: 'gp3', throughputMiBps: 1000 }, 100)).message).toMatch(/125–750 MiB\/s/);
     expect(() => validateVolumeSpec({ type: 'gp3', iops: 4000, throughputMiBps: 1000 }, 100)).not.toThrow();
+    // The gp3 baseline is valid at any size; only IOPS above it need 1 GiB per 500.
+    expect(() => validateVolumeSpec({ type: 'gp3', iops: 3000 }, 1)).not.toThrow();
+    expect(thrown(() => validateVolumeSpec({ type: 'gp3', iops: 4000 }, 2)).message).toMatch(/3000–3000 IOPS/);
   });
 });
 
