@@ -14,6 +14,10 @@ mount -t sysfs sysfs /sys
 say() { echo "[vm-init] $*"; }
 die() { say "FATAL: $*"; echo 125 >/newroot/vmshare/exit-code 2>/dev/null; sync; poweroff -f; sleep 5; }
 
+# Loopback, for tests that talk to a local server (the EC2 simulator); the guest has no other network.
+# Fatal if it fails: it would otherwise surface much later as ENETUNREACH inside a test.
+ip link set lo up || die "cannot bring up the loopback interface"
+
 ver=$(cat /etc/kernel-version)
 for m in $(cat /etc/modules.list); do
   insmod "/lib/modules/$ver/$m" || say "insmod $m failed"

@@ -18,10 +18,17 @@ export { createAgentMetrics, serveMetrics, type AgentMetrics } from './observe/m
 export { runDemo, formatDemoSummary, type DemoOptions, type DemoSummary, type DemoView } from './demo/run-demo.js';
 export type { DemoEvent, DemoScaleUp } from './demo/demo-timeline.js';
 export type { FillStats } from './demo/filler.js';
-export { DEMO_DEFAULTS, QUICK_LATENCIES } from './demo/demo-config.js';
+export { DEMO_DEFAULTS } from './demo/demo-config.js';
 export { installAgent, type InstallResult } from './install/install-agent.js';
 export { uninstallAgent, type UninstallOptions, type UninstallResult } from './install/uninstall-agent.js';
 export type { HostPaths, InstallOptions } from './install/install-options.js';
 export { buildSystemdUnit, systemdQuote, UNIT_NAME, STOP_TIMEOUT_SECONDS, type SystemdUnitOptions } from './install/systemd-unit.js';
 export { deviceKind, type DeviceKind } from './install/device-kind.js';
 export { withDeadline } from './install/deadline.js';
+export { describeDistribution, parseOsRelease, readOsRelease, OS_RELEASE_PATHS, type OsRelease, type Distribution } from './install/distribution.js';
+export { checkPrerequisites, requiredTools, resolveDriver, describeDriver, type ResolvedDriver, type MissingTool } from './install/prerequisites.js';
+export { adoptStrays, type StrayReport } from './agent/adopt-strays.js';
+export { scaledCapacity } from './agent/scaled-capacity.js';
+// The CLI entry for the `bin` script; a separate bundle entry so the library export stays side-effect free.
+export { main } from './cli/main.js';
+export { EXIT, type CliIo } from './cli/io.js';

@@ -47,9 +47,31 @@ describe('parseConfig: valid files', () => {
 
   it('reads lvm.ext4 with its volume group, and drops iops that install.sh wrote for gp2', () => {
     const config = parseConfig(withPatch(legacy, (c) => ((c.filesystem = 'lvm.ext4'), (c.volume.type = 'gp2'), (c.imdsv2 = 'true'))));
-    expect(config.driver).toEqual({ kind: 'lvm', volumeGroup: 'autoscale_vg', logicalVolume: 'autoscale_lv', filesystem: 'ext4' });
+    expect(config.driver).toEqual({ kind: 'lvm', layout: 'linear', volumeGroup: 'autoscale_vg', logicalVolume: 'autoscale_lv', filesystem: 'ext4' });
     expect(config.volume.iops).toBeUndefined();
     expect(config.imdsv2).toBe(true);
+  });
+
+  it('leaves IOPS and throughput to EBS when the file has no volume section, so small volumes are valid', () => {
+    // EBS gives every gp3 volume 3,000 IOPS and 125 MiB/s; asking for them explicitly is valid at any size too.
+    for (const json of [{ version: 1, mountPoint: '/scratch' }, { mountpoint: '/scratch' }]) {
+      const { volume } = parseConfig(json);
+      expect(volume).toEqual({ type: 'gp3', encrypted: true, tags: {} });
+    }
+    expect(parseConfig({ ...v1, limits: { minVolumeGiB: 1, maxVolumeGiB: 4 } }).volume.iops).toBe(3000);
+    expect(parseConfig({ ...v1, volume: { type: 'gp3', iops: 4000 }, limits: { minVolumeGiB: 8, maxVolumeGiB: 8 } }).volume.iops).toBe(4000);
+  });
+
+  it('reads an LVM driver whose filesystem is left to the distribution', () => {
+    expect(parseConfig({ ...v1, driver: { kind: 'lvm' } }).driver).toEqual({ kind: 'lvm', layout: 'thin-pool', volumeGroup: 'autoscale_vg', logicalVolume: 'autoscale_lv' });
+    expect(parseConfig({ ...v1, driver: { kind: 'lvm', layout: 'linear', filesystem: 'xfs' } }).driver).toMatchObject({ layout: 'linear', filesystem: 'xfs' });
+  });
+
+  it('runs the predictive policy with core’s threshold when our format leaves the policy out; compatibility keeps 50', () => {
+    expect(parseConfig({ version: 1, mountPoint: '/scratch' }).policy).toEqual({ kind: 'predictive', intervalMs: 2000 });
+    expect(parseConfig({ ...v1, policy: { kind: 'predictive' } }).policy).toEqual({ kind: 'predictive', intervalMs: 2000 });
+    expect(parseConfig({ ...v1, policy: { kind: 'predictive', initialThresholdPercent: 80 } }).policy).toMatchObject({ initialThresholdPercent: 80 });
+    expect(parseConfig({ ...v1, policy: { kind: 'compatibility' } }).policy).toEqual({ kind: 'compatibility', initialThresholdPercent: 50, intervalMs: 2000 });
   });
 
   it('reads our format with a predictive policy, KMS key and tags', () => {
@@ -106,6 +128,10 @@ const malformed: [name: string, json: unknown, expected: string[]][] = [
   ['v1: total below the minimum volume', { ...v1, limits: { maxTotalCreatedGiB: 100 } }, ['limits.maxTotalCreatedGiB: expected at least the minimum volume size (150 GiB), got 100']],
   ['v1: lvm with a bad name', { ...v1, driver: { kind: 'lvm', volumeGroup: 'my vg' } }, ['driver.volumeGroup: expected an LVM name']],
   ['v1: snake_case key from the old format', { ...v1, detection_interval: 2 }, ['detection_interval: unknown key; expected one of']],
+  ['v1: lvm with an unknown layout', { ...v1, driver: { kind: 'lvm', layout: 'striped' } }, ['driver.layout: expected one of "thin-pool" or "linear", got "striped"']],
+  // EC2 allows gp3 IOPS above the 3,000 baseline at 500 per GiB: 16,000 needs 32 GiB volumes.
+  ['v1: gp3 IOPS too high for the smallest volume', { ...v1, volume: { type: 'gp3', iops: 16000 }, limits: { minVolumeGiB: 8, maxVolumeGiB: 64 } }, ['volume.iops: 16000 IOPS needs gp3 volumes of at least 32 GiB (500 IOPS per GiB), but limits.minVolumeGiB is 8']],
+  ['legacy: io1 IOPS too high for the smallest volume', withPatch(legacy, (c) => ((c.volume.type = 'io1'), (c.volume.iops = '8000'), (c.limits.min_ebs_volume_size = '150'))), ['volume.iops: 8000 IOPS needs io1 volumes of at least 160 GiB (50 IOPS per GiB), but limits.min_ebs_volume_size is 150']],
 ];
 
 describe('parseConfig: malformed files', () => {

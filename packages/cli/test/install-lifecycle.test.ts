@@ -1,147 +1,146 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createExecaRunner, MIB, type CommandRunner, GIB } from '@ebs-autoscale/core';
-import { TAG_MOUNT_POINT } from '@ebs-autoscale/provisioner-ebs';
-import { startEc2Simulator, type Ec2Simulator } from '@ebs-autoscale/ec2-sim';
+import { MIB } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAgent, type RunningAgent } from '../src/agent/run-agent.js';
 import { mountSource } from '../src/agent/mount-source.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
-import { installCommand, uninstallCommand } from '../src/cli/install-command.js';
 import { statusCommand } from '../src/cli/simple-commands.js';
-import { loadConfig } from '../src/config/load-config.js';
-import { QUICK_LATENCIES } from '../src/demo/demo-config.js';
 import { Filler } from '../src/demo/filler.js';
-import { createAgentLogger } from '../src/observe/logger.js';
+import { systemdQuote } from '../src/install/systemd-unit.js';
+import { AgentProcess, SOURCE_BIN } from './helpers/agent-process.js';
+import { freePort, sampleSum, sampleValue, scrape, type PromSample } from './helpers/prometheus.js';
+import { capture, SimHost, smallConfig } from './helpers/sim-host.js';
 
 const missing = await missingPrerequisites();
 const canRun = missing.length === 0;
 if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the install → run → uninstall test: ${missing.join('; ')}`);
 
-/** Runs everything but `systemctl`, which it only records: the test host's systemd is not ours to change. */
-class SystemctlRecorder implements CommandRunner {
-  readonly systemctl: string[][] = [];
-  private readonly real = createExecaRunner();
-  run(command: string, args: readonly string[], options?: Parameters<CommandRunner['run']>[2]) {
-    if (command !== 'systemctl') return this.real.run(command, args, options);
-    this.systemctl.push([...args]);
-    return Promise.resolve({ command, args, exitCode: 0, stdout: '', stderr: '' });
-  }
+/** The words of a unit's `ExecStart=` line, unquoted as systemd reads them (the inverse of systemdQuote). */
+function execStartArgv(unit: string): string[] {
+  const line = /^ExecStart=(.*)$/m.exec(unit)?.[1];
+  if (!line) throw new Error(`no ExecStart in:\n${unit}`);
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => (match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!).replaceAll('%%', '%'));
 }
 
-function capture() {
-  const out: string[] = [];
-  const stream = new Writable({ write: (chunk: Buffer, _encoding, callback) => (out.push(chunk.toString()), callback()) });
-  return { io: { stdout: stream, stderr: stream }, text: () => out.join('') };
+interface StatusJson {
+  running: boolean;
+  status: { usage: { totalBytes: number; usedBytes: number }; addedVolumes: number; devices: string[] };
 }
 
-/** The demo's sizes (1 GiB = 128 MiB of loop file) and a policy that scales within seconds. */
-function smallConfig(mountPoint: string) {
-  return {
-    version: 1,
-    mountPoint,
-    driver: { kind: 'btrfs' },
-    policy: { kind: 'predictive', intervalSeconds: 0.5, initialThresholdPercent: 80, leadTimeSeconds: 3, safetyFactor: 3, rateWindowSeconds: 5, horizonSeconds: 60 },
-    volume: { type: 'gp3' },
-    initialVolume: { sizeGiB: 2 },
-    limits: { minVolumeGiB: 2, maxVolumeGiB: 4, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 },
-    logging: { level: 'info', summaryIntervalSeconds: 5 },
-  };
+async function readStatus(host: SimHost): Promise<StatusJson> {
+  const out = capture();
+  expect(await statusCommand(['--config', host.configPath, '--run-dir', host.runDir, '--json'], out.io), out.text()).toBe(0);
+  return JSON.parse(out.text()) as StatusJson;
 }
 
-describe.skipIf(!canRun)('install → run → uninstall against the simulator (root, loop devices, btrfs)', () => {
-  let work: string | undefined;
-  let sim: Ec2Simulator | undefined;
-  let agent: RunningAgent | undefined;
+describe.skipIf(!canRun)('install → run → fill → status → uninstall against the simulator (root, loop devices, btrfs)', () => {
+  let host: SimHost | undefined;
+  let agent: AgentProcess | undefined;
   let filler: Filler | undefined;
 
   afterEach(async () => {
     await filler?.stop().catch(() => undefined);
-    await agent?.stop().catch(() => undefined);
-    const mountPoint = work && join(work, 'scratch');
-    for (let attempt = 0; mountPoint && attempt < 5 && (await mountSource(mountPoint)); attempt += 1) execFileSync('umount', [mountPoint]);
-    await sim?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    if (agent?.running) await agent.stop('SIGKILL');
+    await host?.close();
+    [host, agent, filler] = [undefined, undefined, undefined];
   });
 
-  it('installs once, scales up, reports, keeps data without the flag, and releases everything with it', async () => {
-    work = await mkdtemp(join(tmpdir(), 'ebs-autoscale-install-'));
-    const mountPoint = join(work, 'scratch');
-    const [config, unitDir, fstab, runDir, stateDir] = [join(work, 'ebs-autoscale.json'), join(work, 'systemd'), join(work, 'fstab'), join(work, 'run'), join(work, 'sim')];
-    await mkdir(mountPoint);
-    await mkdir(stateDir);
-    await writeFile(config, JSON.stringify(smallConfig(mountPoint)));
-    sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB: 128 * MIB, stateDir, latencies: QUICK_LATENCIES });
-    const simulator = sim;
-    const runner = new SystemctlRecorder();
-    const deps = { runner, devRoot: sim.devRoot, sysRoot: sim.sysRoot };
-    const host = ['--config', config, '--unit-dir', unitDir, '--fstab', fstab, '--simulator', sim.endpoint, '--imds', sim.imdsEndpoint, '--region', sim.region, '--run-dir', runDir];
-    // Ours carry the mount-point tag; the instance's root volume does not. EC2 deletes in the background
-    // (`deleting`), so a volume counts as released from then on.
-    const owned = () => simulator.volumes().filter((volume) => !['deleting', 'deleted'].includes(volume.state) && volume.tags[TAG_MOUNT_POINT] === mountPoint);
+  it("runs the unit's ExecStart as a child process: scales up, reports, counts in its metrics, and releases everything at the end", async () => {
+    const metricsPort = await freePort();
+    host = await SimHost.start({ config: (mountPoint) => smallConfig(mountPoint, { metrics: { port: metricsPort } }) });
+    const { sim, mountPoint } = host;
 
-    const first = capture();
-    expect(await installCommand([...host, '--node', '/usr/bin/node', '--bin', '/opt/ebs autoscale/bin/ebs-autoscale.js', '--timeout', '120'], first.io, deps), first.text()).toBe(0);
-    const unit = readFileSync(join(unitDir, 'ebs-autoscale.service'), 'utf8');
-    expect(unit).toContain(`ExecStart=/usr/bin/node "/opt/ebs autoscale/bin/ebs-autoscale.js" run --config ${config} --simulator ${sim.endpoint} --region ${sim.region} --imds ${sim.imdsEndpoint} --run-dir ${runDir}\n`);
+    const first = await host.install();
+    expect(first.code, first.text).toBe(0);
+    const unit = readFileSync(join(host.unitDir, 'ebs-autoscale.service'), 'utf8');
+    // The unit carries the sandbox and size scale install was given, so what it starts finds the simulator's devices.
+    const expectedRun = [process.execPath, SOURCE_BIN, 'run', ...host.runArgs].map(systemdQuote).join(' ');
+    expect(unit).toContain(`ExecStart=${expectedRun}\n`);
     for (const line of ['Restart=on-failure', 'Wants=network-online.target', 'After=network-online.target local-fs.target', `RequiresMountsFor=${mountPoint}`, 'TimeoutStopSec=600', 'WantedBy=multi-user.target']) {
       expect(unit).toContain(`${line}\n`);
     }
-    expect(runner.systemctl).toEqual([['daemon-reload'], ['enable', '--now', 'ebs-autoscale.service']]);
+    expect(host.runner.systemctl).toEqual([['daemon-reload'], ['enable', '--now', 'ebs-autoscale.service']]);
     expect(await mountSource(mountPoint)).toBeDefined();
-    expect(readFileSync(fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} btrfs \\S*nofail\\S* 0 0$`, 'm'));
-    expect(owned()).toHaveLength(1);
+    expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} btrfs \\S*nofail\\S* 0 0$`, 'm'));
+    expect(host.owned()).toHaveLength(1);
 
     // A second install finds everything in place: no systemctl, no new volume, and it says so.
-    const again = capture();
-    expect(await installCommand([...host, '--node', '/usr/bin/node', '--bin', '/opt/ebs autoscale/bin/ebs-autoscale.js'], again.io, deps)).toBe(0);
-    expect(again.text()).toContain('nothing changed');
-    expect(runner.systemctl).toHaveLength(2);
-    expect(owned()).toHaveLength(1);
-    expect(readFileSync(join(unitDir, 'ebs-autoscale.service'), 'utf8')).toBe(unit);
+    const again = await host.install();
+    expect(again.code, again.text).toBe(0);
+    expect(again.text).toContain('nothing changed');
+    expect(host.runner.systemctl).toHaveLength(2);
+    expect(host.owned()).toHaveLength(1);
+    expect(readFileSync(join(host.unitDir, 'ebs-autoscale.service'), 'utf8')).toBe(unit);
 
-    // The agent as the unit would start it, in-process, on the mount install made.
-    const logger = createAgentLogger({ level: 'silent', destination: capture().io.stdout, human: false });
-    agent = await runAgent({ config: await loadConfig(config), logger, ec2ClientConfig: sim.clientConfig(), metadataEndpoint: sim.imdsEndpoint, devRoot: sim.devRoot, sysRoot: sim.sysRoot, runner, runDir, capacity: { pollMs: 250, timeoutMs: 60_000, minGrowthRatio: (0.5 * 128 * MIB) / GIB } });
-    const running = agent;
+    // What systemd would start, word for word (NODE_OPTIONS only lets node run the TypeScript sources).
+    sim.resetStats();
+    agent = AgentProcess.start(execStartArgv(unit));
+    await agent.waitForEvent('agent:ready');
+    // Two throttled CreateVolume calls: retried by the provisioner, counted in the metrics.
+    sim.faults.throttle({ actions: ['CreateVolume'], count: 2 });
     filler = new Filler(mountPoint, 16 * MIB);
     filler.start();
-    await new Promise<void>((resolve) => {
-      running.autoscaler.on('scale:complete', () => resolve());
-      setTimeout(resolve, 60_000).unref();
-    });
+    await agent.waitForEvent('scale:complete', { timeoutMs: 90_000 });
     await filler.stop();
-    await agent.stop();
-    expect(agent.autoscaler.status().addedVolumes).toBeGreaterThanOrEqual(1);
 
-    const status = capture();
-    expect(await statusCommand(['--config', config, '--run-dir', runDir, '--json'], status.io)).toBe(0);
-    const report = JSON.parse(status.text()) as { status: { addedVolumes: number; volumes: unknown[] } };
-    expect(report.status.addedVolumes).toBeGreaterThanOrEqual(1);
-    expect(report.status.volumes.length).toBeGreaterThanOrEqual(2);
-    const volumes = owned().length;
-    expect(volumes).toBeGreaterThanOrEqual(2);
+    // The gauges follow every sample and the status file every 5 s: wait until both saw the same sample.
+    let metrics: PromSample[] = [];
+    let status: StatusJson | undefined;
+    const agrees = () =>
+      status !== undefined &&
+      sampleValue(metrics, 'ebs_autoscale_capacity_bytes') === status.status.usage.totalBytes &&
+      sampleValue(metrics, 'ebs_autoscale_used_bytes') === status.status.usage.usedBytes &&
+      sampleValue(metrics, 'ebs_autoscale_volumes_added') === status.status.addedVolumes &&
+      // A sample taken after the scale-up, not the one before it that both may still show.
+      sampleValue(metrics, 'ebs_autoscale_devices') === status.status.devices.length;
+    for (let attempt = 0; attempt < 60 && !agrees(); attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      status = await readStatus(host);
+      metrics = await scrape(metricsPort);
+    }
+    expect(status!.running).toBe(true);
+    expect(sampleValue(metrics, 'ebs_autoscale_capacity_bytes')).toBe(status!.status.usage.totalBytes);
+    expect(sampleValue(metrics, 'ebs_autoscale_used_bytes')).toBe(status!.status.usage.usedBytes);
+    expect(sampleValue(metrics, 'ebs_autoscale_volumes_added')).toBe(status!.status.addedVolumes);
+    expect(status!.status.addedVolumes).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(metrics, 'ebs_autoscale_devices')).toBe(status!.status.devices.length);
+    expect(status!.status.devices).toHaveLength(host.btrfsDevices().length);
+    // The scale-up moved the counter and the histogram alike.
+    const completed = sampleValue(metrics, 'ebs_autoscale_scale_operations_total', { outcome: 'complete' });
+    expect(completed).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(metrics, 'ebs_autoscale_scale_duration_seconds_count')).toBe(completed);
+    expect(sampleValue(metrics, 'ebs_autoscale_scale_duration_seconds_sum')).toBeGreaterThan(0);
+    // Every EC2 request the simulator saw from the agent is counted, by action; the throttled ones too.
+    const seen = sim.stats();
+    expect(Object.keys(seen.calls)).toEqual(expect.arrayContaining(['CreateVolume', 'AttachVolume', 'DescribeVolumes']));
+    for (const [action, count] of Object.entries(seen.calls)) expect(sampleSum(metrics, 'ebs_autoscale_ec2_calls_total', { action }), action).toBe(count);
+    expect(seen.throttled.CreateVolume).toBe(2);
+    expect(sampleValue(metrics, 'ebs_autoscale_ec2_calls_total', { action: 'CreateVolume', outcome: 'throttled' })).toBe(2);
+
+    // SIGTERM, as `systemctl stop` sends it: a graceful stop and exit 0.
+    const exit = await agent.stop('SIGTERM');
+    expect(exit, agent.tail()).toEqual({ code: 0, signal: null });
+    expect(agent.entries.map((entry) => entry.event)).toEqual(expect.arrayContaining(['signal', 'agent:stop', 'agent:stopped']));
+    const volumes = host.owned().length;
+    expect(volumes).toBe(status!.status.addedVolumes);
 
     // Without --release-volumes: the service goes, the data stays.
-    const keep = capture();
-    expect(await uninstallCommand(host, keep.io, deps), keep.text()).toBe(0);
-    expect(keep.text()).toContain('untouched');
-    expect(runner.systemctl.slice(2)).toEqual([['disable', '--now', 'ebs-autoscale.service'], ['daemon-reload']]);
-    expect(existsSync(join(unitDir, 'ebs-autoscale.service'))).toBe(false);
+    const keep = await host.uninstall();
+    expect(keep.code, keep.text).toBe(0);
+    expect(keep.text).toContain('untouched');
+    expect(host.runner.systemctl.slice(2)).toEqual([['disable', '--now', 'ebs-autoscale.service'], ['daemon-reload']]);
+    expect(existsSync(join(host.unitDir, 'ebs-autoscale.service'))).toBe(false);
     expect(await mountSource(mountPoint)).toBeDefined();
-    expect(owned()).toHaveLength(volumes);
+    expect(host.owned()).toHaveLength(volumes);
 
-    const release = capture();
-    expect(await uninstallCommand([...host, '--release-volumes', '--yes'], release.io, deps), release.text()).toBe(0);
-    expect(release.text()).toContain(`released ${volumes} volume(s)`);
-    expect(owned()).toHaveLength(0);
+    const release = await host.uninstall(['--release-volumes', '--yes']);
+    expect(release.code, release.text).toBe(0);
+    expect(release.text).toContain(`released ${volumes} volume(s)`);
+    expect(host.owned()).toHaveLength(0);
     expect(await mountSource(mountPoint)).toBeUndefined();
-    expect(readFileSync(fstab, 'utf8')).not.toContain(mountPoint);
+    expect(readFileSync(host.fstab, 'utf8')).not.toContain(mountPoint);
     await sim.settled();
-    expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(stateDir);
-  }, 120_000);
+    expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(host.stateDir);
+  }, 240_000);
 });

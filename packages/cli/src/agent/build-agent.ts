@@ -1,7 +1,9 @@
-import { createCompatibilityPolicy, createPredictivePolicy, EbsAutoscaleError, StorageAutoscaler, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
-import { createBtrfsDriver } from '@ebs-autoscale/driver-btrfs';
+import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
 import { createEbsProvisioner, type EbsProvisioner, type EbsProvisionerOptions } from '@ebs-autoscale/provisioner-ebs';
 import type { AgentConfig } from '../config/agent-config.js';
+import { describeDistribution } from '../install/distribution.js';
+import { resolveDriver, type ResolvedDriver } from '../install/prerequisites.js';
+import { buildDriver } from './build-driver.js';
 
 /** Options of {@link buildAgent}: where the outside world is, for tests and the demo. */
 export interface BuildAgentOptions {
@@ -20,6 +22,11 @@ export interface BuildAgentOptions {
   capacity?: ConstructorParameters<typeof StorageAutoscaler>[0]['capacity'];
   /** Add an fstab line for the mount (install does; the demo does not). */
   fstabPath?: string;
+  /**
+   * The driver with its filesystem decided (see `resolveDriver`). Default: the configuration's, with
+   * ext4 for an LVM layout that leaves the filesystem open.
+   */
+  driver?: ResolvedDriver;
 }
 
 /** The wired agent. */
@@ -32,7 +39,8 @@ export interface BuiltAgent {
 
 /** Turns a configuration into a driver, an EBS provisioner, a policy and the autoscaler that joins them. */
 export function buildAgent(config: AgentConfig, options: BuildAgentOptions): BuiltAgent {
-  const driver = buildDriver(config, options);
+  const resolved = options.driver ?? resolveDriver(config.driver, describeDistribution(undefined));
+  const driver = buildDriver(resolved, { mountPoint: config.mountPoint, devices: options.devices, ...(options.runner ? { runner: options.runner } : {}), ...(options.fstabPath ? { fstabPath: options.fstabPath } : {}) });
   const provisioner = createEbsProvisioner({
     mountPoint: config.mountPoint,
     volume: {
@@ -69,18 +77,4 @@ export function buildPolicy(config: AgentConfig): ScalingPolicy {
   if (policy.kind === 'compatibility') return createCompatibilityPolicy({ initialThresholdPercent: policy.initialThresholdPercent, intervalMs: policy.intervalMs, limits });
   const { kind: _kind, ...options } = policy;
   return createPredictivePolicy({ ...options, limits });
-}
-
-function buildDriver(config: AgentConfig, options: BuildAgentOptions): FilesystemDriver {
-  if (config.driver.kind === 'btrfs') {
-    return createBtrfsDriver({
-      mountPoint: config.mountPoint,
-      devices: options.devices,
-      ...(options.runner ? { runner: options.runner } : {}),
-      ...(options.fstabPath ? { fstabPath: options.fstabPath } : {}),
-    });
-  }
-  throw new EbsAutoscaleError('agent', 'INVALID_ARGUMENT', `The ${config.driver.kind} driver is not wired into this build of the agent yet.`, {
-    hint: 'Use the btrfs driver (`filesystem: "btrfs"` or `driver: { kind: "btrfs" }`).',
-  });
 }

@@ -23,3 +23,15 @@ export async function mountSource(mountPoint: string, mountInfoPath = '/proc/sel
 function unescape(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
+
+/** The filesystem type mounted at `mountPoint` (`btrfs`, `ext4`, `xfs`), or undefined when nothing is. */
+export async function mountFilesystemType(mountPoint: string, mountInfoPath = '/proc/self/mountinfo'): Promise<string | undefined> {
+  const text = await readFile(mountInfoPath, 'utf8');
+  let found: string | undefined;
+  for (const line of text.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    if (unescape(left.split(' ')[4] ?? '') === mountPoint) found = right.split(' ')[0];
+  }
+  return found;
+}

@@ -6,7 +6,9 @@ import type { AgentConfig } from '../config/agent-config.js';
 import { logAutoscalerEvents } from '../observe/log-events.js';
 import { createAgentMetrics, serveMetrics } from '../observe/metrics.js';
 import { statusFilePath, writeStatusReport } from '../status/status-file.js';
+import { adoptStrays } from './adopt-strays.js';
 import { buildAgent, type BuildAgentOptions, type BuiltAgent } from './build-agent.js';
+import { resolveHostDriver } from './host-driver.js';
 import { acquireMountLock, DEFAULT_RUN_DIR } from './lock.js';
 import { mountSource } from './mount-source.js';
 
@@ -22,6 +24,8 @@ export interface RunAgentOptions extends Partial<BuildAgentOptions> {
   prepare?: boolean;
   /** How often the status file is rewritten besides on every event, ms. Default 5000. */
   statusIntervalMs?: number;
+  /** Where os-release is read from (an LVM layout without a filesystem takes the distribution's). */
+  osReleasePaths?: readonly string[];
 }
 
 /** A running agent. */
@@ -44,7 +48,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
     const devices = options.devices ?? (await currentDevices(config.mountPoint));
-    const built = buildAgent(config, { ...options, devices });
+    const driverConfig = options.driver ?? (await resolveHostDriver(config, options.osReleasePaths)).driver;
+    const built = buildAgent(config, { ...options, devices, driver: driverConfig });
     const { autoscaler, provisioner, driver } = built;
     cleanups.push(logAutoscalerEvents(autoscaler, logger, { summaryIntervalSeconds: config.logging.summaryIntervalSeconds }));
     logger.info({ event: 'agent:start', mountPoint: config.mountPoint, format: config.format, driver: driver.name, policy: built.policy.name, limits: built.policy.limits }, 'ebs-autoscale starting');
@@ -60,11 +65,15 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       logger.info({ event: 'metrics:listening', port, host: config.metrics.host }, 'metrics on /metrics');
     }
     provisioner.on('ec2:retry', (e) => logger.warn({ event: 'ec2:retry', action: e.action, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code }, `EC2 ${e.action} retry`));
+    provisioner.on('volume:created', (e) => logger.info({ event: 'volume:created', volumeId: e.volumeId, sizeGiB: e.sizeGiB, volumeType: e.volumeType }, 'volume created'));
+    provisioner.on('volume:attached', (e) => logger.info({ event: 'volume:attached', volumeId: e.volumeId, deviceName: e.deviceName }, 'attach requested'));
     provisioner.on('volume:deleted', (e) => logger.info({ event: 'volume:deleted', volumeId: e.volumeId, reason: e.reason }, 'volume deleted'));
 
     const report = await provisioner.reconcile();
     logger.info({ event: 'reconcile', ...report }, 'reconciled owned volumes');
     if (options.prepare !== false) await driver.prepare();
+    const strays = await adoptStrays(driver, provisioner, config.reconcile.orphans, logger);
+    if (strays.adopted.length + strays.released.length > 0) logger.info({ event: 'reconcile:strays', ...strays }, 'handled volumes outside the filesystem');
 
     const statusFile = statusFilePath(config.mountPoint, runDir);
     let writing = Promise.resolve();
@@ -80,6 +89,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     cleanups.push(() => clearInterval(timer));
     autoscaler.start();
     await publish();
+    logger.info({ event: 'agent:ready', devices: await driver.devices().catch(() => []) }, 'running');
 
     let stopped: Promise<void> | undefined;
     return {

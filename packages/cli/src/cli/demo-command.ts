@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { formatBytes } from '@ebs-autoscale/core';
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import { DEMO_DEFAULTS } from '../demo/demo-config.js';
 import { formatDemoSummary, runDemo, type DemoView } from '../demo/run-demo.js';
+import { toolOnPath } from '../install/find-tool.js';
 import { createAgentLogger } from '../observe/logger.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -79,17 +78,7 @@ export async function missingPrerequisites(): Promise<string[]> {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('it needs root (it creates loop devices and mounts a filesystem): run it with sudo');
   for (const [tool, pkg] of [['mkfs.btrfs', 'btrfs-progs'], ['losetup', 'util-linux']] as const) {
-    if (!(await onPath(tool))) missing.push(`${tool} is missing: install ${pkg} (apt-get install ${pkg} / dnf install ${pkg})`);
+    if (!(await toolOnPath(tool))) missing.push(`${tool} is missing: install ${pkg} (apt-get install ${pkg} / dnf install ${pkg})`);
   }
   return missing;
-}
-
-async function onPath(tool: string): Promise<boolean> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const found = await access(join(dir, tool), constants.X_OK).then(() => true, () => false);
-    if (found) return true;
-  }
-  return false;
 }

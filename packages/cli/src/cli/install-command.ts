@@ -8,7 +8,7 @@ import { installAgent } from '../install/install-agent.js';
 import type { HostPaths } from '../install/install-options.js';
 import { uninstallAgent } from '../install/uninstall-agent.js';
 import { EXIT, type CliIo } from './io.js';
-import { SIMULATOR_CREDENTIALS } from './run-command.js';
+import { WORLD_OPTIONS, worldRunArgs, worldSettings, type WorldValues } from './world-options.js';
 
 /** Default overall deadline of `install`, seconds: well inside cloud-init's patience, past a slow EC2 create and attach. */
 export const DEFAULT_INSTALL_TIMEOUT_SECONDS = 300;
@@ -21,17 +21,18 @@ export interface InstallCommandDeps {
   readonly sysRoot?: string;
   /** Answers the confirmation prompt of `uninstall --release-volumes`; default a TTY prompt on stdin. */
   readonly ask?: (question: string) => Promise<string | undefined>;
+  /** Where os-release is read (default `/etc/os-release`), and whether a tool is installed: the distribution checks. */
+  readonly osReleasePaths?: readonly string[];
+  readonly hasTool?: (tool: string) => Promise<boolean>;
 }
+
+const DRIVERS = ['btrfs', 'lvm', 'ext4-static'] as const;
 
 const HOST_OPTIONS = {
   config: { type: 'string', short: 'c' },
   'unit-dir': { type: 'string' },
   fstab: { type: 'string' },
-  simulator: { type: 'string' },
-  imds: { type: 'string' },
-  region: { type: 'string' },
-  'dev-root': { type: 'string' },
-  'sys-root': { type: 'string' },
+  ...WORLD_OPTIONS,
   'run-dir': { type: 'string' },
 } as const;
 
@@ -39,8 +40,13 @@ const HOST_OPTIONS = {
 export async function installCommand(args: string[], io: CliIo, deps: InstallCommandDeps = {}): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...HOST_OPTIONS, mountpoint: { type: 'string', short: 'm' }, device: { type: 'string' }, 'initial-size': { type: 'string' }, timeout: { type: 'string' }, node: { type: 'string' }, bin: { type: 'string' } },
+    options: { ...HOST_OPTIONS, mountpoint: { type: 'string', short: 'm' }, driver: { type: 'string' }, device: { type: 'string' }, 'initial-size': { type: 'string' }, timeout: { type: 'string' }, node: { type: 'string' }, bin: { type: 'string' } },
   });
+  const driver = values.driver;
+  if (driver !== undefined && !(DRIVERS as readonly string[]).includes(driver)) {
+    io.stderr.write(`--driver expects one of ${DRIVERS.join(', ')}, got "${driver}"\n`);
+    return EXIT.usage;
+  }
   const size = values['initial-size'] === undefined ? undefined : Number(values['initial-size']);
   if (size !== undefined && !(Number.isInteger(size) && size > 0)) {
     io.stderr.write(`--initial-size expects a whole number of GiB, got "${values['initial-size']}"\n`);
@@ -55,11 +61,15 @@ export async function installCommand(args: string[], io: CliIo, deps: InstallCom
     ...hostPaths(values, deps),
     ...(values.mountpoint ? { mountPoint: values.mountpoint } : {}),
     ...(values.device ? { device: values.device } : {}),
+    ...(driver ? { driver: driver as (typeof DRIVERS)[number] } : {}),
+    ...(deps.osReleasePaths ? { osReleasePaths: deps.osReleasePaths } : {}),
+    ...(deps.hasTool ? { hasTool: deps.hasTool } : {}),
     ...(size === undefined ? {} : { initialSizeGiB: size }),
     timeoutMs: timeout * 1000,
     nodePath: values.node ?? process.execPath,
     binPath: values.bin ?? realpathSync(process.argv[1] ?? 'ebs-autoscale'),
-    runArgs: [...(values.simulator ? ['--simulator', values.simulator, ...(values.region ? ['--region', values.region] : [])] : []), ...(values.imds ? ['--imds', values.imds] : []), ...(values['run-dir'] ? ['--run-dir', values['run-dir']] : [])],
+    // The unit's `run` gets the same world as this install had, so ExecStart finds the same devices.
+    runArgs: [...worldRunArgs({ ...values, 'dev-root': values['dev-root'] ?? deps.devRoot, 'sys-root': values['sys-root'] ?? deps.sysRoot }), ...(values['run-dir'] ? ['--run-dir', values['run-dir']] : [])],
     say: (line) => io.stdout.write(`${line}\n`),
   });
   io.stdout.write(result.changed.length === 0 ? `Already installed for ${result.config.mountPoint}; nothing changed.\n` : `Installed for ${result.config.mountPoint}:\n${result.changed.map((line) => `  - ${line}\n`).join('')}`);
@@ -86,26 +96,20 @@ export async function uninstallCommand(args: string[], io: CliIo, deps: InstallC
       return EXIT.failed;
     }
   }
-  const result = await uninstallAgent({ ...paths, releaseVolumes: release, say: (line) => io.stdout.write(`${line}\n`) });
+  const result = await uninstallAgent({ ...paths, releaseVolumes: release, ...(deps.osReleasePaths ? { osReleasePaths: deps.osReleasePaths } : {}), say: (line) => io.stdout.write(`${line}\n`) });
   await removeStatusFile(result.mountPoint, values['run-dir']);
   io.stdout.write(release ? `Uninstalled; released ${result.releasedVolumes.length} volume(s).\n` : `Uninstalled; the data on ${result.mountPoint} is untouched.\n`);
   return EXIT.ok;
 }
 
-function hostPaths(values: { config?: string | undefined; 'unit-dir'?: string | undefined; fstab?: string | undefined; simulator?: string | undefined; imds?: string | undefined; region?: string | undefined; 'dev-root'?: string | undefined; 'sys-root'?: string | undefined }, deps: InstallCommandDeps): HostPaths {
-  const devRoot = values['dev-root'] ?? deps.devRoot;
-  const sysRoot = values['sys-root'] ?? deps.sysRoot;
+function hostPaths(values: { config?: string | undefined; 'unit-dir'?: string | undefined; fstab?: string | undefined } & WorldValues, deps: InstallCommandDeps): HostPaths {
+  const { capacity: _capacity, ...world } = worldSettings(values, { devRoot: deps.devRoot, sysRoot: deps.sysRoot });
   return {
     configPath: values.config ?? DEFAULT_CONFIG_FILE,
     unitDir: values['unit-dir'] ?? '/etc/systemd/system',
     fstabPath: values.fstab ?? '/etc/fstab',
     runner: deps.runner ?? createExecaRunner(),
-    world: {
-      ...(values.simulator ? { ec2ClientConfig: { endpoint: values.simulator, region: values.region ?? 'us-east-1', credentials: SIMULATOR_CREDENTIALS } } : {}),
-      ...(values.imds ? { metadataEndpoint: values.imds } : {}),
-      ...(devRoot ? { devRoot } : {}),
-      ...(sysRoot ? { sysRoot } : {}),
-    },
+    world,
   };
 }
 

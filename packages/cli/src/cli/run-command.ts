@@ -4,9 +4,7 @@ import { LOG_LEVELS, type LogLevel } from '../config/agent-config.js';
 import { runAgent } from '../agent/run-agent.js';
 import { createAgentLogger } from '../observe/logger.js';
 import { EXIT, type CliIo } from './io.js';
-
-/** Credentials the simulator accepts; it checks none, but the SDK refuses to sign without some. */
-export const SIMULATOR_CREDENTIALS = { accessKeyId: 'SIMULATOR', secretAccessKey: 'SIMULATOR' };
+import { WORLD_OPTIONS, worldSettings } from './world-options.js';
 
 /**
  * `run`: the agent in the foreground until SIGTERM or SIGINT, then a graceful stop (an operation in
@@ -17,9 +15,7 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
     args,
     options: {
       config: { type: 'string', short: 'c' },
-      simulator: { type: 'string' },
-      imds: { type: 'string' },
-      region: { type: 'string' },
+      ...WORLD_OPTIONS,
       'metrics-port': { type: 'string' },
       'log-level': { type: 'string' },
       'json-logs': { type: 'boolean' },
@@ -36,31 +32,41 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
     io.stderr.write(`--metrics-port expects a port number, got "${values['metrics-port']}"\n`);
     return EXIT.usage;
   }
-  const config = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
-  const logger = createAgentLogger({
-    level: (level as LogLevel | undefined) ?? config.logging.level,
-    destination: io.stdout,
-    ...(values['json-logs'] ? { human: false } : {}),
-    ...(config.logging.file ? { file: config.logging.file } : {}),
-  });
-  const agent = await runAgent({
-    config,
-    logger,
-    ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
-    ...(port === undefined ? {} : { metricsPort: port }),
-    ...(values.simulator ? { ec2ClientConfig: { endpoint: values.simulator, region: values.region ?? 'us-east-1', credentials: SIMULATOR_CREDENTIALS } } : {}),
-    ...(values.imds ? { metadataEndpoint: values.imds } : {}),
-  });
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      logger.info({ event: 'signal', signal }, `received ${signal}`);
-      signals.off('SIGTERM', onSignal);
-      signals.off('SIGINT', onSignal);
-      resolve();
-    };
-    signals.on('SIGTERM', onSignal);
-    signals.on('SIGINT', onSignal);
-  });
-  await agent.stop();
-  return EXIT.ok;
+  const world = worldSettings(values);
+  // Listen before starting: a stop asked for during reconciliation or prepare is honoured once the
+  // agent is up, instead of killing it midway with the default signal action.
+  let signalled: (signal: string) => void = () => undefined;
+  const received = new Promise<string>((resolve) => (signalled = resolve));
+  const onSignal = (signal: string) => signalled(signal);
+  signals.on('SIGTERM', onSignal);
+  signals.on('SIGINT', onSignal);
+  // The core's timers are unref'd so that an embedded autoscaler never keeps its host program alive;
+  // the daemon is the one program that must stay up until told otherwise, so it holds the loop itself.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    const config = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
+    const logger = createAgentLogger({
+      level: (level as LogLevel | undefined) ?? config.logging.level,
+      destination: io.stdout,
+      ...(values['json-logs'] ? { human: false } : {}),
+      ...(config.logging.file ? { file: config.logging.file } : {}),
+    });
+    const agent = await runAgent({
+      config,
+      logger,
+      ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
+      ...(port === undefined ? {} : { metricsPort: port }),
+      ...world,
+    });
+    const signal = await received;
+    logger.info({ event: 'signal', signal }, `received ${signal}`);
+    // A second signal while stopping is ignored: the operation in flight finishes (systemd's
+    // TimeoutStopSec is the hard limit), and the next start reconciles whatever a SIGKILL leaves.
+    await agent.stop();
+    return EXIT.ok;
+  } finally {
+    clearInterval(keepAlive);
+    signals.off('SIGTERM', onSignal);
+    signals.off('SIGINT', onSignal);
+  }
 }

@@ -17,6 +17,10 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: 'Run the agent for the configured mount point (the systemd service runs this).',
     options: `  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
   --imds <url>            Use this instance metadata endpoint.
+  --dev-root <dir>        Find volumes' device nodes here, not /dev (the simulator's sandbox).
+  --sys-root <dir>        Read their sysfs entries here, not /sys.
+  --bytes-per-gib <n>     The simulator's size scale (e.g. 128MiB): bytes of device per GiB of
+                          volume, so a scale-up counts as done when the scaled size shows.
   --metrics-port <port>   Serve Prometheus metrics on 127.0.0.1:<port>/metrics.
   --log-level <level>     trace, debug, info, warn, error, fatal or silent.
   --json-logs             JSON lines even on a terminal.
@@ -45,6 +49,9 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: 'Write the configuration and a systemd unit, create and mount the first volume, start the service.',
     options: `  -m, --mountpoint <dir>  Mount point for a new configuration (default /scratch); an existing
                           configuration file, of either format, is kept as it is.
+  --driver <kind>         Driver of a new configuration: btrfs (default), lvm (a thin pool; xfs on
+                          Amazon Linux, ext4 on Ubuntu) or ext4-static. On Amazon Linux 2023,
+                          which has no btrfs-progs, the default is lvm.
   --device <dev>          Start on this EBS volume or NVMe instance-store disk instead of a new volume.
   --initial-size <GiB>    Size of the new first volume (default: the configuration's, 200).
   --timeout <s>           Give up, exit non-zero, after this long (default 300).
@@ -52,6 +59,10 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   --fstab <file>          The fstab to add the mount to, by UUID with nofail (default /etc/fstab).
   --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
   --imds <url>            Use this instance metadata endpoint.
+  --dev-root <dir>        Find volumes' device nodes here, not /dev (the simulator's sandbox).
+  --sys-root <dir>        Read their sysfs entries here, not /sys.
+  --bytes-per-gib <n>     The simulator's size scale; written into the unit's run line with the
+                          options above, so the service runs in the same world.
 `,
     common: true,
   },
@@ -64,6 +75,8 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   --fstab <file>          The fstab to remove the mount from (default /etc/fstab).
   --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
   --imds <url>            Use this instance metadata endpoint.
+  --dev-root <dir>        Find volumes' device nodes here, not /dev (the simulator's sandbox).
+  --sys-root <dir>        Read their sysfs entries here, not /sys.
 `,
     common: true,
   },

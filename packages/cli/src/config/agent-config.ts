@@ -4,7 +4,15 @@ import type { VolumeType } from './volume-rules.js';
 /** Which filesystem driver owns the mount point, with its own settings. */
 export type DriverConfig =
   | { readonly kind: 'btrfs' }
-  | { readonly kind: 'lvm'; readonly volumeGroup: string; readonly logicalVolume: string; readonly filesystem: 'ext4' | 'xfs' }
+  | {
+      readonly kind: 'lvm';
+      /** `linear` is amazon-ebs-autoscale's `lvm.ext4`; `thin-pool` (our format's default) also watches the pool's metadata. */
+      readonly layout: 'thin-pool' | 'linear';
+      readonly volumeGroup: string;
+      readonly logicalVolume: string;
+      /** Absent: the distribution's preference (xfs on Amazon Linux, ext4 elsewhere), or what is already mounted. */
+      readonly filesystem?: 'ext4' | 'xfs';
+    }
   | { readonly kind: 'ext4-static' };
 
 /** Which scaling policy decides, with its options (see `@ebs-autoscale/core`). */
@@ -12,7 +20,8 @@ export type PolicyConfig =
   | { readonly kind: 'compatibility'; readonly initialThresholdPercent: number; readonly intervalMs: number }
   | {
       readonly kind: 'predictive';
-      readonly initialThresholdPercent: number;
+      /** Absent: core's default (90), since the prediction, not the threshold, is what scales early. */
+      readonly initialThresholdPercent?: number;
       readonly intervalMs: number;
       readonly leadTimeSeconds?: number;
       readonly safetyFactor?: number;

@@ -16,7 +16,9 @@ export interface VolumeKeys {
  * create-ebs-volume passes them only where they apply, so such files must keep working unedited.
  */
 export function readVolume(reader: ObjectReader | undefined, issues: IssueList, options: { legacy: boolean; keys?: VolumeKeys }): VolumeConfig {
-  const fallback: VolumeConfig = { type: INSTALL_DEFAULTS.volumeType, iops: INSTALL_DEFAULTS.iops, throughput: INSTALL_DEFAULTS.throughput, encrypted: true, tags: {} };
+  // No IOPS or throughput unless the file sets them: EBS gives every gp3 volume 3,000 IOPS and
+  // 125 MiB/s anyway, and a request without them can never be refused for a small size.
+  const fallback: VolumeConfig = { type: INSTALL_DEFAULTS.volumeType, encrypted: true, tags: {} };
   if (!reader) return fallback;
   const rawType = reader.raw('type');
   let type = INSTALL_DEFAULTS.volumeType;

@@ -40,7 +40,7 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
   initial?.finish();
 
   const limits = readLimits(root.object('limits'));
-  checkLimits(limits, volume.type, { minVolumeGiB: 'limits.minVolumeGiB', maxVolumeGiB: 'limits.maxVolumeGiB', maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB', maxAttachedVolumes: 'limits.maxAttachedVolumes' }, issues);
+  checkLimits(limits, volume.type, { minVolumeGiB: 'limits.minVolumeGiB', maxVolumeGiB: 'limits.maxVolumeGiB', maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB', maxAttachedVolumes: 'limits.maxAttachedVolumes' }, issues, { value: volume.iops, path: 'volume.iops' });
 
   const reconcileReader = root.object('reconcile');
   const orphans = (reconcileReader?.string('orphans', { oneOf: ['attach', 'delete'] }) ?? 'delete') as 'attach' | 'delete';
@@ -78,25 +78,29 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
     const kind = reader.string('kind', { required: true, oneOf: ['btrfs', 'lvm', 'ext4-static'] });
     let driver: DriverConfig = { kind: 'btrfs' };
     if (kind === 'lvm') {
+      const layout = (reader.string('layout', { oneOf: ['thin-pool', 'linear'] }) ?? 'thin-pool') as 'thin-pool' | 'linear';
       const volumeGroup = reader.string('volumeGroup', { pattern: NAME }) ?? INSTALL_DEFAULTS.volumeGroup;
       const logicalVolume = reader.string('logicalVolume', { pattern: NAME }) ?? INSTALL_DEFAULTS.logicalVolume;
-      const filesystem = (reader.string('filesystem', { oneOf: ['ext4', 'xfs'] }) ?? 'ext4') as 'ext4' | 'xfs';
-      driver = { kind, volumeGroup, logicalVolume, filesystem };
+      // Left out, it is the distribution's preference, decided on the host (install/distribution.ts).
+      const filesystem = reader.string('filesystem', { oneOf: ['ext4', 'xfs'] }) as 'ext4' | 'xfs' | undefined;
+      driver = { kind, layout, volumeGroup, logicalVolume, ...(filesystem ? { filesystem } : {}) };
     } else if (kind === 'ext4-static') driver = { kind };
     reader.finish();
     return driver;
   }
 
+  // Without a policy section our format runs the predictive policy with core's defaults; amazon-ebs-autoscale's
+  // step schedule (threshold 50) is the `compatibility` kind, and the legacy format's only policy.
   function readPolicy(reader: ObjectReader | undefined): PolicyConfig {
-    const base = { initialThresholdPercent: INSTALL_DEFAULTS.initialThresholdPercent, intervalMs: INSTALL_DEFAULTS.detectionIntervalSeconds * 1000 };
-    if (!reader) return { kind: 'compatibility', ...base };
-    const kind = reader.string('kind', { required: true, oneOf: ['compatibility', 'predictive'] }) ?? 'compatibility';
-    const initialThresholdPercent = reader.number('initialThresholdPercent', { min: 1, max: 100 }) ?? base.initialThresholdPercent;
+    const defaultIntervalMs = INSTALL_DEFAULTS.detectionIntervalSeconds * 1000;
+    if (!reader) return { kind: 'predictive', intervalMs: defaultIntervalMs };
+    const kind = reader.string('kind', { required: true, oneOf: ['compatibility', 'predictive'] }) ?? 'predictive';
+    const initialThresholdPercent = reader.number('initialThresholdPercent', { min: 1, max: 100 });
     const intervalSeconds = reader.number('intervalSeconds', { min: 0.1, max: 3600 });
-    const intervalMs = intervalSeconds === undefined ? base.intervalMs : Math.round(intervalSeconds * 1000);
+    const intervalMs = intervalSeconds === undefined ? defaultIntervalMs : Math.round(intervalSeconds * 1000);
     if (kind !== 'predictive') {
       reader.finish();
-      return { kind: 'compatibility', initialThresholdPercent, intervalMs };
+      return { kind: 'compatibility', initialThresholdPercent: initialThresholdPercent ?? INSTALL_DEFAULTS.initialThresholdPercent, intervalMs };
     }
     const optional = (key: string, min: number, max: number) => {
       const value = reader.number(key, { min, max });
@@ -104,8 +108,8 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
     };
     const policy: PolicyConfig = {
       kind,
-      initialThresholdPercent,
       intervalMs,
+      ...(initialThresholdPercent === undefined ? {} : { initialThresholdPercent }),
       ...optional('leadTimeSeconds', 1, 3600),
       ...optional('safetyFactor', 1, 100),
       ...optional('horizonSeconds', 60, 7 * 86400),

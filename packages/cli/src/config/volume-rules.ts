@@ -13,6 +13,11 @@ export interface VolumeTypeRule {
   readonly iopsRequired?: boolean;
   /** Allowed throughput, MiB/s; absent when the type takes none. */
   readonly throughput?: readonly [number, number];
+  /**
+   * Most IOPS per GiB of volume size. For gp3 it limits only IOPS above the 3,000 every gp3 volume gets
+   * whatever its size (a 1 GiB gp3 volume has 3,000 IOPS), as the EBS CSI driver's capIOPS applies it.
+   */
+  readonly iopsPerGiB?: number;
 }
 
 /**
@@ -20,10 +25,10 @@ export interface VolumeTypeRule {
  * `Throughput`, `Size`). One table, so a change on AWS's side is a one-line change here.
  */
 export const VOLUME_TYPE_RULES: Readonly<Record<VolumeType, VolumeTypeRule>> = {
-  gp3: { sizeGiB: [1, 16384], iops: [3000, 16000], throughput: [125, 1000] },
+  gp3: { sizeGiB: [1, 16384], iops: [3000, 16000], throughput: [125, 1000], iopsPerGiB: 500 },
   gp2: { sizeGiB: [1, 16384] },
-  io1: { sizeGiB: [4, 16384], iops: [100, 64000], iopsRequired: true },
-  io2: { sizeGiB: [4, 65536], iops: [100, 256000], iopsRequired: true },
+  io1: { sizeGiB: [4, 16384], iops: [100, 64000], iopsRequired: true, iopsPerGiB: 50 },
+  io2: { sizeGiB: [4, 65536], iops: [100, 256000], iopsRequired: true, iopsPerGiB: 1000 },
   st1: { sizeGiB: [125, 16384] },
   sc1: { sizeGiB: [125, 16384] },
 };
@@ -31,4 +36,12 @@ export const VOLUME_TYPE_RULES: Readonly<Record<VolumeType, VolumeTypeRule>> = {
 /** True for a name in {@link VOLUME_TYPES}. */
 export function isVolumeType(value: unknown): value is VolumeType {
   return typeof value === 'string' && (VOLUME_TYPES as readonly string[]).includes(value);
+}
+
+/** The smallest volume, GiB, that EC2 creates with `iops` of this type: what the per-GiB ratio allows (gp3's baseline is free of it). */
+export function smallestSizeForIops(type: VolumeType, iops: number): number {
+  const rule = VOLUME_TYPE_RULES[type];
+  if (!rule.iopsPerGiB || !rule.iops) return rule.sizeGiB[0];
+  const free = type === 'gp3' ? rule.iops[0] : 0;
+  return iops <= free ? rule.sizeGiB[0] : Math.max(rule.sizeGiB[0], Math.ceil(iops / rule.iopsPerGiB));
 }

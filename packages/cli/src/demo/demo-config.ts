@@ -1,5 +1,4 @@
 import { MIB } from '@ebs-autoscale/core';
-import type { LatencyProfile } from '@ebs-autoscale/ec2-sim';
 import { parseV1Config } from '../config/v1-config.js';
 import type { AgentConfig } from '../config/agent-config.js';
 
@@ -19,22 +18,6 @@ export const DEMO_DEFAULTS = {
    */
   bytesPerGiB: 128 * MIB,
 } as const;
-
-/**
- * EC2's sequence and spread (create, then attach, then the device appears) at about a quarter of the
- * measured times (REALISTIC_LATENCIES: create median 1.5 s, attach 1–4 s). Then a scale-up takes about
- * 2.5 s, most of it the provisioner's own polling schedule (first look after 1.25 s at a new volume,
- * 1 s at an attachment), which is the agent's behaviour on EC2 too, and the demo fits in 30 s.
- */
-export const QUICK_LATENCIES: Partial<LatencyProfile> = {
-  create: { kind: 'uniform', minMs: 300, maxMs: 1_000 },
-  attach: { kind: 'uniform', minMs: 250, maxMs: 900 },
-  deviceAppear: { kind: 'uniform', minMs: 20, maxMs: 150 },
-  detach: { kind: 'uniform', minMs: 250, maxMs: 1_000 },
-  delete: { kind: 'uniform', minMs: 100, maxMs: 500 },
-  modify: { kind: 'uniform', minMs: 500, maxMs: 1_500 },
-  optimize: { kind: 'uniform', minMs: 2_000, maxMs: 10_000 },
-};
 
 /**
  * The demo's configuration: the real predictive policy and limits, with every policy option pinned so

@@ -1,13 +1,14 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createExecaRunner, formatBytes, GIB, MIB, type CommandRunner, type UsageSnapshot } from '@ebs-autoscale/core';
+import { createExecaRunner, formatBytes, MIB, type CommandRunner, type UsageSnapshot } from '@ebs-autoscale/core';
 import { startEc2Simulator, type Ec2Simulator } from '@ebs-autoscale/ec2-sim';
 import type { Logger } from 'pino';
 import { buildAgent } from '../agent/build-agent.js';
 import { runAgent, type RunningAgent } from '../agent/run-agent.js';
 import { mountSource } from '../agent/mount-source.js';
-import { DEMO_DEFAULTS, demoConfig, QUICK_LATENCIES } from './demo-config.js';
+import { scaledCapacity } from '../agent/scaled-capacity.js';
+import { DEMO_DEFAULTS, demoConfig } from './demo-config.js';
 import { DemoTimeline, seconds, type DemoEvent, type DemoScaleUp } from './demo-timeline.js';
 import { Filler, type FillStats } from './filler.js';
 
@@ -21,7 +22,7 @@ export interface DemoOptions {
   initialSizeGiB?: number;
   /** Real bytes per simulated GiB. */
   bytesPerGiB?: number;
-  /** Simulator latencies. Default `quick` ({@link QUICK_LATENCIES}); `realistic` is EC2's measured times. */
+  /** Simulator latencies. Default `quick` (the simulator's `QUICK_LATENCIES`); `realistic` is EC2's measured times. */
   latencies?: 'zero' | 'quick' | 'realistic';
   logger: Logger;
   /** Called about twice a second with what to show. */
@@ -82,7 +83,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   let filler: Filler | undefined;
   let display: NodeJS.Timeout | undefined;
   try {
-    sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB, stateDir, latencies: latencies === 'quick' ? QUICK_LATENCIES : latencies, runner });
+    sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB, stateDir, latencies, runner });
     // Scale-ups measured in this demo: ~2.5 s with the quick latencies, 6–10 s with the realistic ones
     // (EC2 create and attach plus the provisioner's polling). The first decision needs that guess.
     const config = demoConfig(mountPoint, initialSizeGiB, latencies === 'realistic' ? 10 : 3);
@@ -96,7 +97,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       devices: [first.device],
       runDir: join(workDir, 'run'),
       // Capacity grows by real bytes, which the simulator scales down from GiB.
-      capacity: { pollMs: 250, timeoutMs: 60_000, minGrowthRatio: (0.5 * bytesPerGiB) / GIB },
+      capacity: scaledCapacity(bytesPerGiB),
     });
     const started = Date.now();
     const timeline = new DemoTimeline(agent.autoscaler, started, options.onEvent);

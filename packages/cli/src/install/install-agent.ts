@@ -1,14 +1,20 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EbsAutoscaleError } from '@ebs-autoscale/core';
+import { LvmDriver } from '@ebs-autoscale/driver-lvm';
 import { buildAgent } from '../agent/build-agent.js';
+import { resolveHostDriver } from '../agent/host-driver.js';
 import { mountSource } from '../agent/mount-source.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { parseV1Config } from '../config/v1-config.js';
 import { withDeadline } from './deadline.js';
 import { deviceKind } from './device-kind.js';
+import { describeDistribution, OS_RELEASE_PATHS, readOsRelease } from './distribution.js';
+import { toolOnPath } from './find-tool.js';
 import type { InstallOptions } from './install-options.js';
+import { ensureLvmFstabEntry } from './lvm-fstab.js';
+import { checkPrerequisites, describeDriver } from './prerequisites.js';
 import { buildSystemdUnit, UNIT_NAME } from './systemd-unit.js';
 
 /** What an install did; `changed` is empty when everything was already in place. */
@@ -19,8 +25,9 @@ export interface InstallResult {
 }
 
 /**
- * Installs the agent: configuration (an existing one of either format is kept), the first device
- * (given, or a new volume), the btrfs mount with its fstab line, the systemd unit, then
+ * Installs the agent: configuration (an existing one of either format is kept), a check that this
+ * distribution has what the driver runs, the first device (given, or a new volume), the filesystem
+ * (btrfs, LVM with ext4 or xfs, or static ext4) mounted with its fstab line, the systemd unit, then
  * `daemon-reload` and `enable --now`. Each step checks first, so a second run changes nothing; the
  * whole is bounded by `timeoutMs`.
  */
@@ -28,12 +35,18 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
   return withDeadline(options.timeoutMs, 'ebs-autoscale install', async (signal) => {
     const say = options.say ?? (() => undefined);
     const changed: string[] = [];
-    const config = await ensureConfig(options, changed);
+    const hasTool = options.hasTool ?? toolOnPath;
+    const osReleasePaths = options.osReleasePaths ?? OS_RELEASE_PATHS;
+    const config = await ensureConfig(options, changed, osReleasePaths, hasTool);
     say(`configuration: ${options.configPath} (${config.format === 'v1' ? 'version 1' : "amazon-ebs-autoscale's format"})`);
+    const { driver: driverConfig, distribution } = await resolveHostDriver(config, osReleasePaths);
+    say(`${distribution.name}: ${describeDriver(driverConfig)}`);
+    await checkPrerequisites(driverConfig, distribution, hasTool);
+    const wiring = { ...options.world, runner: options.runner, fstabPath: options.fstabPath, driver: driverConfig };
 
     if ((await mountSource(config.mountPoint)) === undefined) {
       const device = options.device ?? config.initialVolume.device;
-      const built = buildAgent(config, { ...options.world, runner: options.runner, fstabPath: options.fstabPath, devices: [] });
+      const built = buildAgent(config, { ...wiring, devices: [] });
       let first: string;
       if (device !== undefined) {
         const { kind, model } = await deviceKind(device, options.world?.sysRoot);
@@ -50,9 +63,10 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
         first = (await built.provisioner.provision({ sizeGiB, signal })).device;
         changed.push(`created a ${sizeGiB} GiB volume (${first})`);
       }
-      const withDevice = buildAgent(config, { ...options.world, runner: options.runner, fstabPath: options.fstabPath, devices: [first] });
+      const withDevice = buildAgent(config, { ...wiring, devices: [first] });
       await withDevice.driver.prepare();
-      changed.push(`mounted btrfs on ${config.mountPoint} (fstab: ${options.fstabPath})`);
+      if (withDevice.driver instanceof LvmDriver) await ensureLvmFstabEntry(options.fstabPath, withDevice.driver, options.runner);
+      changed.push(`mounted ${describeDriver(driverConfig)} on ${config.mountPoint} (fstab: ${options.fstabPath})`);
     } else {
       say(`${config.mountPoint} is already mounted`);
     }
@@ -75,10 +89,15 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 }
 
 /** Keeps an existing configuration of either format; otherwise writes ours. */
-async function ensureConfig(options: InstallOptions, changed: string[]): Promise<AgentConfig> {
+async function ensureConfig(options: InstallOptions, changed: string[], osReleasePaths: readonly string[], hasTool: (tool: string) => Promise<boolean>): Promise<AgentConfig> {
   const exists = await readFile(options.configPath, 'utf8').then(() => true, () => false);
   if (exists) {
     const config = await loadConfig(options.configPath);
+    if (options.driver !== undefined && options.driver !== config.driver.kind) {
+      throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${options.configPath} configures the ${config.driver.kind} driver, not ${options.driver}.`, {
+        hint: 'Leave out --driver to keep the configuration, or change its driver yourself.',
+      });
+    }
     if (options.mountPoint !== undefined && options.mountPoint !== config.mountPoint) {
       throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${options.configPath} is for ${config.mountPoint}, not ${options.mountPoint}.`, {
         hint: `Uninstall the agent for ${config.mountPoint} first, or pass --config with another file.`,
@@ -89,7 +108,7 @@ async function ensureConfig(options: InstallOptions, changed: string[]): Promise
   const json = {
     version: 1,
     mountPoint: options.mountPoint ?? '/scratch',
-    driver: { kind: 'btrfs' },
+    driver: { kind: options.driver ?? (await defaultDriver(osReleasePaths, hasTool)) },
     ...(options.initialSizeGiB === undefined ? {} : { initialVolume: { sizeGiB: options.initialSizeGiB } }),
   };
   const config = parseV1Config(json, options.configPath);
@@ -97,4 +116,14 @@ async function ensureConfig(options: InstallOptions, changed: string[]): Promise
   await writeFile(options.configPath, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o644 });
   changed.push(`wrote ${options.configPath}`);
   return config;
+}
+
+/**
+ * btrfs, as amazon-ebs-autoscale defaulted to, except where the distribution has none and nobody
+ * installed its tools by hand (Amazon Linux 2023): there LVM, whose filesystem is then the
+ * distribution's xfs.
+ */
+async function defaultDriver(osReleasePaths: readonly string[], hasTool: (tool: string) => Promise<boolean>): Promise<'btrfs' | 'lvm'> {
+  const distribution = describeDistribution(await readOsRelease(osReleasePaths));
+  return distribution.btrfsUnsupported && !(await hasTool('mkfs.btrfs')) ? 'lvm' : 'btrfs';
 }

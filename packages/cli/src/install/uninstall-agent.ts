@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildAgent } from '../agent/build-agent.js';
+import { resolveHostDriver } from '../agent/host-driver.js';
 import { mountSource } from '../agent/mount-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { removeFstabEntries } from './fstab-remove.js';
@@ -46,7 +47,14 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
     await options.runner.run('umount', [config.mountPoint], { allowFailure: true });
   }
   if ((await removeFstabEntries(options.fstabPath, config.mountPoint)) > 0) say(`removed the ${config.mountPoint} line from ${options.fstabPath}`);
-  const { provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [] });
+  const { driver } = await resolveHostDriver(config, options.osReleasePaths);
+  if (driver.kind === 'lvm') {
+    // Device-mapper holds every PV of an active volume group open; detaching one under it leaves a
+    // dangling mapping (and, on loop devices, a loop that never goes). The data goes with the volumes anyway.
+    await options.runner.run('vgremove', ['--force', '--force', '--yes', driver.volumeGroup], { allowFailure: true });
+    say(`removed the volume group ${driver.volumeGroup}`);
+  }
+  const { provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [], driver });
   const released: string[] = [];
   for (const volume of await provisioner.list()) {
     await provisioner.release(volume.volumeId);

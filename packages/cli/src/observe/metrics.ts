@@ -22,7 +22,8 @@ export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics 
   const used = new Gauge({ name: 'ebs_autoscale_used_bytes', help: 'Bytes in use.', registers: [registry] });
   const available = new Gauge({ name: 'ebs_autoscale_available_bytes', help: 'Bytes that can still be written.', registers: [registry] });
   const pressure = new Gauge({ name: 'ebs_autoscale_pressure_percent', help: 'Fill of each pressure gauge, 0-100.', labelNames: ['gauge'], registers: [registry] });
-  const volumes = new Gauge({ name: 'ebs_autoscale_volumes_added', help: 'Volumes this agent added.', registers: [registry] });
+  const volumes = new Gauge({ name: 'ebs_autoscale_volumes_added', help: "Volumes the agent owns on the mount point (status' addedVolumes).", registers: [registry] });
+  const devices = new Gauge({ name: 'ebs_autoscale_devices', help: 'Block devices in the filesystem.', registers: [registry] });
   const scales = new Counter({ name: 'ebs_autoscale_scale_operations_total', help: 'Scale operations by outcome.', labelNames: ['outcome'], registers: [registry] });
   const scaleSeconds = new Histogram({ name: 'ebs_autoscale_scale_duration_seconds', help: 'From decision to grown filesystem.', buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300], registers: [registry] });
   const limits = new Counter({ name: 'ebs_autoscale_limit_reached_total', help: 'Times a limit stopped growth.', labelNames: ['limit'], registers: [registry] });
@@ -34,6 +35,11 @@ export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics 
     used.set(usage.usedBytes);
     available.set(usage.availableBytes);
     for (const gauge of usage.gauges) pressure.set({ gauge: gauge.kind }, gauge.usedPercent);
+    // From the status on every sample, not only on scale events: after a restart the agent owns the
+    // volumes earlier runs added before it adds any.
+    const status = autoscaler.status();
+    volumes.set(status.addedVolumes);
+    devices.set(status.devices.length);
   });
   autoscaler.on('scale:complete', (e) => {
     scales.inc({ outcome: 'complete' });

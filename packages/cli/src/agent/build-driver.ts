@@ -1,0 +1,62 @@
+import { type CommandRunner, type FilesystemDriver } from '@ebs-autoscale/core';
+import { createBtrfsDriver } from '@ebs-autoscale/driver-btrfs';
+import { createExt4StaticDriver } from '@ebs-autoscale/driver-ext4-static';
+import { realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { LvmDriver } from '@ebs-autoscale/driver-lvm';
+import type { ResolvedDriver } from '../install/prerequisites.js';
+
+/** What every driver gets from the agent's wiring. */
+export interface DriverWiring {
+  readonly mountPoint: string;
+  /** The filesystem's devices: the first one to prepare on, or the mounted one. */
+  readonly devices: readonly string[];
+  readonly runner?: CommandRunner;
+  /** Where btrfs and static ext4 add their fstab line; install adds LVM's itself (install/fstab-entry.ts). */
+  readonly fstabPath?: string;
+}
+
+/**
+ * The configured filesystem driver. LVM's `linear` layout is amazon-ebs-autoscale's `lvm.ext4`
+ * (its names, `lvresize -l 100%VG`), so a host it set up is grown in place without reformatting.
+ */
+export function buildDriver(driver: ResolvedDriver, wiring: DriverWiring): FilesystemDriver {
+  const runner = wiring.runner ? { runner: wiring.runner } : {};
+  const fstab = wiring.fstabPath ? { fstabPath: wiring.fstabPath } : {};
+  switch (driver.kind) {
+    case 'btrfs':
+      return createBtrfsDriver({ mountPoint: wiring.mountPoint, devices: wiring.devices, ...runner, ...fstab });
+    case 'ext4-static':
+      // One device for its whole life: the first one, grown in place with ModifyVolume.
+      return createExt4StaticDriver({ mountPoint: wiring.mountPoint, device: wiring.devices[0] ?? '', ...runner, ...fstab });
+    case 'lvm':
+      return new KernelNamedLvmDriver({
+        mountPoint: wiring.mountPoint,
+        devices: wiring.devices.map(kernelName),
+        layout: driver.layout,
+        volumeGroup: driver.volumeGroup,
+        logicalVolume: driver.logicalVolume,
+        filesystem: driver.filesystem,
+        ...runner,
+      });
+  }
+}
+
+/**
+ * LVM finds PVs by scanning /dev, so it is given the kernel's name for a device (`/dev/nvme2n1`,
+ * `/dev/loop7`) rather than a link to it (`/dev/disk/by-id/…`, or the simulator's sandbox entries),
+ * which it may not recognise.
+ */
+class KernelNamedLvmDriver extends LvmDriver {
+  override async extend(device: string): Promise<void> {
+    return super.extend(await realpath(device).catch(() => device));
+  }
+}
+
+function kernelName(device: string): string {
+  try {
+    return realpathSync(device);
+  } catch {
+    return device;
+  }
+}

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI's entry on the TypeScript sources (see fixtures/ebs-autoscale-source.ts). */
+export const SOURCE_BIN = fileURLToPath(new URL('../fixtures/ebs-autoscale-source.ts', import.meta.url));
+
+/**
+ * What node needs to run the sources: type transforms (parameter properties), the workspace packages'
+ * `source` export condition, and the `.js` → `.ts` resolve hook. As NODE_OPTIONS, so the command line
+ * itself stays exactly the unit's ExecStart.
+ */
+export const SOURCE_NODE_OPTIONS = [
+  '--experimental-transform-types',
+  '--no-warnings',
+  '--conditions=source',
+  `--import=${fileURLToPath(new URL('../../../../scripts/resolve-ts.mjs', import.meta.url))}`,
+].join(' ');
+
+/** One JSON log line of the agent. */
+export type LogEntry = Record<string, unknown> & { event?: string; msg?: string };
+
+/**
+ * The agent as a child process, its JSON log lines collected as they come. Waits take a generous
+ * deadline and fail with the agent's recent output, never assert on time.
+ */
+export class AgentProcess {
+  readonly entries: LogEntry[] = [];
+  readonly output: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(private readonly child: ChildProcess) {
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        this.output.push(line);
+        if (line.startsWith('{')) {
+          try {
+            this.entries.push(JSON.parse(line) as LogEntry);
+          } catch {
+            // A partial line: kept in output for the failure message.
+          }
+        }
+        for (const listener of this.listeners) listener();
+      });
+    }
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => (resolve({ code, signal }), this.notify())));
+  }
+
+  /** Spawns `argv[0]` with the rest, with NODE_OPTIONS for the sources. */
+  static start(argv: readonly string[]): AgentProcess {
+    const [command, ...args] = argv;
+    const child = spawn(command!, args, { env: { ...process.env, NODE_OPTIONS: SOURCE_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new AgentProcess(child);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** The first entry (from `from` on) with this `event` that matches, waiting up to `timeoutMs`. */
+  async waitForEvent(event: string, options: { timeoutMs?: number; from?: number; where?: (entry: LogEntry) => boolean } = {}): Promise<LogEntry> {
+    const find = () => this.entries.slice(options.from ?? 0).find((entry) => entry.event === event && (options.where?.(entry) ?? true));
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    return new Promise<LogEntry>((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found) return done(() => resolve(found));
+        if (!this.running) return done(() => reject(new Error(`the agent exited before logging ${event}:\n${this.tail()}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`no ${event} within ${timeoutMs} ms:\n${this.tail()}`))), timeoutMs);
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        settle();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Sends `signal` and waits for the exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.running) this.kill(signal);
+    return this.exited;
+  }
+
+  /** The last lines of output, for failure messages. */
+  tail(lines = 40): string {
+    return this.output.slice(-lines).join('\n');
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
