@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCompatibilityPolicy, createExecaRunner, GIB, StorageAutoscaler, type CommandRunner } from '@ebs-autoscale/core';
-import { createBtrfsDriver } from '@ebs-autoscale/driver-btrfs';
 import { startEc2Simulator, type Ec2Simulator } from '@ebs-autoscale/ec2-sim';
 import { createEbsProvisioner } from '@ebs-autoscale/provisioner-ebs';
+import type { FilesystemUnderTest, MountedFilesystem } from './filesystems.js';
+import { TimingRunner } from './timing-runner.js';
 
 /** The steps of one scale-up, ms, in order; they add up to `total`. */
 export interface ScaleUpSteps {
@@ -16,28 +17,32 @@ export interface ScaleUpSteps {
   readonly attach: number;
   /** DeleteOnTermination set → the provisioner returns the visible device. */
   readonly discover: number;
-  /** volume:provisioned → device:added (`btrfs device add`). */
+  /** volume:provisioned → device:added (the driver's extend: `btrfs device add`, or LVM's commands and the filesystem's growth). */
   readonly extend: number;
   /** device:added → scale:complete (the driver reports the new capacity). */
   readonly confirm: number;
   readonly total: number;
   /** Time inside EC2 API calls (HTTP round trips to the simulator), summed over the operation. */
   readonly ec2Calls: number;
+  /** The extend step by command the driver ran (`lvextend`: ms, summed); the rest of it is the driver's own code. */
+  readonly extendByCommand: Readonly<Record<string, number>>;
 }
 
 /** Options of {@link runScaleUp}. */
 export interface ScaleUpRunOptions {
   /** Real bytes per simulated GiB. */
   readonly bytesPerGiB: number;
-  /** First volume, EBS GiB. */
-  readonly initialSizeGiB: number;
+  /** The filesystem built on the first volume and grown (its first volume's size included). */
+  readonly filesystem: FilesystemUnderTest;
+  /** Give up on the scale-up after this long. Default 60 s; TCG in the VM needs more. */
+  readonly timeoutMs?: number;
   readonly runner?: CommandRunner;
 }
 
 /**
  * One scale-up on real devices, the way packages/cli/src/demo/run-demo.ts wires it: a loop-backed EC2
  * simulator with zero latencies, the real EBS provisioner pointed at its endpoints and sandbox
- * dev/sys roots, a btrfs mount on its first volume, and core's StorageAutoscaler with the compatibility
+ * dev/sys roots, the filesystem under test on its first volume, and core's StorageAutoscaler with the compatibility
  * policy (a plain threshold, 50 %, sampled every 2 s, so "the threshold crossing" is one event). Fills
  * 80 % of the free space, waits for the scale-up, and returns its steps from the autoscaler's and the
  * provisioner's own event timestamps. Removes everything it made, also on failure.
@@ -48,6 +53,7 @@ export async function runScaleUp(options: ScaleUpRunOptions): Promise<ScaleUpSte
   const mountPoint = join(workDir, 'scratch');
   await mkdir(mountPoint);
   let sim: Ec2Simulator | undefined;
+  let mounted: MountedFilesystem | undefined;
   let autoscaler: StorageAutoscaler | undefined;
   try {
     sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB: options.bytesPerGiB, stateDir: join(workDir, 'sim'), latencies: 'zero', runner });
@@ -59,9 +65,11 @@ export async function runScaleUp(options: ScaleUpRunOptions): Promise<ScaleUpSte
       sysRoot: sim.sysRoot,
     });
     // The first volume goes through the provisioner too, as `install` does, so it is owned and tagged.
-    const first = await provisioner.provision({ sizeGiB: options.initialSizeGiB });
-    const driver = createBtrfsDriver({ mountPoint, devices: [first.device], runner });
-    await driver.prepare();
+    const first = await provisioner.provision({ sizeGiB: options.filesystem.initialSizeGiB });
+    // Only the driver's commands are timed: the simulator's losetup runs during attach, not extend.
+    const timing = new TimingRunner(runner);
+    mounted = await options.filesystem.setUp(mountPoint, first.device, timing);
+    const driver = mounted.driver;
     autoscaler = new StorageAutoscaler({
       driver,
       provisioner,
@@ -87,12 +95,14 @@ export async function runScaleUp(options: ScaleUpRunOptions): Promise<ScaleUpSte
     const done = new Promise<number>((resolve, reject) => {
       autoscaler!.on('scale:complete', (e) => resolve(e.at));
       autoscaler!.on('scale:failed', (e) => reject(new Error(`scale-up failed at ${e.stage}: ${e.error.message}`)));
-      setTimeout(() => reject(new Error('no scale-up within 60 s')), 60_000).unref();
+      const timeoutMs = options.timeoutMs ?? 60_000;
+      setTimeout(() => reject(new Error(`no scale-up within ${timeoutMs / 1000} s`)), timeoutMs).unref();
     });
     const sampled = new Promise<void>((resolve) => autoscaler!.once('usage:sample', () => resolve()));
     autoscaler.start();
     await sampled;
-    // Most of what is left: well past the 50 % threshold, short of ENOSPC (btrfs keeps metadata room).
+    // Most of what is left: well past the 50 % threshold, short of ENOSPC (btrfs keeps metadata room,
+    // and a thin pool as large as its LV still has room for the filesystem's own writes).
     await fill(mountPoint, 0.8 * (await driver.usage()).availableBytes);
     const complete = await done;
     const at = (name: string) => {
@@ -109,19 +119,18 @@ export async function runScaleUp(options: ScaleUpRunOptions): Promise<ScaleUpSte
       confirm: complete - at('added'),
       total: complete - at('crossed'),
       ec2Calls: ec2Ms,
+      extendByCommand: timing.between(at('provisioned'), at('added')),
     };
   } finally {
     await autoscaler?.stop().catch(() => undefined);
-    // Unmount before the simulator detaches the loop devices under the filesystem.
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      if ((await runner.run('umount', [mountPoint], { allowFailure: true })).exitCode !== 0) break;
-    }
+    // Unmount (and remove a VG) before the simulator detaches the loop devices under the filesystem.
+    await mounted?.tearDown();
     await sim?.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-/** Writes `bytes` of data and fsyncs it, so btrfs accounts it before the next sample. */
+/** Writes `bytes` of data and fsyncs it, so the filesystem accounts it before the next sample. */
 async function fill(mountPoint: string, bytes: number): Promise<void> {
   const handle = await open(join(mountPoint, 'fill.bin'), 'w');
   try {
