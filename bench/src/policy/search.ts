@@ -10,7 +10,7 @@ export interface Candidate {
 }
 
 /** Stage 1: threshold × horizon × safety. Stage 2 varies lead time and rate window around the best. */
-const STAGE_1 = { initialThresholdPercent: [70, 80, 90, 95], horizonSeconds: [120, 300, 600, 1200], safetyFactor: [2, 3] };
+const STAGE_1 = { initialThresholdPercent: [70, 80, 90, 95, 98], horizonSeconds: [60, 120, 300, 600], safetyFactor: [2, 3] };
 const STAGE_2 = { leadTimeSeconds: [15, 30, 60], rateWindowSeconds: [30, 60, 120] };
 
 /**
@@ -30,7 +30,7 @@ export async function searchPredictive(baseline: Evaluation, runOptions: RunOpti
   const best = rank(tried)[0]!.options;
   for (const leadTimeSeconds of STAGE_2.leadTimeSeconds)
     for (const rateWindowSeconds of STAGE_2.rateWindowSeconds) {
-      if (leadTimeSeconds === 30 && rateWindowSeconds === 60) continue; // the defaults: already tried
+      if (leadTimeSeconds === 15 && rateWindowSeconds === 60) continue; // the defaults: already tried
       await attempt({ ...best, leadTimeSeconds, rateWindowSeconds });
     }
   return rank(tried);

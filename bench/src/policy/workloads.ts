@@ -39,15 +39,14 @@ export function traceFromIntervals(
 }
 
 /**
- * Constant fill at `mibPerSecond` until 1 TiB is written or 2 hours pass, then 30 minutes of holding
- * the data (the step ends, its outputs wait to be copied out).
+ * Constant fill at `mibPerSecond` until `totalGiB` (1 TiB) is written or 2 hours pass, then 30 minutes
+ * of holding the data (the step ends, its outputs wait to be copied out).
  */
-export function constantFill(mibPerSecond: number): Trace {
+export function constantFill(mibPerSecond: number, totalGiB = 1024): Trace {
   const rate = mibPerSecond * MIB;
-  const fillSeconds = Math.min((1024 * GIB) / rate, 7200);
-  return traceFromIntervals(`constant ${mibPerSecond} MiB/s`, `writes at ${mibPerSecond} MiB/s for ${Math.round(fillSeconds)} s, then holds 30 min`, fillSeconds + 1800, [
-    { start: 0, end: fillSeconds, rate },
-  ]);
+  const fillSeconds = Math.min((totalGiB * GIB) / rate, 7200);
+  const name = totalGiB === 1024 ? `constant ${mibPerSecond} MiB/s` : `constant ${mibPerSecond} MiB/s, ${totalGiB} GiB`;
+  return traceFromIntervals(name, `writes at ${mibPerSecond} MiB/s for ${Math.round(fillSeconds)} s, then holds 30 min`, fillSeconds + 1800, [{ start: 0, end: fillSeconds, rate }]);
 }
 
 /**
@@ -81,11 +80,11 @@ export function imagePulls(seed = 1): Trace {
 }
 
 /**
- * A genomics step, three samples in a row: download 60 GiB of compressed reads from S3 at
- * 400 MiB/s, decompress 4× (240 GiB at 600 MiB/s), delete the inputs, align and write 40 GiB of
- * output at 200 MiB/s, delete the decompressed reads.
+ * A genomics step, three samples in a row: download `inputGiB` (60) of compressed reads from S3 at
+ * 400 MiB/s, decompress `factor`× (4×: 240 GiB at 600 MiB/s), delete the inputs, align and write
+ * 40 GiB of output at 200 MiB/s, delete the decompressed reads.
  */
-export function genomics(): Trace {
+export function genomics(factor = 4, inputGiB = 60): Trace {
   const intervals: { start: number; end: number; rate: number }[] = [];
   const deletes: { at: number; bytes: number }[] = [];
   let t = 0;
@@ -95,15 +94,17 @@ export function genomics(): Trace {
     t = end;
   };
   for (let sample = 0; sample < 3; sample += 1) {
-    phase(60 * GIB, 400);
-    phase(240 * GIB, 600);
-    deletes.push({ at: t, bytes: 60 * GIB });
+    phase(inputGiB * GIB, 400);
+    phase(inputGiB * factor * GIB, 600);
+    deletes.push({ at: t, bytes: inputGiB * GIB });
     t += 5;
     phase(40 * GIB, 200);
-    deletes.push({ at: t, bytes: 240 * GIB });
+    deletes.push({ at: t, bytes: inputGiB * factor * GIB });
     t += 60;
   }
-  return traceFromIntervals('genomics', '3 samples: download 60 GiB at 400 MiB/s, decompress 4× at 600 MiB/s, delete inputs, write 40 GiB output at 200 MiB/s, delete the reads', t + 1800, intervals, deletes);
+  const standard = factor === 4 && inputGiB === 60;
+  const description = `3 samples: download ${inputGiB} GiB at 400 MiB/s, decompress ${factor}× at 600 MiB/s, delete inputs, write 40 GiB output at 200 MiB/s, delete the reads`;
+  return traceFromIntervals(standard ? 'genomics' : `genomics ${factor}× ${inputGiB} GiB`, description, t + 1800, intervals, deletes);
 }
 
 /** A slow fill over three days: on average 1 MiB/s, twice as fast by day as by night (hourly steps). */

@@ -70,7 +70,7 @@ describe('parseConfig: valid files', () => {
   it('runs the predictive policy with core’s threshold when our format leaves the policy out; compatibility keeps 50', () => {
     expect(parseConfig({ version: 1, mountPoint: '/scratch' }).policy).toEqual({ kind: 'predictive', intervalMs: 2000 });
     expect(parseConfig({ ...v1, policy: { kind: 'predictive' } }).policy).toEqual({ kind: 'predictive', intervalMs: 2000 });
-    expect(parseConfig({ ...v1, policy: { kind: 'predictive', initialThresholdPercent: 80 } }).policy).toMatchObject({ initialThresholdPercent: 80 });
+    expect(parseConfig({ ...v1, policy: { kind: 'predictive', initialThresholdPercent: 80, minFreeSeconds: 0 } }).policy).toMatchObject({ initialThresholdPercent: 80, minFreeSeconds: 0 });
     expect(parseConfig({ ...v1, policy: { kind: 'compatibility' } }).policy).toEqual({ kind: 'compatibility', initialThresholdPercent: 50, intervalMs: 2000 });
   });
 

@@ -18,7 +18,8 @@ export interface StorageAutoscalerOptions {
   /**
    * When and by how much to grow. Default: {@link createPredictivePolicy}, which `pnpm bench:policy`
    * measured against the compatibility policy and amazon-ebs-autoscale: no out-of-space event where
-   * they had none, at 0.46× the baseline's over-provisioned GiB-hours (bench/out/policy.md). Pass
+   * they had none, at 0.38× the baseline's over-provisioned GiB-hours in total and 0.59× in its worst
+   * run (bench/out/policy.md). Pass
    * {@link createCompatibilityPolicy} for the bash agent's exact schedule.
    */
   policy?: ScalingPolicy;

@@ -34,4 +34,4 @@ export {
   type CompatibilityPolicyOptions,
 } from './policy/compatibility-policy.js';
 export { createPredictivePolicy, type PredictivePolicyOptions } from './policy/predictive-policy.js';
-export { estimateFillRate, type FillRateOptions } from './policy/fill-rate.js';
+export { estimateFillRate, estimateGaugeRise, type FillRateOptions } from './policy/fill-rate.js';

@@ -8,29 +8,14 @@ import {
   estimateFillRate,
   gibToBytes,
   limitBlockingGrowth,
-  resolveLimits,
   thresholdForAddedVolumes,
   type PolicyInput,
   type ScalingLimits,
-  type ScalingState,
   type UsageSample,
 } from '../src/index.js';
+import { anyLimits, anyState } from './policy-arbitraries.js';
 
-const limitsArb: fc.Arbitrary<ScalingLimits> = fc
-  .record({
-    minVolumeGiB: fc.integer({ min: 1, max: 2000 }),
-    spread: fc.integer({ min: 0, max: 16_000 }),
-    maxTotalCreatedGiB: fc.integer({ min: 1, max: 64_000 }),
-    maxAttachedVolumes: fc.integer({ min: 1, max: 40 }),
-    maxCreatedVolumes: fc.integer({ min: 1, max: 40 }),
-  })
-  .map(({ minVolumeGiB, spread, ...rest }) => resolveLimits({ minVolumeGiB, maxVolumeGiB: minVolumeGiB + spread, ...rest }));
-
-const stateArb: fc.Arbitrary<ScalingState> = fc.record({
-  addedVolumes: fc.integer({ min: 0, max: 40 }),
-  addedGiB: fc.integer({ min: 0, max: 64_000 }),
-  attachedVolumes: fc.integer({ min: 1, max: 40 }),
-});
+const limitsArb = anyLimits();
 
 /** A series of samples every 2 s on a filesystem of `totalGiB`, used bytes from the given deltas. */
 const samplesArb: fc.Arbitrary<UsageSample[]> = fc
@@ -56,7 +41,7 @@ const samplesArb: fc.Arbitrary<UsageSample[]> = fc
   });
 
 const inputArb: fc.Arbitrary<PolicyInput> = fc
-  .record({ samples: samplesArb, state: stateArb })
+  .record({ samples: samplesArb, state: anyState })
   .map(({ samples, state }) => ({ now: samples.at(-1)!.at, samples, state }));
 
 const policies = [
@@ -136,7 +121,7 @@ describe('predictive policy against the threshold policy', () => {
       const used = 10 * GIB + rate * i * 2;
       return { at: i * 2000, totalBytes: total, usedBytes: used, availableBytes: total - used, worstPercent: (used / total) * 100 };
     });
-    // At the last sample: 39.3 GiB used (39%), 60.7 GiB left = about 124 s to full; lead 30 s × 2 = 60 s: not yet.
+    // At the last sample: 39.3 GiB used (39%), 60.7 GiB left = about 124 s to full; lead 15 s × 2 = 30 s: not yet.
     const input = { now: 60_000, samples, state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } };
     expect(createPredictivePolicy().decide(input).action).toBe('none');
     // With a measured lead time of 70 s, 124 s < 140 s: scale now, though only 39% full.

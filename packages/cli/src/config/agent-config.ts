@@ -20,13 +20,14 @@ export type PolicyConfig =
   | { readonly kind: 'compatibility'; readonly initialThresholdPercent: number; readonly intervalMs: number }
   | {
       readonly kind: 'predictive';
-      /** Absent: core's default (90), since the prediction, not the threshold, is what scales early. */
+      /** Absent: core's default (98), since the prediction, not the threshold, is what scales early. */
       readonly initialThresholdPercent?: number;
       readonly intervalMs: number;
       readonly leadTimeSeconds?: number;
       readonly safetyFactor?: number;
       readonly horizonSeconds?: number;
       readonly rateWindowSeconds?: number;
+      readonly minFreeSeconds?: number;
     };
 
 /** How new EBS volumes are created. */

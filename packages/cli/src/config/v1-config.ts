@@ -114,6 +114,7 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
       ...optional('safetyFactor', 1, 100),
       ...optional('horizonSeconds', 60, 7 * 86400),
       ...optional('rateWindowSeconds', 5, 3600),
+      ...optional('minFreeSeconds', 0, 3600),
     };
     reader.finish();
     return policy;

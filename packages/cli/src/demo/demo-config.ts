@@ -47,6 +47,9 @@ export function demoConfig(mountPoint: string, initialSizeGiB: number, leadTimeS
       // The shortest horizon the configuration allows; with maxVolumeGiB below it keeps each volume at
       // 2–4 GiB (256–512 MiB on disk), so a 30 s demo shows several scale-ups, not one big one.
       horizonSeconds: 60,
+      // Off: the net is sized in real bytes for gp3 at 1000 MiB/s (14.6 GiB), which on the demo's scaled
+      // devices would keep half of every filesystem free and hide the prediction the demo is there to show.
+      minFreeSeconds: 0,
     },
     volume: { type: 'gp3' },
     initialVolume: { sizeGiB: initialSizeGiB },

@@ -52,6 +52,20 @@ export function estimateFillRate(samples: readonly UsageSample[], options: FillR
   return median(rates);
 }
 
+/**
+ * How fast the worst pressure gauge rises, percent per second: its change over the last
+ * `windowSeconds` (the mean, so a gauge that jumps is seen at once), 0 when it fell or with fewer than
+ * two samples. The byte rate does not see every kind of fullness: a many-small-files job exhausts
+ * ext4 inodes or btrfs metadata while bytes barely move, and the worst gauge then is the one filling.
+ */
+export function estimateGaugeRise(samples: readonly UsageSample[], windowSeconds: number): number {
+  const last = samples.at(-1);
+  if (!last) return 0;
+  const first = samples.find((sample) => sample.at >= last.at - windowSeconds * 1000);
+  if (!first || last.at <= first.at) return 0;
+  return Math.max(0, (last.worstPercent - first.worstPercent) / ((last.at - first.at) / 1000));
+}
+
 function median(sorted: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;

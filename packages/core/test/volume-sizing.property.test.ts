@@ -1,0 +1,197 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, GIB, MIB, createCompatibilityPolicy, createPredictivePolicy, estimateFillRate, estimateGaugeRise, limitBlockingGrowth, type ScalingState, type UsageSample } from '../src/index.js';
+import { reachableFloorGiB } from '../src/policy/volume-sizing.js';
+import { anyLimits, anyState } from './policy-arbitraries.js';
+
+// The predictive policy's defaults: the free space after an add should last horizon + lead × safety.
+const COVER_SECONDS = 120 + 15 * 2;
+
+const limitsArb = anyLimits({ unboundedCreated: true });
+
+/**
+ * 31 samples 2 s apart of a steady fill at `rate`, ending with `availableGiB` free and about `percent`
+ * full (more when the fill needs more used bytes to have come from; 100 when nothing is free).
+ */
+function steadyFill(rate: number, availableGiB: number, percent: number): UsageSample[] {
+  const available = availableGiB * GIB;
+  const used = Math.max(available > 0 ? (available * percent) / (100 - percent) : 0, rate * 60 + GIB);
+  const total = used + available;
+  return Array.from({ length: 31 }, (_, i) => {
+    const past = rate * (30 - i) * 2;
+    return { at: i * 2000, totalBytes: total, usedBytes: used - past, availableBytes: available + past, worstPercent: ((used - past) / total) * 100 };
+  });
+}
+
+const rateArb = fc.oneof(fc.constant(0), fc.double({ min: 1, max: 4000, noNaN: true }).map((mib) => mib * MIB));
+
+describe('predictive policy: volume sizes', () => {
+  it('makes the free space last the horizon at the estimated rate, unless a limit caps the volume', () => {
+    fc.assert(
+      fc.property(limitsArb, anyState, rateArb, fc.double({ min: 0, max: 5000, noNaN: true }), (limits, state, rate, availableGiB) => {
+        const samples = steadyFill(rate, availableGiB, 95);
+        const decision = createPredictivePolicy({ limits }).decide({ now: samples.at(-1)!.at, samples, state });
+        if (decision.action !== 'scale') return;
+        const estimated = estimateFillRate(samples, { windowSeconds: 60 });
+        const covered = availableGiB * GIB + decision.sizeGiB * GIB >= estimated * COVER_SECONDS * (1 - 1e-9);
+        const capped = decision.sizeGiB === limits.maxVolumeGiB || decision.sizeGiB === Math.floor(limits.maxTotalCreatedGiB - state.addedGiB);
+        expect(covered || capped).toBe(true);
+      }),
+    );
+  });
+
+  it('is no larger than the minimum, the predicted shortfall, the reachability floor or the last remainder', () => {
+    fc.assert(
+      fc.property(limitsArb, anyState, rateArb, fc.double({ min: 0, max: 5000, noNaN: true }), (limits, state, rate, availableGiB) => {
+        const samples = steadyFill(rate, availableGiB, 95);
+        const decision = createPredictivePolicy({ limits }).decide({ now: samples.at(-1)!.at, samples, state });
+        if (decision.action !== 'scale' || decision.sizeGiB === limits.minVolumeGiB) return;
+        const shortfallGiB = (estimateFillRate(samples, { windowSeconds: 60 }) * COVER_SECONDS) / GIB - availableGiB;
+        const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
+        const reasons = [decision.sizeGiB < shortfallGiB + 1, decision.sizeGiB < reachableFloorGiB(limits, state) + 1, decision.sizeGiB === remaining];
+        expect(reasons).toContain(true);
+      }),
+    );
+  });
+
+  it('still reaches the total limit within the volume-count limits, whatever the fill rates', () => {
+    fc.assert(
+      fc.property(limitsArb, anyState, fc.array(rateArb, { minLength: 1, maxLength: 8 }), (limits, initial, rates) => {
+        const policy = createPredictivePolicy({ limits });
+        let state = initial;
+        for (let step = 0; step < 200; step += 1) {
+          // A full disk, so that every decision is to scale or a limit.
+          const samples = steadyFill(rates[step % rates.length]!, 0, 100);
+          const decision = policy.decide({ now: samples.at(-1)!.at, samples, state });
+          if (decision.action !== 'scale') {
+            expect(decision).toMatchObject({ action: 'limit', limit: limitBlockingGrowth(limits, state) });
+            break;
+          }
+          state = { addedVolumes: state.addedVolumes + 1, attachedVolumes: state.attachedVolumes + 1, addedGiB: state.addedGiB + decision.sizeGiB };
+        }
+        const slots = Math.max(0, Math.min(limits.maxAttachedVolumes - initial.attachedVolumes, limits.maxCreatedVolumes - initial.addedVolumes));
+        // Everything the limits allow, to within one minimum volume: remaining allowance below the
+        // minimum cannot be created, and with too few slots left every one is filled to the maximum.
+        const reachable = Math.min(limits.maxTotalCreatedGiB - limits.minVolumeGiB + 1, initial.addedGiB + slots * limits.maxVolumeGiB);
+        expect(state.addedGiB).toBeGreaterThanOrEqual(reachable);
+        expect(limitBlockingGrowth(limits, state)).toBeDefined();
+      }),
+    );
+  });
+
+  it('with the default limits, reaches 8000 GiB within 16 volumes, every one of 150–1500 GiB, whatever the fill', () => {
+    fc.assert(
+      fc.property(fc.array(rateArb, { minLength: 1, maxLength: 16 }), fc.array(fc.double({ min: 0, max: 14, noNaN: true }), { minLength: 1, maxLength: 16 }), (rates, frees) => {
+        const policy = createPredictivePolicy();
+        let state: ScalingState = { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 };
+        const sizes: number[] = [];
+        for (let step = 0; step < 40; step += 1) {
+          // Below the free-space net (14.6 GiB), so every decision is to scale or a limit.
+          const samples = steadyFill(rates[step % rates.length]!, frees[step % frees.length]!, 99);
+          const decision = policy.decide({ now: samples.at(-1)!.at, samples, state });
+          if (decision.action !== 'scale') break;
+          sizes.push(decision.sizeGiB);
+          state = { addedVolumes: state.addedVolumes + 1, attachedVolumes: state.attachedVolumes + 1, addedGiB: state.addedGiB + decision.sizeGiB };
+        }
+        for (const size of sizes) {
+          expect(size).toBeGreaterThanOrEqual(DEFAULT_LIMITS.minVolumeGiB);
+          expect(size).toBeLessThanOrEqual(DEFAULT_LIMITS.maxVolumeGiB);
+        }
+        expect(sizes.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxAttachedVolumes - 1);
+        expect(state.addedGiB).toBe(DEFAULT_LIMITS.maxTotalCreatedGiB);
+      }),
+    );
+  });
+});
+
+describe('predictive policy: examples', () => {
+  it('adds a minimum-size volume on a slow fill where the compatibility schedule adds 1000 GiB', () => {
+    const samples = steadyFill(1 * MIB, 10, 99);
+    const input = { now: samples.at(-1)!.at, samples, state: { addedVolumes: 8, addedGiB: 1500, attachedVolumes: 9 } };
+    expect(createPredictivePolicy().decide(input)).toMatchObject({ action: 'scale', sizeGiB: 150 });
+    expect(createCompatibilityPolicy().decide(input)).toMatchObject({ action: 'scale', sizeGiB: 1000 });
+  });
+
+  it('sizes a fast fill to its growth over the horizon, beyond the minimum', () => {
+    const samples = steadyFill(2000 * MIB, 50, 80);
+    const decision = createPredictivePolicy().decide({ now: samples.at(-1)!.at, samples, state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } });
+    // 25 s to full, within the 30 s reserve. 2000 MiB/s × (120 s + 15 s × 2) = 293.0 GiB to cover, 50 GiB
+    // of it free: 243 GiB.
+    expect(decision).toMatchObject({ action: 'scale', trigger: 'predicted', sizeGiB: 243 });
+  });
+
+  it('grows volumes when few slots are left, so the filesystem can still reach the total limit', () => {
+    const samples = steadyFill(10 * MIB, 10, 99);
+    // 6500 GiB of the 8000 left and 5 slots of 16: this one must be at least 6500 − 4 × 1500 = 500 GiB.
+    const decision = createPredictivePolicy().decide({ now: samples.at(-1)!.at, samples, state: { addedVolumes: 10, addedGiB: 1500, attachedVolumes: 11 } });
+    expect(decision).toMatchObject({ action: 'scale', sizeGiB: 500 });
+  });
+
+  it('sees a fill that started seconds ago on a nearly full disk before the median does', () => {
+    const total = 100 * GIB;
+    // Idle at 70% for a minute, then 2 GiB/s for the last 4 s: 22 GiB left (above the 14.6 GiB net),
+    // 11 s to full. The mean of the last 10 s (0.8 GiB/s) gives 27.5 s, within the 30 s reserve; the
+    // median of the minute sees 0.
+    const samples: UsageSample[] = Array.from({ length: 31 }, (_, i) => {
+      const used = 70 * GIB + Math.max(0, i - 28) * 4 * GIB;
+      return { at: i * 2000, totalBytes: total, usedBytes: used, availableBytes: total - used, worstPercent: (used / total) * 100 };
+    });
+    expect(estimateFillRate(samples, { windowSeconds: 60 })).toBe(0);
+    const input = { now: 60_000, samples, state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } };
+    expect(createPredictivePolicy().decide(input)).toMatchObject({ action: 'scale', trigger: 'predicted', sizeGiB: 150 });
+    expect(createCompatibilityPolicy({ initialThresholdPercent: 90 }).decide(input).action).toBe('none');
+  });
+});
+
+describe('predictive policy: a gauge other than bytes', () => {
+  it('scales when the worst gauge (inodes, metadata) climbs fast while bytes barely move', () => {
+    // A many-small-files job: 1 TiB with 60% of its bytes used and still; inodes go 80% → 95% in the
+    // last 10 s (1.5 points per second), so 100% is 3.3 s away, far below the 98% threshold.
+    const total = 1024 * GIB;
+    const samples: UsageSample[] = Array.from({ length: 31 }, (_, i) => ({
+      at: i * 2000,
+      totalBytes: total,
+      usedBytes: 0.6 * total,
+      availableBytes: 0.4 * total,
+      worstPercent: i < 26 ? 80 : 80 + (i - 25) * 3,
+    }));
+    const input = { now: 60_000, samples, state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } };
+    expect(estimateGaugeRise(samples, 10)).toBeCloseTo(1.5);
+    expect(createPredictivePolicy().decide(input)).toMatchObject({ action: 'scale', trigger: 'predicted' });
+    // The same gauge standing still at 95% is left to the threshold.
+    const still = samples.map((sample) => ({ ...sample, worstPercent: 95 }));
+    expect(createPredictivePolicy().decide({ ...input, samples: still }).action).toBe('none');
+  });
+});
+
+describe('predictive policy: the free-space net', () => {
+  /** An idle disk of `totalGiB` with `freeGiB` free: no rate estimate predicts anything (kept below the 98% threshold). */
+  const idle = (totalGiB: number, freeGiB: number): UsageSample[] =>
+    Array.from({ length: 31 }, (_, i) => {
+      const used = (totalGiB - freeGiB) * GIB;
+      return { at: i * 2000, totalBytes: totalGiB * GIB, usedBytes: used, availableBytes: freeGiB * GIB, worstPercent: (used / (totalGiB * GIB)) * 100 };
+    });
+  const decide = (samples: UsageSample[], options: Parameters<typeof createPredictivePolicy>[0] = {}) =>
+    createPredictivePolicy(options).decide({ now: samples.at(-1)!.at, samples, state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } });
+
+  it('scales an idle disk once less is free than gp3 writes in 15 s at 1000 MiB/s (14.6 GiB)', () => {
+    expect(decide(idle(500, 14.7)).action).toBe('none');
+    expect(decide(idle(500, 14.5))).toMatchObject({ action: 'scale', trigger: 'predicted', sizeGiB: 150 });
+  });
+
+  it('keeps at most half a small disk free, so it never scales sooner than a 50% threshold would', () => {
+    expect(decide(idle(20, 10.5)).action).toBe('none');
+    expect(decide(idle(20, 9.5)).action).toBe('scale');
+    expect(createCompatibilityPolicy().decide({ now: 60_000, samples: idle(20, 9.5), state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } }).action).toBe('scale');
+  });
+
+  it('follows minFreeSeconds, and 0 turns it off', () => {
+    expect(decide(idle(1000, 25), { minFreeSeconds: 30 }).action).toBe('scale');
+    expect(decide(idle(500, 11), { minFreeSeconds: 0 }).action).toBe('none');
+  });
+
+  it('refuses a negative or non-finite minFreeSeconds, naming it', () => {
+    expect(() => createPredictivePolicy({ minFreeSeconds: -1 })).toThrow(/minFreeSeconds/);
+    expect(() => createPredictivePolicy({ minFreeSeconds: Number.NaN })).toThrow(/minFreeSeconds/);
+  });
+});
