@@ -44,8 +44,9 @@ export function demoConfig(mountPoint: string, initialSizeGiB: number, leadTimeS
       // btrfs device add and the agent's own timers, and the demo promises zero ENOSPC.
       safetyFactor: 3,
       rateWindowSeconds: 5,
-      // The shortest horizon the configuration allows; with maxVolumeGiB below it keeps each volume at
-      // 2–4 GiB (256–512 MiB on disk), so a 30 s demo shows several scale-ups, not one big one.
+      // The shortest horizon the configuration allows. The predicted growth still exceeds a 2 GiB
+      // volume, so maxVolumeGiB below holds each at 2 GiB (256 MiB on disk) and a 30 s demo shows two
+      // scale-ups, not one big one (with 4 GiB allowed it was one).
       horizonSeconds: 60,
       // Off: the net is sized in real bytes for gp3 at 1000 MiB/s (14.6 GiB), which on the demo's scaled
       // devices would keep half of every filesystem free and hide the prediction the demo is there to show.
@@ -53,7 +54,7 @@ export function demoConfig(mountPoint: string, initialSizeGiB: number, leadTimeS
     },
     volume: { type: 'gp3' },
     initialVolume: { sizeGiB: initialSizeGiB },
-    limits: { minVolumeGiB: 2, maxVolumeGiB: 4, maxTotalCreatedGiB: 200, maxAttachedVolumes: 24 },
+    limits: { minVolumeGiB: 2, maxVolumeGiB: 2, maxTotalCreatedGiB: 200, maxAttachedVolumes: 24 },
     logging: { level: 'info', summaryIntervalSeconds: 5 },
   });
 }
