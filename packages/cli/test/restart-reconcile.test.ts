@@ -71,6 +71,35 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     expectNothingOrphaned(host);
   }, 240_000);
 
+  it('SIGTERM with a scale-up that outlasts --stop-grace: abandoned and cleaned up, exit 0; after the next start nothing is orphaned', async () => {
+    // An attach that takes a minute stands for a scale-up stuck in throttled retries, which can outlast
+    // systemd's TimeoutStopSec; the agent must give up on it itself, not be SIGKILLed.
+    host = await SimHost.start({ latencies: { ...TEST_LATENCIES, attach: { kind: 'fixed', ms: 60_000 } } });
+    const installed = await host.install();
+    expect(installed.code, installed.text).toBe(0);
+
+    const first = start(['--stop-grace', '1']);
+    await first.waitForEvent('agent:ready');
+    filler = new Filler(host.mountPoint, 16 * MIB);
+    filler.start();
+    const scaling = await first.waitForEvent('scale:start', { timeoutMs: 90_000 });
+    first.kill('SIGTERM');
+    expect(await first.exited, first.tail()).toEqual({ code: 0, signal: null });
+    await filler.stop();
+    const events = first.entries.map((entry) => entry.event);
+    expect(events, first.tail()).toContain('agent:abandon');
+    // The operation ended as a failure (aborted), never as a completed scale-up, before the agent stopped.
+    const ended = first.entries.findIndex((entry) => (entry.event === 'scale:complete' || entry.event === 'scale:failed') && entry.operationId === scaling.operationId);
+    expect(first.entries[ended]?.event, first.tail()).toBe('scale:failed');
+    expect(events.indexOf('agent:stopped')).toBeGreaterThan(ended);
+
+    const second = start();
+    await second.waitForEvent('agent:ready', { timeoutMs: 120_000 });
+    expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
+    await host.sim.settled();
+    expectNothingOrphaned(host);
+  }, 240_000);
+
   // SIGKILL gives the agent no chance to finish: right after CreateVolume (the volume is still
   // `creating`, never attached) or right after AttachVolume (attached, never added to btrfs).
   it.each([

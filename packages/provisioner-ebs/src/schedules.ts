@@ -48,7 +48,9 @@ export interface EbsSchedules {
  *   clean-up, spreading the throttling to DescribeVolumes and leaving created volumes to delete or leak
  *   (bench/out/fleet.md). A 60 s cap also keeps a waiting fleet's throttled calls few. ±50 % jitter,
  *   since a fleet that grows at the same moment (same job start) is exactly what token buckets punish.
- *   A failure that is not retried (unauthorized, invalid, limits) still fails at once; stop() aborts the wait.
+ *   A failure that is not retried (unauthorized, invalid, limits) still fails at once. The budget outlasts
+ *   systemd's stop timeout, so the agent's stop abandons a scale-up still waiting after its grace period
+ *   (`ebs-autoscale run --stop-grace`), which aborts the wait (the autoscaler's `stop({ abandon: true })`).
  * - `volumeAvailable`: aws-ebs-csi-driver measured CreateVolume → `available` at a median of ~1.5 s and
  *   a p99 of ~4 s (us-west-2, ap-south-1); like its tuning we look first at 1.25 s, then every
  *   0.5 s × 1.5 up to 3 s, and give up after 60 s.

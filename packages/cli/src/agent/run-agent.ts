@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { unlink } from 'node:fs/promises';
-import { EbsAutoscaleError } from '@ebs-autoscale/core';
+import { EbsAutoscaleError, type StorageAutoscaler } from '@ebs-autoscale/core';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/agent-config.js';
 import { logAutoscalerEvents } from '../observe/log-events.js';
@@ -30,8 +30,11 @@ export interface RunAgentOptions extends Partial<BuildAgentOptions> {
 
 /** A running agent. */
 export interface RunningAgent extends BuiltAgent {
-  /** Stops the loop (finishing an operation in flight), writes a final status, releases the lock. */
-  stop(): Promise<void>;
+  /**
+   * Stops the loop, writes a final status, releases the lock. An operation in flight finishes; with
+   * `graceMs`, one still running after that long is abandoned, and the provisioner cleans up what it created.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   readonly statusFile: string;
   readonly metricsServer: Server | undefined;
 }
@@ -96,10 +99,10 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       ...built,
       statusFile,
       metricsServer,
-      stop() {
+      stop(options = {}) {
         stopped ??= (async () => {
           logger.info({ event: 'agent:stop' }, 'stopping');
-          await autoscaler.stop();
+          await stopWithin(autoscaler, options.graceMs, logger);
           await publish();
           await runCleanups(cleanups);
           logger.info({ event: 'agent:stopped', addedVolumes: autoscaler.status().addedVolumes }, 'stopped');
@@ -110,6 +113,20 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   } catch (error) {
     await runCleanups(cleanups);
     throw error;
+  }
+}
+
+/** A graceful stop; past `graceMs`, the operation in flight is abandoned. */
+async function stopWithin(autoscaler: StorageAutoscaler, graceMs: number | undefined, logger: Logger): Promise<void> {
+  const graceful = autoscaler.stop();
+  if (graceMs === undefined) return graceful;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, graceMs, 'late')));
+  const outcome = await Promise.race([graceful.then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    logger.warn({ event: 'agent:abandon', graceMs }, `the operation in flight did not finish within ${graceMs / 1000} s; abandoning it`);
+    await autoscaler.stop({ abandon: true });
   }
 }
 

@@ -2,13 +2,21 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
 import { LOG_LEVELS, type LogLevel } from '../config/agent-config.js';
 import { runAgent } from '../agent/run-agent.js';
+import { STOP_TIMEOUT_SECONDS } from '../install/systemd-unit.js';
 import { createAgentLogger } from '../observe/logger.js';
 import { EXIT, type CliIo } from './io.js';
 import { WORLD_OPTIONS, worldSettings } from './world-options.js';
 
 /**
+ * How long a stop waits for a scale-up in flight before abandoning it: a minute less than the unit's
+ * TimeoutStopSec, so the abandon's clean-up (detach, delete) runs before systemd's SIGKILL. A scale-up
+ * can outlast the unit's limit: one throttled EC2 call may retry for about 24 minutes.
+ */
+export const DEFAULT_STOP_GRACE_SECONDS = STOP_TIMEOUT_SECONDS - 60;
+
+/**
  * `run`: the agent in the foreground until SIGTERM or SIGINT, then a graceful stop (an operation in
- * flight completes) and exit 0.
+ * flight completes, or is abandoned and cleaned up after `--stop-grace` seconds) and exit 0.
  */
 export async function runCommand(args: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +28,7 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
       'log-level': { type: 'string' },
       'json-logs': { type: 'boolean' },
       'run-dir': { type: 'string' },
+      'stop-grace': { type: 'string' },
     },
   });
   const level = values['log-level'];
@@ -30,6 +39,11 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
   const port = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     io.stderr.write(`--metrics-port expects a port number, got "${values['metrics-port']}"\n`);
+    return EXIT.usage;
+  }
+  const grace = values['stop-grace'] === undefined ? DEFAULT_STOP_GRACE_SECONDS : Number(values['stop-grace']);
+  if (!(Number.isFinite(grace) && grace >= 0)) {
+    io.stderr.write(`--stop-grace expects seconds, 0 or more, got "${values['stop-grace']}"\n`);
     return EXIT.usage;
   }
   const world = worldSettings(values);
@@ -60,9 +74,10 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
     });
     const signal = await received;
     logger.info({ event: 'signal', signal }, `received ${signal}`);
-    // A second signal while stopping is ignored: the operation in flight finishes (systemd's
-    // TimeoutStopSec is the hard limit), and the next start reconciles whatever a SIGKILL leaves.
-    await agent.stop();
+    // A second signal while stopping is ignored. The operation in flight gets `grace` seconds to finish,
+    // then is abandoned (its waits aborted, what it created cleaned up); systemd's TimeoutStopSec is the
+    // hard limit, and the next start reconciles whatever a SIGKILL leaves.
+    await agent.stop({ graceMs: grace * 1000 });
     return EXIT.ok;
   } finally {
     clearInterval(keepAlive);

@@ -24,6 +24,8 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   --metrics-port <port>   Serve Prometheus metrics on 127.0.0.1:<port>/metrics.
   --log-level <level>     trace, debug, info, warn, error, fatal or silent.
   --json-logs             JSON lines even on a terminal.
+  --stop-grace <seconds>  On SIGTERM, wait this long for a scale-up in flight, then abandon it and
+                          clean up what it created (default 540: the unit's TimeoutStopSec less 60).
 `,
     common: true,
   },
