@@ -29,6 +29,3 @@ export { describeDistribution, parseOsRelease, readOsRelease, OS_RELEASE_PATHS, 
 export { checkPrerequisites, requiredTools, resolveDriver, describeDriver, type ResolvedDriver, type MissingTool } from './install/prerequisites.js';
 export { adoptStrays, type StrayReport } from './agent/adopt-strays.js';
 export { scaledCapacity } from './agent/scaled-capacity.js';
-// The CLI entry for the `bin` script; a separate bundle entry so the library export stays side-effect free.
-export { main } from './cli/main.js';
-export { EXIT, type CliIo } from './cli/io.js';

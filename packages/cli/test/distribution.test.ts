@@ -85,30 +85,43 @@ describe('install on each distribution (refusals, before anything is created)', 
     return { code, text: out.text(), runner };
   };
 
-  it('writes an LVM configuration on Amazon Linux 2023 by default, and checks xfs and lvm2 for it', async () => {
+  const configFile = () => join(work, 'ebs-autoscale.json');
+
+  it('chooses LVM on Amazon Linux 2023 by default, checks xfs and lvm2 for it, and writes nothing when they are missing', async () => {
     const { code, text, runner } = await install('amzn-2023', without('mkfs.btrfs', 'btrfs', 'lvcreate', 'xfs_growfs'));
     expect(code).toBe(1);
-    expect(JSON.parse(readFileSync(join(work, 'ebs-autoscale.json'), 'utf8'))).toMatchObject({ driver: { kind: 'lvm' } });
     expect(text).toContain('LVM thin-pool with xfs');
     expect(text).toContain('dnf install -y lvm2 xfsprogs');
+    expect(existsSync(configFile())).toBe(false);
     expect(runner.calls).toEqual([]);
     expect(existsSync(join(work, 'systemd'))).toBe(false);
   });
 
-  it('refuses an explicit btrfs configuration on Amazon Linux 2023 and keeps btrfs by default on Ubuntu', async () => {
+  it('refuses an explicit btrfs configuration on Amazon Linux 2023 without writing it, so a retry with --driver lvm goes on', async () => {
     const refused = await install('amzn-2023', without('mkfs.btrfs', 'btrfs'), ['--driver', 'btrfs']);
     expect(refused.code).toBe(1);
     expect(refused.text).toContain('Amazon Linux 2023 does not package btrfs-progs');
     expect(refused.runner.calls).toEqual([]);
-    await rm(join(work, 'ebs-autoscale.json'));
+    expect(existsSync(configFile())).toBe(false);
+    // Past the configuration to the first device, which this sandbox refuses: no EC2, no commands.
+    const retry = await install('amzn-2023', without('mkfs.btrfs', 'btrfs'), ['--driver', 'lvm', '--device', '/dev/loop0', '--sys-root', join(work, 'sys')]);
+    expect(retry.code).toBe(1);
+    expect(retry.text).not.toContain('configures the');
+    expect(retry.text).toContain('/dev/loop0 is neither an EBS volume nor NVMe instance storage');
+    expect(JSON.parse(readFileSync(configFile(), 'utf8'))).toMatchObject({ driver: { kind: 'lvm' } });
+    expect(retry.runner.calls).toEqual([]);
+  });
+
+  it('keeps btrfs by default on Ubuntu, and writes nothing while btrfs-progs is missing', async () => {
     const ubuntu = await install('ubuntu-24.04', without('mkfs.btrfs'));
     expect(ubuntu.code).toBe(1);
-    expect(JSON.parse(readFileSync(join(work, 'ebs-autoscale.json'), 'utf8'))).toMatchObject({ driver: { kind: 'btrfs' } });
+    expect(ubuntu.text).toMatch(/Ubuntu[^\n]*: btrfs\n/);
     expect(ubuntu.text).toContain('apt-get install -y btrfs-progs');
+    expect(existsSync(configFile())).toBe(false);
   });
 
   it("refuses a --driver that contradicts an existing configuration, and one it doesn't know", async () => {
-    await writeFile(join(work, 'ebs-autoscale.json'), JSON.stringify({ mountpoint: join(work, 'scratch'), filesystem: 'lvm.ext4' }));
+    await writeFile(configFile(), JSON.stringify({ mountpoint: join(work, 'scratch'), filesystem: 'lvm.ext4' }));
     const config = parseConfig(JSON.parse(readFileSync(join(work, 'ebs-autoscale.json'), 'utf8')));
     expect(config.driver).toMatchObject({ kind: 'lvm', layout: 'linear', filesystem: 'ext4' });
     const contradicted = await install('ubuntu-22.04', without(), ['--driver', 'btrfs']);

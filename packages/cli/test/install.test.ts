@@ -3,8 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { RecordingCommandRunner } from '@ebs-autoscale/core';
+import { RecordingCommandRunner, type CommandResult, type CommandRunner } from '@ebs-autoscale/core';
 import { startEc2Simulator, type Ec2Simulator } from '@ebs-autoscale/ec2-sim';
+import { TAG_MOUNT_POINT, TAG_SOURCE_INSTANCE } from '@ebs-autoscale/provisioner-ebs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uninstallCommand } from '../src/cli/install-command.js';
 import { main } from '../src/cli/main.js';
@@ -112,5 +113,70 @@ describe('install and uninstall refusals', () => {
     expect(wrong.text()).toContain('is not /scratch; nothing was changed');
     expect(runner.calls).toEqual([]);
     expect(existsSync(join(work, 'systemd', 'ebs-autoscale.service'))).toBe(true);
+  });
+});
+
+/** Answers `vgremove` as told and every other command with success, recording them all: LVM without a host to break. */
+class VgremoveRunner implements CommandRunner {
+  readonly calls: string[][] = [];
+  constructor(private readonly vgremove: { exitCode: number; stderr: string }) {}
+  run(command: string, args: readonly string[]): Promise<CommandResult> {
+    this.calls.push([command, ...args]);
+    return Promise.resolve({ command, args, exitCode: 0, stdout: '', ...(command === 'vgremove' ? this.vgremove : { stderr: '' }) });
+  }
+}
+
+describe('uninstall --release-volumes on LVM', () => {
+  let sim: Ec2Simulator;
+  let volumeId: string;
+  const vg = 'uninstall_test_vg';
+  beforeEach(async () => {
+    sim = await startEc2Simulator({ latencies: 'zero' });
+    // One volume of ours, as install would have tagged it, through the simulator's Query API.
+    const body = new URLSearchParams({
+      Action: 'CreateVolume', AvailabilityZone: sim.instance.availabilityZone, Size: '2', VolumeType: 'gp3',
+      'TagSpecification.1.ResourceType': 'volume',
+      'TagSpecification.1.Tag.1.Key': TAG_SOURCE_INSTANCE, 'TagSpecification.1.Tag.1.Value': sim.instance.instanceId,
+      'TagSpecification.1.Tag.2.Key': TAG_MOUNT_POINT, 'TagSpecification.1.Tag.2.Value': join(work, 'data'),
+    });
+    const xml = await (await fetch(sim.endpoint, { method: 'POST', body })).text();
+    volumeId = /<volumeId>(vol-[0-9a-f]+)<\/volumeId>/.exec(xml)?.[1] ?? '';
+    expect(volumeId, xml).not.toBe('');
+    await writeFile(join(work, 'c.json'), JSON.stringify({ version: 1, mountPoint: join(work, 'data'), driver: { kind: 'lvm', volumeGroup: vg } }));
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  const uninstall = async (runner: CommandRunner) => {
+    const out = capture();
+    const args = ['--config', join(work, 'c.json'), '--unit-dir', join(work, 'systemd'), '--fstab', join(work, 'fstab'), '--simulator', sim.endpoint, '--imds', sim.imdsEndpoint, '--region', sim.region, '--release-volumes', '--yes'];
+    const code = await uninstallCommand(args, out.io, { runner }).catch((error: Error) => (out.io.stderr.write(error.message), 1));
+    return { code, text: out.text() };
+  };
+  const live = () => sim.volumes().filter((volume) => volume.volumeId === volumeId && !['deleting', 'deleted'].includes(volume.state));
+
+  it('stops when vgremove fails, naming the group and what LVM said, and releases nothing', async () => {
+    const runner = new VgremoveRunner({ exitCode: 5, stderr: `  Logical volume ${vg}/autoscale_lv in use.\n` });
+    const { code, text } = await uninstall(runner);
+    expect(code).toBe(1);
+    expect(text).toContain(`\`vgremove ${vg}\` exited with code 5: Logical volume ${vg}/autoscale_lv in use.`);
+    expect(text).toContain('no volume was released');
+    expect(text).toContain('run uninstall --release-volumes again');
+    expect(text).not.toContain('removed the volume group');
+    expect(runner.calls).toEqual([['vgremove', '--force', '--force', '--yes', vg]]);
+    expect(live()).toHaveLength(1);
+    expect(sim.stats().calls).not.toHaveProperty('DeleteVolume');
+  });
+
+  it('releases the volumes once the group is removed, or was already gone', async () => {
+    const gone = await uninstall(new VgremoveRunner({ exitCode: 5, stderr: `  Volume group "${vg}" not found\n  Cannot process volume group ${vg}\n` }));
+    expect(gone.code, gone.text).toBe(0);
+    expect(gone.text).toContain(`no volume group ${vg}; nothing to remove`);
+    expect(gone.text).toContain(`released ${volumeId}`);
+    expect(live()).toEqual([]);
+    const removed = await uninstall(new VgremoveRunner({ exitCode: 0, stderr: '' }));
+    expect(removed.code, removed.text).toBe(0);
+    expect(removed.text).toContain(`removed the volume group ${vg}`);
   });
 });

@@ -12,7 +12,7 @@ export interface DriverWiring {
   /** The filesystem's devices: the first one to prepare on, or the mounted one. */
   readonly devices: readonly string[];
   readonly runner?: CommandRunner;
-  /** Where btrfs and static ext4 add their fstab line; install adds LVM's itself (install/fstab-entry.ts). */
+  /** Where btrfs and static ext4 add their fstab line; install adds LVM's itself (install/lvm-fstab.ts). */
   readonly fstabPath?: string;
 }
 

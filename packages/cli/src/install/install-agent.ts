@@ -25,8 +25,9 @@ export interface InstallResult {
 }
 
 /**
- * Installs the agent: configuration (an existing one of either format is kept), a check that this
- * distribution has what the driver runs, the first device (given, or a new volume), the filesystem
+ * Installs the agent: a check that this distribution has what the configured driver runs, then the
+ * configuration (an existing one of either format is kept; a new one is written only once the check
+ * passed), the first device (given, or a new volume), the filesystem
  * (btrfs, LVM with ext4 or xfs, or static ext4) mounted with its fstab line, the systemd unit, then
  * `daemon-reload` and `enable --now`. Each step checks first, so a second run changes nothing; the
  * whole is bounded by `timeoutMs`.
@@ -37,11 +38,17 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     const changed: string[] = [];
     const hasTool = options.hasTool ?? toolOnPath;
     const osReleasePaths = options.osReleasePaths ?? OS_RELEASE_PATHS;
-    const config = await ensureConfig(options, changed, osReleasePaths, hasTool);
+    const { config, json } = await planConfig(options, osReleasePaths, hasTool);
     say(`configuration: ${options.configPath} (${config.format === 'v1' ? 'version 1' : "amazon-ebs-autoscale's format"})`);
     const { driver: driverConfig, distribution } = await resolveHostDriver(config, osReleasePaths);
     say(`${distribution.name}: ${describeDriver(driverConfig)}`);
     await checkPrerequisites(driverConfig, distribution, hasTool);
+    // Written only now: a refused install leaves no file behind to pin the next try's --driver.
+    if (json !== undefined) {
+      await mkdir(dirname(options.configPath), { recursive: true });
+      await writeFile(options.configPath, json, { mode: 0o644 });
+      changed.push(`wrote ${options.configPath}`);
+    }
     const wiring = { ...options.world, runner: options.runner, fstabPath: options.fstabPath, driver: driverConfig };
 
     if ((await mountSource(config.mountPoint)) === undefined) {
@@ -88,8 +95,11 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
   });
 }
 
-/** Keeps an existing configuration of either format; otherwise writes ours. */
-async function ensureConfig(options: InstallOptions, changed: string[], osReleasePaths: readonly string[], hasTool: (tool: string) => Promise<boolean>): Promise<AgentConfig> {
+/**
+ * The configuration install works with: an existing one of either format, kept as it is, or ours
+ * built from the options, with `json` the text to write once the prerequisites are met.
+ */
+async function planConfig(options: InstallOptions, osReleasePaths: readonly string[], hasTool: (tool: string) => Promise<boolean>): Promise<{ config: AgentConfig; json?: string }> {
   const exists = await readFile(options.configPath, 'utf8').then(() => true, () => false);
   if (exists) {
     const config = await loadConfig(options.configPath);
@@ -103,7 +113,7 @@ async function ensureConfig(options: InstallOptions, changed: string[], osReleas
         hint: `Uninstall the agent for ${config.mountPoint} first, or pass --config with another file.`,
       });
     }
-    return config;
+    return { config };
   }
   const json = {
     version: 1,
@@ -111,11 +121,7 @@ async function ensureConfig(options: InstallOptions, changed: string[], osReleas
     driver: { kind: options.driver ?? (await defaultDriver(osReleasePaths, hasTool)) },
     ...(options.initialSizeGiB === undefined ? {} : { initialVolume: { sizeGiB: options.initialSizeGiB } }),
   };
-  const config = parseV1Config(json, options.configPath);
-  await mkdir(dirname(options.configPath), { recursive: true });
-  await writeFile(options.configPath, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o644 });
-  changed.push(`wrote ${options.configPath}`);
-  return config;
+  return { config: parseV1Config(json, options.configPath), json: `${JSON.stringify(json, null, 2)}\n` };
 }
 
 /**

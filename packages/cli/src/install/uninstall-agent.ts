@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EbsAutoscaleError, type CommandRunner } from '@ebs-autoscale/core';
 import { buildAgent } from '../agent/build-agent.js';
-import { resolveHostDriver } from '../agent/host-driver.js';
 import { mountSource } from '../agent/mount-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { removeFstabEntries } from './fstab-remove.js';
@@ -23,7 +23,8 @@ export interface UninstallResult {
 
 /**
  * Stops, disables and removes the service. With `releaseVolumes` also unmounts the filesystem,
- * removes its fstab line and detaches and deletes every volume the agent owns (the data is gone);
+ * removes its fstab line, removes an LVM layout's volume group (stopping there, with nothing
+ * released, if LVM refuses) and detaches and deletes every volume the agent owns (the data is gone);
  * without it the mount, fstab and volumes stay as they are.
  */
 export async function uninstallAgent(options: UninstallOptions): Promise<UninstallResult> {
@@ -47,14 +48,9 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
     await options.runner.run('umount', [config.mountPoint], { allowFailure: true });
   }
   if ((await removeFstabEntries(options.fstabPath, config.mountPoint)) > 0) say(`removed the ${config.mountPoint} line from ${options.fstabPath}`);
-  const { driver } = await resolveHostDriver(config, options.osReleasePaths);
-  if (driver.kind === 'lvm') {
-    // Device-mapper holds every PV of an active volume group open; detaching one under it leaves a
-    // dangling mapping (and, on loop devices, a loop that never goes). The data goes with the volumes anyway.
-    await options.runner.run('vgremove', ['--force', '--force', '--yes', driver.volumeGroup], { allowFailure: true });
-    say(`removed the volume group ${driver.volumeGroup}`);
-  }
-  const { provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [], driver });
+  if (config.driver.kind === 'lvm') await removeVolumeGroup(options.runner, config.driver.volumeGroup, say);
+  // Only the provisioner is used: the driver's filesystem is irrelevant to releasing volumes.
+  const { provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [] });
   const released: string[] = [];
   for (const volume of await provisioner.list()) {
     await provisioner.release(volume.volumeId);
@@ -62,4 +58,26 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
     say(`released ${volume.volumeId} (${volume.sizeGiB} GiB)`);
   }
   return { mountPoint: config.mountPoint, releasedVolumes: released };
+}
+
+/**
+ * Device-mapper holds every PV of an active volume group open; detaching one under it leaves a
+ * dangling mapping (and, on loop devices, a loop that never goes). So the group goes first, and if
+ * it cannot, nothing is released: the data goes with the volumes anyway, but only once LVM let go.
+ * A group that is already gone (an earlier uninstall, an install that never got that far) is fine.
+ */
+async function removeVolumeGroup(runner: CommandRunner, volumeGroup: string, say: (line: string) => void): Promise<void> {
+  const result = await runner.run('vgremove', ['--force', '--force', '--yes', volumeGroup], { allowFailure: true });
+  if (result.exitCode === 0) {
+    say(`removed the volume group ${volumeGroup}`);
+    return;
+  }
+  const stderr = result.stderr.trim();
+  if (stderr.includes(`Volume group "${volumeGroup}" not found`)) {
+    say(`no volume group ${volumeGroup}; nothing to remove`);
+    return;
+  }
+  throw new EbsAutoscaleError('uninstall', 'COMMAND_FAILED', `\`vgremove ${volumeGroup}\` exited with code ${result.exitCode}${stderr ? `: ${stderr.split('\n').slice(-5).join(' | ')}` : ''}; no volume was released.`, {
+    hint: `Something still uses the volume group ${volumeGroup}: unmount its logical volumes and stop what holds them open (\`lsof\`, \`dmsetup info -c\` show who), then run uninstall --release-volumes again.`,
+  });
 }

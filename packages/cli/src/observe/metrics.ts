@@ -44,6 +44,7 @@ export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics 
   autoscaler.on('scale:complete', (e) => {
     scales.inc({ outcome: 'complete' });
     scaleSeconds.observe(e.durationMs / 1000);
+    // Not only the samples': none is taken during a scale-up, and the next one is a policy interval away.
     volumes.set(autoscaler.status().addedVolumes);
   });
   autoscaler.on('scale:failed', () => scales.inc({ outcome: 'failed' }));
