@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { GUEST_OUT, REPO as repo, runInVm, VmSetupError } from './vm/run-in-vm.mjs';
+import { describeFailure, GUEST_OUT, REPO as repo, runInVm, VmSetupError } from './vm/run-in-vm.mjs';
 
 /** Where VM tests live when no files are named. */
 const TEST_ROOTS = ['packages', 'scripts/vm/test'];
@@ -34,9 +34,8 @@ async function main() {
       onStatus: (line) => console.log(`[vm-test] ${line} (${files.length} file(s))`),
       onOutput: (text) => process.stdout.write(text),
     });
-    if (result.consoleTail) {
-      console.error(`\n[vm-test] ${result.timedOut ? `timed out after ${timeoutS}s` : 'the VM did not reach its command'}; last console lines:\n${result.consoleTail}`);
-    }
+    const failure = describeFailure(result);
+    if (failure) console.error(`\n[vm-test] ${failure}`);
     console.log(`\nVM: ${summarize(join(outDir, 'vitest.json'))} (exit code ${result.exitCode}, ${result.seconds}s)`);
     return result.exitCode;
   } finally {

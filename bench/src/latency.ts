@@ -79,7 +79,8 @@ included.
   kernel has no device-mapper, so this row runs inside the test VM (\`scripts/vm/run-in-vm.mjs\`: a Debian kernel
   under qemu TCG with the host's root read-only), the same simulator and provisioner in the guest. Its extend is
   \`pvcreate\`, \`vgextend\`, \`lvextend\` of the pool (and its metadata when needed) and of the thin LV, then
-  \`${vmFs === 'ext4' ? 'resize2fs' : 'xfs_growfs'}\`; its usage reads \`lvs\` besides \`statfs\`, which shows in decide and confirm.
+  \`${vmFs === 'ext4' ? 'resize2fs' : 'xfs_growfs'}\`; its usage reads \`lvs\` besides \`statfs\`, which shows in confirm
+  (decide works from the sample that crossed the threshold, so it runs neither).
 
 How to read it: with zero simulated latencies, **create** and **attach** are almost entirely the
 provisioner's own polling schedule (first look at a new volume after 1.25 s, at an attachment after 1 s;

@@ -29,6 +29,8 @@ export interface RunInVmResult {
   readonly timedOut: boolean;
   /** Wall time including the boot. */
   readonly seconds: number;
+  /** The timeout the run had: `options.timeoutS` or its default. */
+  readonly timeoutS: number;
   /** The whole serial console. */
   readonly logFile: string;
   /** The Debian kernel package the VM booted. */
@@ -42,6 +44,8 @@ export const CACHE_DIR: string;
 /** The guest's path of `$EBS_VM_OUT`. */
 export const GUEST_OUT: string;
 export function runInVm(options: RunInVmOptions): Promise<RunInVmResult>;
+/** Why the VM did not run its command to the end, with the last console lines; undefined when it did. */
+export function describeFailure(result: RunInVmResult): string | undefined;
 
 /** Thrown when the VM cannot be set up on this machine (no qemu, no kernel); the message says what to install. */
 export class VmSetupError extends Error {

@@ -1,7 +1,8 @@
 // Runs one command inside the test VM and returns its exit code: the part of `vm-test.mjs` that is not
 // about vitest (kernel, initramfs, share dir, log, boot), so that other tools (the latency benchmark)
 // can run a Node script in the VM and get files back from it. How the VM works: README.md here.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ export const GUEST_OUT = `${GUEST_SHARE}/out`;
 export async function runInVm(options) {
   const label = options.label ?? 'vm-run';
   findQemu(); // before a 70 MB kernel download
+  const timeoutS = options.timeoutS ?? 900;
   const started = Date.now();
   const { kernel, initramfs } = withSetupLock(() => {
     const kernel = ensureKernel(CACHE_DIR);
@@ -54,7 +56,7 @@ export async function runInVm(options) {
       initramfs,
       shareDir,
       logFile,
-      timeoutMs: (options.timeoutS ?? 900) * 1000,
+      timeoutMs: timeoutS * 1000,
       onOutput: options.onOutput,
     });
     if (options.outDir) {
@@ -62,10 +64,21 @@ export async function runInVm(options) {
       cpSync(join(shareDir, 'out'), options.outDir, { recursive: true });
     }
     const consoleTail = !result.booted || result.timedOut ? readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n') : undefined;
-    return { ...result, seconds: Math.round((Date.now() - started) / 1000), logFile, kernelPackage: kernel.package, consoleTail };
+    return { ...result, seconds: Math.round((Date.now() - started) / 1000), timeoutS, logFile, kernelPackage: kernel.package, consoleTail };
   } finally {
     rmSync(shareDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Why the VM did not run its command to the end (it timed out, or never reached it), with the last
+ * console lines, for the callers' error output; undefined when the command ran (its exit code tells).
+ *
+ * @param {import('./run-in-vm.d.mts').RunInVmResult} result
+ */
+export function describeFailure(result) {
+  if (result.consoleTail === undefined) return undefined;
+  return `${result.timedOut ? `timed out after ${result.timeoutS}s` : 'the VM did not reach its command'}; last console lines:\n${result.consoleTail}`;
 }
 
 /** The command the VM runs; its output goes through `cat`, so that it sees no TTY on the serial console. */
@@ -82,39 +95,112 @@ function runScript(options) {
   ].join('\n');
 }
 
+/** How long a run waits for another's cache build; also the age past which a lock counts as abandoned. */
+const SETUP_LOCK_DEADLINE_MS = 20 * 60_000;
+
 /**
- * Runs `build` holding `.vm-cache/setup.lock` (a directory: mkdir is atomic), so two runs never unpack
- * a kernel or write an initramfs into the same staging path at once. A lock older than 15 minutes is
- * taken to be left over from a killed run (a first download and build takes about one).
+ * Runs `build` holding `.vm-cache/setup.lock`, so two runs never unpack a kernel or write an initramfs
+ * into the same staging path at once. The lock is a directory holding an `owner` file (pid and a random
+ * token). It is stale only when that pid is dead on this host, or when it is older than the deadline:
+ * a first download and build takes about a minute, a slow mirror many more, and a live owner keeps its
+ * lock until then.
  */
 function withSetupLock(build) {
   const lock = join(CACHE_DIR, 'setup.lock');
+  const token = `${process.pid} ${randomUUID()}`;
   mkdirSync(CACHE_DIR, { recursive: true });
-  const deadline = Date.now() + 20 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      if (Date.now() - lockTime(lock) > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`[vm-run] ${lock} has been held for 20 minutes; remove it if no VM run is building the cache.`, { cause: error });
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-    }
+  const deadline = Date.now() + SETUP_LOCK_DEADLINE_MS;
+  while (!tryLock(lock, token)) {
+    const owner = staleOwner(lock);
+    if (owner !== undefined) removeStale(lock, owner);
+    else if (Date.now() > deadline) throw new Error(`[vm-run] ${lock} has been held for 20 minutes; remove it if no VM run is building the cache.`);
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   }
   try {
     return build();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    // Only our own lock: had ours been taken over as stale, the lock there now is someone else's. Moved
+    // away before it is removed: a lock emptied in place could be replaced by a waiter's rename meanwhile.
+    if (readOwner(lock) === token) {
+      const released = `${lock}.released-${process.pid}-${randomUUID()}`;
+      renameSync(lock, released);
+      rmSync(released, { recursive: true, force: true });
+    }
   }
 }
 
-/** When the lock was taken; now if it was released meanwhile. */
-function lockTime(lock) {
+/**
+ * Takes the lock by renaming a directory that already holds our owner file onto the lock's path: the
+ * rename is atomic and fails when the lock exists (a lock is never empty: rename would replace an empty
+ * directory), so no one ever sees a lock without its owner.
+ */
+function tryLock(lock, token) {
+  const mine = `${lock}.new-${process.pid}-${randomUUID()}`;
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'owner'), token);
   try {
-    return statSync(lock).mtimeMs;
+    renameSync(mine, lock);
+    return true;
+  } catch (error) {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    rmSync(mine, { recursive: true, force: true });
+  }
+}
+
+/** The owner token of a lock left over from a run that is gone (`''` if it has none), else undefined. */
+function staleOwner(lock) {
+  const owner = readOwner(lock) ?? '';
+  let takenAt;
+  try {
+    takenAt = statSync(lock).mtimeMs;
   } catch {
-    return Date.now();
+    return undefined; // released meanwhile: the next try takes it
+  }
+  if (Date.now() - takenAt > SETUP_LOCK_DEADLINE_MS) return owner;
+  const pid = Number(owner.split(' ')[0]);
+  if (!(pid > 0)) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0 only asks whether the process exists
+    return undefined;
+  } catch (error) {
+    return error.code === 'ESRCH' ? owner : undefined; // EPERM: alive, another user's
+  }
+}
+
+/**
+ * Removes a stale lock without racing other waiters that found it stale too: only one rename of the
+ * lock succeeds, and the winner checks that what it moved is the lock it judged stale. If it is not
+ * (the lock was freed and taken afresh in between), it moves it back. Only if a third run took the path
+ * in that instant too does the rename back fail; that owner has then lost its lock (and won't remove the
+ * new one), the one case this lock does not cover.
+ */
+function removeStale(lock, staleToken) {
+  const moved = `${lock}.stale-${process.pid}-${randomUUID()}`;
+  try {
+    renameSync(lock, moved);
+  } catch (error) {
+    if (error.code === 'ENOENT') return; // another waiter moved it first
+    throw error;
+  }
+  if ((readOwner(moved) ?? '') !== staleToken) {
+    try {
+      renameSync(moved, lock);
+      return;
+    } catch {
+      // fall through: the path is someone else's now
+    }
+  }
+  rmSync(moved, { recursive: true, force: true });
+}
+
+/** The lock's owner token, or undefined when there is no lock or it has no owner file (an older checkout's lock). */
+function readOwner(lock) {
+  try {
+    return readFileSync(join(lock, 'owner'), 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

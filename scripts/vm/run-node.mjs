@@ -8,7 +8,7 @@
 // Node. Exit code: the script's; 124 on timeout; 125 when the VM died first; 2 when the VM can't be set
 // up here (the message says what to install). How the VM works: scripts/vm/README.md.
 import { resolve } from 'node:path';
-import { VmSetupError, runInVm } from './run-in-vm.mjs';
+import { VmSetupError, describeFailure, runInVm } from './run-in-vm.mjs';
 
 async function main() {
   const { out, timeout, nodeArgs } = parseArguments(process.argv.slice(2));
@@ -27,7 +27,8 @@ async function main() {
     onOutput: (text) => process.stdout.write(text),
     onStatus: (line) => console.log(`[vm-run] ${line}`),
   });
-  if (result.consoleTail) console.error(`\n[vm-run] ${result.timedOut ? `timed out after ${timeoutS}s` : 'the VM did not reach its command'}; last console lines:\n${result.consoleTail}`);
+  const failure = describeFailure(result);
+  if (failure) console.error(`\n[vm-run] ${failure}`);
   console.log(`[vm-run] exit code ${result.exitCode}, ${result.seconds}s including the boot`);
   return result.exitCode;
 }

@@ -6,8 +6,6 @@ import { createLvmDriver } from '@ebs-autoscale/driver-lvm';
 export interface FilesystemUnderTest {
   /** For tables and plots, e.g. `LVM thin-pool + ext4`. */
   readonly name: string;
-  /** What the driver's extend step runs, for the table. */
-  readonly extendCommands: string;
   /** First volume, EBS GiB: large enough for the filesystem's minimum at 16 MiB per simulated GiB. */
   readonly initialSizeGiB: number;
   /** Builds the filesystem on `device` and mounts it on `mountPoint`. */
@@ -23,7 +21,6 @@ export interface MountedFilesystem {
 /** btrfs on the host: the demo's filesystem. 16 GiB × 16 MiB = 256 MiB, btrfs's floor. */
 export const btrfs: FilesystemUnderTest = {
   name: 'btrfs',
-  extendCommands: 'btrfs device add',
   initialSizeGiB: 16,
   async setUp(mountPoint, device, runner) {
     const driver = createBtrfsDriver({ mountPoint, devices: [device], runner });
@@ -41,7 +38,6 @@ let volumeGroups = 0;
 export function lvmThinPool(filesystem: 'ext4' | 'xfs'): FilesystemUnderTest {
   return {
     name: `LVM thin-pool + ${filesystem}`,
-    extendCommands: `pvcreate, vgextend, lvextend (pool, thin LV), ${filesystem === 'ext4' ? 'resize2fs' : 'xfs_growfs'}`,
     initialSizeGiB: filesystem === 'ext4' ? 16 : 24,
     async setUp(mountPoint, device, runner) {
       const volumeGroup = `bench_latency_${process.pid}_${++volumeGroups}`;

@@ -9,7 +9,7 @@ import { VM_RESULT_FILE, type Measurement, type VmLatencyResult } from './measur
 export interface InVmOptions {
   readonly runs: number;
   readonly filesystem: 'ext4' | 'xfs';
-  /** Boot, guest Node start-up and the runs; past this the VM is killed. */
+  /** Boot, guest Node start-up and the runs; past this the VM is killed. Default: runInVm's. */
   readonly timeoutS?: number;
 }
 
@@ -35,13 +35,13 @@ export async function measureInVm(options: InVmOptions): Promise<Measurement> {
       cwd: BENCH_DIR,
       outDir,
       label: 'bench-latency',
-      timeoutS: options.timeoutS ?? 900,
+      timeoutS: options.timeoutS,
       onOutput: (text) => process.stdout.write(text),
       onStatus: (line) => console.log(`[vm] ${line}`),
     });
     const file = join(outDir, VM_RESULT_FILE);
     if (result.exitCode !== 0 || !existsSync(file)) {
-      const why = result.timedOut ? `timed out after ${options.timeoutS ?? 900} s` : !result.booted ? 'the VM did not boot' : `the run in the VM exited with ${result.exitCode}`;
+      const why = result.timedOut ? `timed out after ${result.timeoutS} s` : !result.booted ? 'the VM did not boot' : `the run in the VM exited with ${result.exitCode}`;
       return { status: 'failed', filesystem, where, reason: `${why}; the console is in ${result.logFile}` };
     }
     const measured = JSON.parse(readFileSync(file, 'utf8')) as VmLatencyResult;
