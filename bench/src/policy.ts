@@ -5,6 +5,7 @@ import { createCompatibilityPolicy, createPredictivePolicy } from '@ebs-autoscal
 import { allRuns, evaluate, judge, type Evaluation } from './policy/evaluate.js';
 import { searchPredictive } from './policy/search.js';
 import { foresightBoundGiBHours } from './policy/foresight-bound.js';
+import { fullDiskStress } from './policy/full-disk-stress.js';
 import { sensitivity } from './policy/sensitivity.js';
 import { namedWorkloads, type Trace } from './policy/workloads.js';
 import { barChart, lineChart } from './report/svg.js';
@@ -68,6 +69,17 @@ const neighbours = await sensitivity([
 const neighbourTable = markdownTable(
   ['contender', 'runs', 'new OOS vs baseline', 'worst × baseline', 'mean ×', 'runs above 0.6×'],
   neighbours.contenders.map((n) => [n.contender, n.runs, n.newOutOfSpace.length ? n.newOutOfSpace.join(', ') : 'none', `${n.worstRatio.toFixed(2)} (${n.worstTrace})`, n.meanRatio.toFixed(2), n.overGoal]),
+);
+
+const stress = await fullDiskStress([
+  { name: 'compatibility', kind: 'autoscaler', policy: () => createCompatibilityPolicy() },
+  { name: 'predictive (defaults)', kind: 'autoscaler', policy: () => createPredictivePolicy() },
+  { name: 'predictive, minFreeSeconds 0', kind: 'autoscaler', policy: () => createPredictivePolicy({ minFreeSeconds: 0 }) },
+  { name: 'predictive, threshold 90, lead 30, minFreeSeconds 0 (the former defaults)', kind: 'autoscaler', policy: () => createPredictivePolicy({ initialThresholdPercent: 90, leadTimeSeconds: 30, minFreeSeconds: 0 }) },
+]);
+const stressTable = markdownTable(
+  ['contender', 'runs', 'runs with out-of-space', 'for example'],
+  stress.map((o) => [o.contender, o.runs, o.runsOutOfSpace, o.examples.join('; ') || '–']),
 );
 
 // The perfect-foresight bound, for the named workloads and the genomics neighbours: the reserve the
@@ -139,6 +151,16 @@ happened to stop against its volume sizes. The same comparison on ${neighbours.t
 constant fills at 300–1000 MiB/s of 700–1300 GiB (each against the baseline on the same trace).
 
 ${neighbourTable}
+
+## A nearly full disk, then a fast writer
+
+Disks of 20–500 GiB found 80–94 % full after two minutes of slow writing (1 or 20 MiB/s), then a writer
+adds 300 GiB at 200–1000 MiB/s, under the fixed and the drawn EBS latencies (\`full-disk-stress.ts\`).
+The compatibility policy scales such a disk at once (its threshold is 50 %); the predictive policy
+waits for the rate estimate, so its free-space net (\`minFreeSeconds\`) is what keeps it out of
+trouble here.
+
+${stressTable}
 
 ## How low can any policy go
 

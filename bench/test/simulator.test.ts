@@ -85,7 +85,7 @@ describe('policies through the real StorageAutoscaler', () => {
         async (initialGiB, slowMiB, fastMiB, headroomSeconds) => {
           // Idle-ish until `headroomSeconds` of the fast writer fit in what is free, then a job writes
           // 300 GiB at full speed: the median rate estimate needs most of its window to see it, the
-          // recent one must not. Below 30 s (the default lead time) no policy that waits for the fill
+          // recent one must not. Below 30 s (the default lead time × safety factor) no policy that waits for the fill
           // to start can add a volume in time; see the report of the policy benchmark.
           const freeGiB = (fastMiB * headroomSeconds) / 1024;
           fc.pre(freeGiB <= 0.8 * initialGiB);

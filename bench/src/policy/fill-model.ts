@@ -42,6 +42,11 @@ export class FillModel {
     this.metrics.peakAllocatedGiB = initialBytes / GIB;
   }
 
+  /** Data already on the disk before the trace starts (at most what fits); counts as used, not as a write. */
+  preload(bytes: number): void {
+    this.store(Math.min(Math.max(0, bytes), this.total));
+  }
+
   /** Called by the metered driver when a device joined the filesystem. */
   addCapacity(bytes: number): void {
     this.total += bytes;

@@ -18,6 +18,8 @@ export interface RunOptions {
   seed?: number;
   /** The initial volume, GiB. Default 100. */
   initialGiB?: number;
+  /** Already written when the run starts, GiB (a disk found nearly full). Default 0. */
+  initialUsedGiB?: number;
   latencies?: Latencies;
 }
 
@@ -53,6 +55,7 @@ export async function runTrace(trace: Trace, contender: Contender, options: RunO
   const host = new MemoryHost();
   const inner = new InMemoryDriver({ host, initialBytes, mountPoint: '/scratch' });
   const model = new FillModel(inner, initialBytes, trace);
+  model.preload((options.initialUsedGiB ?? 0) * GIB);
   const memoryProvisioner = new InMemoryProvisioner({ host, clock });
   let counts: () => { volumesCreated: number; ec2Calls: number };
   if (contender.kind === 'baseline') {

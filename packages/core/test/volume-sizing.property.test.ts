@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, GIB, MIB, createCompatibilityPolicy, createPredictivePolicy, estimateFillRate, estimateGaugeRise, limitBlockingGrowth, type ScalingState, type UsageSample } from '../src/index.js';
+import { DEFAULT_LIMITS, GIB, MIB, clampVolumeSize, createCompatibilityPolicy, createPredictivePolicy, estimateFillRate, estimateGaugeRise, limitBlockingGrowth, type ScalingState, type UsageSample } from '../src/index.js';
 import { reachableFloorGiB } from '../src/policy/volume-sizing.js';
 import { anyLimits, anyState } from './policy-arbitraries.js';
 
@@ -164,6 +164,22 @@ describe('predictive policy: a gauge other than bytes', () => {
   });
 });
 
+describe('estimateGaugeRise', () => {
+  it('counts the rises and ignores the drops, so a scale-up or a delete in the window does not hide a climb', () => {
+    const samples: UsageSample[] = [90, 60, 70, 80, 90, 95].map((worstPercent, i) => ({ at: i * 2000, totalBytes: GIB, usedBytes: 0, availableBytes: GIB, worstPercent }));
+    // Rises of 10 + 10 + 10 + 5 points in 10 s; last minus first would say 0.5 points/s.
+    expect(estimateGaugeRise(samples, 10)).toBeCloseTo(3.5);
+  });
+});
+
+describe('clampVolumeSize', () => {
+  it('asks for the minimum when the wish is not a number (a bad sample), never for NaN GiB', () => {
+    const state = { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 };
+    expect(clampVolumeSize(Number.NaN, DEFAULT_LIMITS, state)).toBe(DEFAULT_LIMITS.minVolumeGiB);
+    expect(clampVolumeSize(Number.POSITIVE_INFINITY, DEFAULT_LIMITS, state)).toBe(DEFAULT_LIMITS.minVolumeGiB);
+  });
+});
+
 describe('predictive policy: the free-space net', () => {
   /** An idle disk of `totalGiB` with `freeGiB` free: no rate estimate predicts anything (kept below the 98% threshold). */
   const idle = (totalGiB: number, freeGiB: number): UsageSample[] =>
@@ -188,6 +204,14 @@ describe('predictive policy: the free-space net', () => {
   it('follows minFreeSeconds, and 0 turns it off', () => {
     expect(decide(idle(1000, 25), { minFreeSeconds: 30 }).action).toBe('scale');
     expect(decide(idle(500, 11), { minFreeSeconds: 0 }).action).toBe('none');
+    // Even with nothing free by the driver's count (an ext4 eating into its reserved blocks).
+    const overdrawn = idle(500, 0).map((sample) => ({ ...sample, availableBytes: -GIB, worstPercent: 97 }));
+    expect(decide(overdrawn, { minFreeSeconds: 0 }).action).toBe('none');
+  });
+
+  it('sizes the volume it triggers to meet the net at once, not by minimum-size volumes one at a time', () => {
+    // 5 GiB free of 500, no fill: the net wants 14.6 GiB free, so one volume of 10 GiB, not five of 2.
+    expect(decide(idle(500, 5), { limits: { minVolumeGiB: 2 } })).toMatchObject({ action: 'scale', sizeGiB: 10 });
   });
 
   it('refuses a negative or non-finite minFreeSeconds, naming it', () => {

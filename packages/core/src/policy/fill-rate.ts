@@ -53,17 +53,15 @@ export function estimateFillRate(samples: readonly UsageSample[], options: FillR
 }
 
 /**
- * How fast the worst pressure gauge rises, percent per second: its change over the last
- * `windowSeconds` (the mean, so a gauge that jumps is seen at once), 0 when it fell or with fewer than
- * two samples. The byte rate does not see every kind of fullness: a many-small-files job exhausts
- * ext4 inodes or btrfs metadata while bytes barely move, and the worst gauge then is the one filling.
+ * How fast the worst pressure gauge rises, percent per second, over the last `windowSeconds`: the sum
+ * of its rises between samples (falls count as zero, as in {@link estimateFillRate}, so neither a delete
+ * nor the drop a scale-up causes hides a climb) over the window, 0 with fewer than two samples. The
+ * byte rate does not see every kind of fullness: a many-small-files job exhausts ext4 inodes or btrfs
+ * metadata while bytes barely move, and the worst gauge then is the one filling.
  */
 export function estimateGaugeRise(samples: readonly UsageSample[], windowSeconds: number): number {
-  const last = samples.at(-1);
-  if (!last) return 0;
-  const first = samples.find((sample) => sample.at >= last.at - windowSeconds * 1000);
-  if (!first || last.at <= first.at) return 0;
-  return Math.max(0, (last.worstPercent - first.worstPercent) / ((last.at - first.at) / 1000));
+  const asBytes = samples.map((sample) => ({ ...sample, usedBytes: sample.worstPercent }));
+  return estimateFillRate(asBytes, { windowSeconds, buckets: 1 });
 }
 
 function median(sorted: readonly number[]): number {

@@ -36,7 +36,9 @@ export function limitBlockingGrowth(limits: ScalingLimits, state: ScalingState):
  */
 export function clampVolumeSize(wantedGiB: number, limits: ScalingLimits, state: ScalingState): number {
   const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
-  const bounded = Math.min(limits.maxVolumeGiB, Math.max(limits.minVolumeGiB, Math.ceil(wantedGiB)));
+  // A non-finite wish (a NaN rate from a driver's bad sample) asks for the minimum, never for NaN GiB.
+  const wanted = Number.isFinite(wantedGiB) ? wantedGiB : limits.minVolumeGiB;
+  const bounded = Math.min(limits.maxVolumeGiB, Math.max(limits.minVolumeGiB, Math.ceil(wanted)));
   return Math.max(limits.minVolumeGiB, Math.min(bounded, Math.floor(remaining)));
 }
 

@@ -52,13 +52,15 @@ export interface PredictivePolicyOptions {
    * Scale whenever less is free than one gp3 volume at its maximum throughput (1000 MiB/s) writes in
    * this many seconds, whatever the estimated rate: a writer that starts at full speed on a nearly full
    * disk is seen by the rate estimate only after a sample or two, and then a volume still takes the
-   * lead time to arrive. Capped at half the filesystem, so a small disk is not grown sooner than
-   * amazon-ebs-autoscale's default 50% threshold would grow it. 0 turns it off. Default 15, the lead
-   * time: in a stress of 720 runs (disks of 20–500 GiB filled slowly to 80–94%, then a writer at
-   * 200–1000 MiB/s for 300 GiB), the compatibility policy ran out of space in none; with the other
-   * defaults, 0 did in 195 (111 with the former 90% threshold and 30 s lead), 5 in 54, 10 and 15 in
-   * none. On the benchmark's workloads 15 holds 0.38× the baseline's over-provisioned GiB-hours in
-   * total against 0.32× with 0, and the same 0.59× in the worst run.
+   * lead time to arrive. Capped at half of what the filesystem holds, so a small disk is not grown
+   * sooner than amazon-ebs-autoscale's default 50% threshold would grow it; a volume the net asks for
+   * is sized to meet it at once. 0 turns it off. Default 15, the lead time. `pnpm bench:policy`'s
+   * nearly-full-disk stress (720 runs: disks of 20–500 GiB found 80–94% full, then a writer at
+   * 200–1000 MiB/s for 300 GiB; bench/out/policy.md) ran out of space in none with the compatibility
+   * policy or these defaults, in 196 with 0, and in 110 with the former defaults (90% threshold, 30 s
+   * lead, no net). During the change, 5 s measured 54 runs out of space and 10 s none. On the named
+   * workloads 15 holds 0.38× the baseline's over-provisioned GiB-hours in total (0.32× with 0) and the
+   * same 0.59× in the worst run.
    */
   minFreeSeconds?: number;
   limits?: Partial<ScalingLimits>;
@@ -108,23 +110,30 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
       // few samples sees it at once. The trigger takes the faster, so a job that starts writing at full
       // speed onto a nearly full disk is not noticed too late; sizing keeps the median, so a short
       // burst does not buy a large volume.
-      const surge = estimateFillRate(input.samples, { windowSeconds: surgeWindowSeconds, buckets: 1 });
+      // At least the last two intervals: the first decision after a scale-up (no samples are taken while
+      // one runs) would otherwise find a single sample in the window and see no rate at all.
+      const third = input.samples.at(-3);
+      const fastWindowSeconds = Math.max(surgeWindowSeconds, third ? (current.at - third.at) / 1000 : 0);
+      const surge = estimateFillRate(input.samples, { windowSeconds: fastWindowSeconds, buckets: 1 });
       const urgentRate = Math.max(rate, surge);
       const bytesSecondsToFull = urgentRate > 0 ? Math.max(0, current.availableBytes) / urgentRate : Number.POSITIVE_INFINITY;
       // The worst gauge projected the same way (inodes, btrfs metadata), so the high threshold below is
       // a net for them too and not the only trigger of a metadata-heavy job.
-      const gaugeRise = estimateGaugeRise(input.samples, surgeWindowSeconds);
+      const gaugeRise = estimateGaugeRise(input.samples, fastWindowSeconds);
       const gaugeSecondsToFull = gaugeRise > 0 ? Math.max(0, 100 - worstPercent) / gaugeRise : Number.POSITIVE_INFINITY;
       const secondsToFull = Math.min(bytesSecondsToFull, gaugeSecondsToFull);
       const measured = Math.max(0, ...(input.state.recentLeadTimesSeconds ?? []));
       const lead = Math.max(leadTimeSeconds, measured);
-      const lowOnFree = current.availableBytes < Math.min(minFreeBytes, current.totalBytes / 2);
+      // Half of what the filesystem can hold (used + free; an ext4's reserved blocks are neither), so the
+      // net never fires before the usage gauge reads 50 %.
+      const netBytes = Math.min(minFreeBytes, (current.usedBytes + Math.max(0, current.availableBytes)) / 2);
+      const lowOnFree = netBytes > 0 && current.availableBytes < netBytes;
       const trigger = worstPercent >= thresholdPercent ? 'threshold' : secondsToFull < lead * safetyFactor || lowOnFree ? 'predicted' : undefined;
       const shown = Number.isFinite(secondsToFull) ? { secondsToFull } : {};
       if (!trigger) return { action: 'none', thresholdPercent, worstPercent, ...shown };
       const limit = limitBlockingGrowth(limits, input.state);
       if (limit) return { action: 'limit', limit, thresholdPercent, worstPercent, ...shown };
-      const wanted = wantedVolumeGiB(rate, horizonSeconds + lead * safetyFactor, current.availableBytes, limits, input.state);
+      const wanted = wantedVolumeGiB(rate, horizonSeconds + lead * safetyFactor, current.availableBytes, limits, input.state, netBytes);
       const sizeGiB = clampVolumeSize(wanted, limits, input.state);
       return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown };
     },

@@ -17,6 +17,8 @@ import type { ScalingLimits, ScalingState } from './policy.js';
  * still reaches the total, about a third with the defaults) does not jump, but it was measured worse
  * where it binds: 0.58–0.74× on those fills with a 150 GiB minimum, against 0.36–0.42× with this one,
  * and no better on genomics with 32–100 GiB minimums (0.75–0.80×), whose volumes it makes as large.
+ * (One-off runs of the bench's `runTrace` when this was written; bench/out/policy.md keeps the shipped
+ * policy only.)
  */
 export function reachableFloorGiB(limits: ScalingLimits, state: ScalingState): number {
   const slots = Math.min(limits.maxAttachedVolumes - state.attachedVolumes, limits.maxCreatedVolumes - state.addedVolumes);
@@ -27,12 +29,14 @@ export function reachableFloorGiB(limits: ScalingLimits, state: ScalingState): n
 
 /**
  * What the next volume should add, GiB, before the limits clamp it: enough that the free space after
- * the add lasts `coverSeconds` at `bytesPerSecond`, no less than {@link reachableFloorGiB}, and the
- * whole remaining allowance when less than one minimum volume would otherwise be left over (a
- * remainder below the minimum could never be created).
+ * the add lasts `coverSeconds` at `bytesPerSecond` and is at least `minFreeBytes` (the free-space net
+ * that may have triggered the add: sizing only by the rate would buy minimum-size volumes one by one
+ * until the net is met), no less than {@link reachableFloorGiB}, and the whole remaining allowance when
+ * less than one minimum volume would otherwise be left over (a remainder below the minimum could never
+ * be created).
  */
-export function wantedVolumeGiB(bytesPerSecond: number, coverSeconds: number, availableBytes: number, limits: ScalingLimits, state: ScalingState): number {
-  const shortfallGiB = (bytesPerSecond * coverSeconds - Math.max(0, availableBytes)) / GIB;
+export function wantedVolumeGiB(bytesPerSecond: number, coverSeconds: number, availableBytes: number, limits: ScalingLimits, state: ScalingState, minFreeBytes = 0): number {
+  const shortfallGiB = (Math.max(bytesPerSecond * coverSeconds, minFreeBytes) - Math.max(0, availableBytes)) / GIB;
   const wanted = Math.max(limits.minVolumeGiB, shortfallGiB, reachableFloorGiB(limits, state));
   const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
   return remaining - wanted < limits.minVolumeGiB ? remaining : wanted;
