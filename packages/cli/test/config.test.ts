@@ -118,6 +118,7 @@ const malformed: [name: string, json: unknown, expected: string[]][] = [
   ['v1: io2 without iops', { ...v1, volume: { type: 'io2' } }, ['volume.iops: is required for io2: an integer from 100 to 256000']],
   ['v1: numbers as strings', { ...v1, volume: { type: 'gp3', iops: '3000' } }, ['volume.iops: expected an integer from 3000 to 16000 for gp3, got "3000"']],
   ['v1: throughput above the gp3 ratio', { ...v1, volume: { type: 'gp3', iops: 3000, throughput: 1000 } }, ['volume.throughput: expected at most 750 MiB/s for gp3 with 3000 IOPS']],
+  ['v1: throughput above the gp3 baseline ratio, no iops', { ...v1, volume: { type: 'gp3', throughput: 1000 } }, ['volume.throughput: expected at most 750 MiB/s for gp3 with 3000 IOPS']],
   ['v1: KMS key without encryption', { ...v1, volume: { encrypted: false, kmsKeyId: 'alias/x' } }, ['volume.kmsKeyId: a KMS key is set but `encrypted` is false']],
   ['v1: malformed KMS key', { ...v1, volume: { kmsKeyId: 'my key' } }, ['volume.kmsKeyId: expected a KMS key id, key ARN, alias name']],
   ['v1: reserved tag', { ...v1, volume: { tags: { 'aws:owner': 'x' } } }, ['volume.tags.aws:owner: key must be 1–128 characters']],

@@ -31,9 +31,11 @@ export function readVolume(reader: ObjectReader | undefined, issues: IssueList, 
   const iops = readPerformance(reader, issues, 'iops', rule.iops, type, acceptStrings, options.legacy);
   const throughput = readPerformance(reader, issues, 'throughput', rule.throughput, type, acceptStrings, options.legacy);
   if (rule.iopsRequired && iops === undefined && !reader.has('iops')) issues.add(reader.at('iops'), `is required for ${type}: an integer from ${rule.iops![0]} to ${rule.iops![1]}`);
-  // gp3 allows at most 0.25 MiB/s of throughput per provisioned IOPS (EC2 CreateVolume reference).
-  if (type === 'gp3' && iops !== undefined && throughput !== undefined && throughput > iops / 4) {
-    issues.add(reader.at('throughput'), `expected at most ${Math.floor(iops / 4)} MiB/s for gp3 with ${iops} IOPS (0.25 MiB/s per IOPS), got ${throughput}`);
+  // gp3 allows at most 0.25 MiB/s of throughput per provisioned IOPS (EC2 CreateVolume reference);
+  // without `iops` the volume gets gp3's baseline of 3,000, so the same ratio caps the throughput at 750.
+  const gp3Iops = iops ?? rule.iops?.[0];
+  if (type === 'gp3' && gp3Iops !== undefined && throughput !== undefined && throughput > gp3Iops / 4) {
+    issues.add(reader.at('throughput'), `expected at most ${Math.floor(gp3Iops / 4)} MiB/s for gp3 with ${gp3Iops} IOPS (0.25 MiB/s per IOPS${iops === undefined ? ', and 3000 is the baseline without `iops`' : ''}), got ${throughput}`);
   }
   const encrypted = reader.boolean('encrypted', { legacy: options.legacy }) ?? true;
   const kmsKey = options.keys?.kmsKeyId;
