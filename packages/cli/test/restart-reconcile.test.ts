@@ -41,13 +41,16 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     return agent;
   };
 
-  it('SIGTERM mid-scale: the scale-up finishes, exit 0; after the next start nothing is orphaned', async () => {
-    // A slow attach keeps the scale-up in flight long enough for the signal to land inside it.
-    host = await SimHost.start({ latencies: { ...TEST_LATENCIES, attach: { kind: 'fixed', ms: 1500 } } });
+  /**
+   * Installs, starts `run` (with `extra`), fills the mount, and sends SIGTERM as the first scale-up
+   * starts; attaches take `attachMs`, which keeps the scale-up in flight when the signal lands. Returns
+   * the stopped agent (it exited 0), its events, and the index of the entry that ended that scale-up.
+   */
+  const sigtermMidScale = async (attachMs: number, extra: string[] = []) => {
+    host = await SimHost.start({ latencies: { ...TEST_LATENCIES, attach: { kind: 'fixed', ms: attachMs } } });
     const installed = await host.install();
     expect(installed.code, installed.text).toBe(0);
-
-    const first = start();
+    const first = start(extra);
     await first.waitForEvent('agent:ready');
     filler = new Filler(host.mountPoint, 16 * MIB);
     filler.start();
@@ -57,6 +60,13 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     await filler.stop();
     const events = first.entries.map((entry) => entry.event);
     const ended = first.entries.findIndex((entry) => (entry.event === 'scale:complete' || entry.event === 'scale:failed') && entry.operationId === scaling.operationId);
+    return { first, events, ended };
+  };
+
+  it('SIGTERM mid-scale: the scale-up finishes, exit 0; after the next start nothing is orphaned', async () => {
+    // A slow attach keeps the scale-up in flight long enough for the signal to land inside it.
+    const { first, events, ended } = await sigtermMidScale(1500);
+    const world = host!;
     // The operation in flight ended (completed, here) before the agent said it stopped.
     expect(ended, first.tail()).toBeGreaterThan(events.indexOf('signal'));
     expect(first.entries[ended]?.event).toBe('scale:complete');
@@ -67,37 +77,25 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     expect(reconcile).toMatchObject({ attached: [], deleted: [] });
     await second.waitForEvent('agent:ready');
     expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
-    expect(host.owned().length).toBeGreaterThanOrEqual(2);
-    expectNothingOrphaned(host);
+    expect(world.owned().length).toBeGreaterThanOrEqual(2);
+    expectNothingOrphaned(world);
   }, 240_000);
 
   it('SIGTERM with a scale-up that outlasts --stop-grace: abandoned and cleaned up, exit 0; after the next start nothing is orphaned', async () => {
     // An attach that takes a minute stands for a scale-up stuck in throttled retries, which can outlast
     // systemd's TimeoutStopSec; the agent must give up on it itself, not be SIGKILLed.
-    host = await SimHost.start({ latencies: { ...TEST_LATENCIES, attach: { kind: 'fixed', ms: 60_000 } } });
-    const installed = await host.install();
-    expect(installed.code, installed.text).toBe(0);
-
-    const first = start(['--stop-grace', '1']);
-    await first.waitForEvent('agent:ready');
-    filler = new Filler(host.mountPoint, 16 * MIB);
-    filler.start();
-    const scaling = await first.waitForEvent('scale:start', { timeoutMs: 90_000 });
-    first.kill('SIGTERM');
-    expect(await first.exited, first.tail()).toEqual({ code: 0, signal: null });
-    await filler.stop();
-    const events = first.entries.map((entry) => entry.event);
+    const { first, events, ended } = await sigtermMidScale(60_000, ['--stop-grace', '1']);
+    const world = host!;
     expect(events, first.tail()).toContain('agent:abandon');
     // The operation ended as a failure (aborted), never as a completed scale-up, before the agent stopped.
-    const ended = first.entries.findIndex((entry) => (entry.event === 'scale:complete' || entry.event === 'scale:failed') && entry.operationId === scaling.operationId);
     expect(first.entries[ended]?.event, first.tail()).toBe('scale:failed');
     expect(events.indexOf('agent:stopped')).toBeGreaterThan(ended);
 
     const second = start();
     await second.waitForEvent('agent:ready', { timeoutMs: 120_000 });
     expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
-    await host.sim.settled();
-    expectNothingOrphaned(host);
+    await world.sim.settled();
+    expectNothingOrphaned(world);
   }, 240_000);
 
   // SIGKILL gives the agent no chance to finish: right after CreateVolume (the volume is still

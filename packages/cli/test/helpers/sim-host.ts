@@ -98,14 +98,9 @@ export class SimHost {
     return join(this.work, 'sim');
   }
 
-  /** What every command takes to act on this host rather than the machine's. */
+  /** What every command takes to act on this host rather than the machine's: `run`'s, plus the unit and fstab. */
   get hostArgs(): string[] {
-    const { sim } = this;
-    return [
-      '--config', this.configPath, '--unit-dir', this.unitDir, '--fstab', this.fstab,
-      '--simulator', sim.endpoint, '--imds', sim.imdsEndpoint, '--region', sim.region,
-      '--dev-root', sim.devRoot!, '--sys-root', sim.sysRoot!, '--bytes-per-gib', '128MiB', '--run-dir', this.runDir,
-    ];
+    return [...this.runArgs, '--unit-dir', this.unitDir, '--fstab', this.fstab];
   }
 
   /** The `run` arguments of the same world (install writes these into the unit). */
