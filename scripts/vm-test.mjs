@@ -4,9 +4,11 @@
 // The VM sees the host's root read-only (Node, lvm2, btrfs-progs, this checkout) with a tmpfs overlay,
 // runs vitest with vitest.vm.config.ts, and this script exits with vitest's exit code.
 // How it works and what it needs: scripts/vm/README.md.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { staleBuilds } from './build-freshness.mjs';
 import { describeFailure, GUEST_OUT, REPO as repo, runInVm, VmSetupError } from './vm/run-in-vm.mjs';
 
 /** Where VM tests live when no files are named. */
@@ -21,6 +23,7 @@ async function main() {
     console.error('[vm-test] no *.vm.test.ts files found under', TEST_ROOTS.join(', '));
     return 1;
   }
+  buildIfStale();
   const timeoutS = Number(process.env.EBS_VM_TIMEOUT_S ?? DEFAULT_TIMEOUT_S);
   const outDir = mkdtempSync(join(tmpdir(), 'ebs-vm-test-'));
   try {
@@ -40,6 +43,22 @@ async function main() {
     return result.exitCode;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Inside the VM the agent runs from the built bin, not from its TypeScript sources (why: the comment on
+ * AGENT_BIN in packages/cli/test/helpers/agent-process.ts), so dist/ must be current: build when any
+ * package's dist is older than its sources.
+ */
+function buildIfStale() {
+  const stale = staleBuilds(repo);
+  if (stale.length === 0) return;
+  console.log(`[vm-test] dist/ is older than the sources in ${stale.join(', ')}: running pnpm build first`);
+  try {
+    execFileSync('pnpm', ['build'], { cwd: repo, stdio: 'inherit' });
+  } catch (error) {
+    throw new Error(`[vm-test] pnpm build failed (${error.message}); build the packages (pnpm build) and run the VM tests again`, { cause: error });
   }
 }
 

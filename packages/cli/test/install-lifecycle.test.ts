@@ -8,7 +8,7 @@ import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { statusCommand } from '../src/cli/simple-commands.js';
 import { Filler } from '../src/demo/filler.js';
 import { systemdQuote } from '../src/install/systemd-unit.js';
-import { AgentProcess, SOURCE_BIN } from './helpers/agent-process.js';
+import { AGENT_BIN, AgentProcess } from './helpers/agent-process.js';
 import { freePort, sampleSum, sampleValue, scrape, type PromSample } from './helpers/prometheus.js';
 import { capture, SimHost, smallConfig } from './helpers/sim-host.js';
 
@@ -55,7 +55,7 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     expect(first.code, first.text).toBe(0);
     const unit = readFileSync(join(host.unitDir, 'ebs-autoscale.service'), 'utf8');
     // The unit carries the sandbox and size scale install was given, so what it starts finds the simulator's devices.
-    const expectedRun = [process.execPath, SOURCE_BIN, 'run', ...host.runArgs].map(systemdQuote).join(' ');
+    const expectedRun = [process.execPath, AGENT_BIN, 'run', ...host.runArgs].map(systemdQuote).join(' ');
     expect(unit).toContain(`ExecStart=${expectedRun}\n`);
     for (const line of ['Restart=on-failure', 'Wants=network-online.target', 'After=network-online.target local-fs.target', `RequiresMountsFor=${mountPoint}`, 'TimeoutStopSec=600', 'WantedBy=multi-user.target']) {
       expect(unit).toContain(`${line}\n`);

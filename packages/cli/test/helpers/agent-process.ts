@@ -1,9 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { staleBuilds } from '../../../../scripts/build-freshness.mjs';
 
 /** The CLI's entry on the TypeScript sources (see fixtures/ebs-autoscale-source.ts). */
 export const SOURCE_BIN = fileURLToPath(new URL('../fixtures/ebs-autoscale-source.ts', import.meta.url));
+
+/** The built entry, what `npm install -g` puts on a host's PATH. */
+export const BUILT_BIN = fileURLToPath(new URL('../../bin/ebs-autoscale.js', import.meta.url));
+
+/**
+ * The bin that child processes run, and that install writes into the unit. On the host, the sources,
+ * so a test never runs a stale dist/. Inside the test VM, the built bin: Node's TypeScript transform
+ * (amaro, which is WebAssembly) crashed node under qemu TCG — a V8 fatal error ("Check failed:
+ * it->second.Size() > offset") killed both LVM lifecycle agents in one CI run, and a guest loop of
+ * `status --help` from the sources died of SIGSEGV once in 44 starts, while the built bin started 30 of 30. The VM run
+ * (scripts/vm-test.mjs) builds first when dist/ is stale, and {@link AgentProcess.start} refuses one.
+ */
+export const AGENT_BIN = process.env.EBS_AUTOSCALE_VM === '1' ? BUILT_BIN : SOURCE_BIN;
 
 /**
  * What node needs to run the sources: type transforms (parameter properties), the workspace packages'
@@ -47,10 +61,15 @@ export class AgentProcess {
     this.exited = new Promise((resolve) => child.once('close', (code, signal) => (resolve({ code, signal }), this.notify())));
   }
 
-  /** Spawns `argv[0]` with the rest, with NODE_OPTIONS for the sources. */
+  /** Spawns `argv[0]` with the rest; with NODE_OPTIONS when it runs the sources, after a freshness check when it runs the build. */
   static start(argv: readonly string[]): AgentProcess {
     const [command, ...args] = argv;
-    const child = spawn(command!, args, { env: { ...process.env, NODE_OPTIONS: SOURCE_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (args.includes(BUILT_BIN)) {
+      const stale = staleBuilds();
+      if (stale.length > 0) throw new Error(`dist/ is older than the sources in ${stale.join(', ')}: run \`pnpm build\` (scripts/vm-test.mjs does it for you)`);
+    }
+    const env = args.includes(SOURCE_BIN) ? { ...process.env, NODE_OPTIONS: SOURCE_NODE_OPTIONS } : process.env;
+    const child = spawn(command!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new AgentProcess(child);
   }
 

@@ -8,7 +8,7 @@ import { startEc2Simulator, type Ec2Simulator, type LatencyProfile, type SimVolu
 import { TAG_MOUNT_POINT } from '@ebs-autoscale/provisioner-ebs';
 import { mountSource } from '../../src/agent/mount-source.js';
 import { installCommand, uninstallCommand } from '../../src/cli/install-command.js';
-import { SOURCE_BIN } from './agent-process.js';
+import { AGENT_BIN } from './agent-process.js';
 
 /** One simulated GiB is this much loop file, as in the demo: small, but enough for btrfs and LVM. */
 export const BYTES_PER_GIB = 128 * MIB;
@@ -112,14 +112,14 @@ export class SimHost {
     ];
   }
 
-  /** `node <source bin> run …`: the agent as a child process. */
+  /** `node <bin> run …`: the agent as a child process (which bin: {@link AGENT_BIN}). */
   runArgv(extra: readonly string[] = []): string[] {
-    return [process.execPath, SOURCE_BIN, 'run', ...this.runArgs, ...extra];
+    return [process.execPath, AGENT_BIN, 'run', ...this.runArgs, ...extra];
   }
 
   async install(extra: readonly string[] = []): Promise<{ code: number; text: string }> {
     const out = capture();
-    const code = await installCommand([...this.hostArgs, '--node', process.execPath, '--bin', SOURCE_BIN, '--timeout', '120', ...extra], out.io, { runner: this.runner });
+    const code = await installCommand([...this.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120', ...extra], out.io, { runner: this.runner });
     return { code, text: out.text() };
   }
 
