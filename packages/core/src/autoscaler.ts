@@ -257,7 +257,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       const worst = worstGauge(usage);
       this.lastUsage = usage;
       this.lastWorst = worst;
-      this.samples.push({ at, totalBytes: usage.totalBytes, usedBytes: usage.usedBytes, availableBytes: usage.availableBytes, worstPercent: worst.usedPercent });
+      this.samples.push({ at, totalBytes: usage.totalBytes, usedBytes: usage.usedBytes, availableBytes: usage.availableBytes, worstPercent: worst.usedPercent, worstKind: worst.kind });
       const keepFrom = at - Math.max(this.policy.historySeconds, 0) * 1000;
       while (this.samples.length > 1 && this.samples[0]!.at < keepFrom) this.samples.shift();
       this.emit('usage:sample', { at, usage, worst });

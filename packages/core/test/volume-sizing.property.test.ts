@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, GIB, MIB, clampVolumeSize, createCompatibilityPolicy, createPredictivePolicy, estimateFillRate, estimateGaugeRise, limitBlockingGrowth, type ScalingState, type UsageSample } from '../src/index.js';
-import { reachableFloorGiB } from '../src/policy/volume-sizing.js';
+import { gaugeShortfallGiB, reachableFloorGiB, wantedVolumeGiB } from '../src/policy/volume-sizing.js';
 import { anyLimits, anyState } from './policy-arbitraries.js';
 
 // The predictive policy's defaults: the free space after an add should last horizon + lead × safety.
@@ -161,6 +161,79 @@ describe('predictive policy: a gauge other than bytes', () => {
     // The same gauge standing still at 95% is left to the threshold.
     const still = samples.map((sample) => ({ ...sample, worstPercent: 95 }));
     expect(createPredictivePolicy().decide({ ...input, samples: still }).action).toBe('none');
+  });
+});
+
+describe('predictive policy: sizing for a gauge other than bytes', () => {
+  /** A minute of samples 2 s apart: bytes still at 40% of `totalGiB`, the `kind` gauge rising `rise` points a second to `worst`. */
+  const gaugeClimb = (totalGiB: number, worst: number, rise: number, kind: string): UsageSample[] =>
+    Array.from({ length: 31 }, (_, i) => ({
+      at: i * 2000,
+      totalBytes: totalGiB * GIB,
+      usedBytes: 0.4 * totalGiB * GIB,
+      availableBytes: 0.6 * totalGiB * GIB,
+      worstPercent: worst - rise * (30 - i) * 2,
+      worstKind: kind,
+    }));
+  const fresh = { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 };
+  const smallVolumes = { minVolumeGiB: 1, maxVolumeGiB: 16_384, maxTotalCreatedGiB: 100_000 };
+
+  it('sizes the volume to relieve climbing inodes, where sizing by bytes would buy the minimum', () => {
+    // 100 GiB, inodes 92% → 98% over the minute (0.1 points/s). To last 150 s (120 s horizon + 15 s × 2)
+    // the inodes must have room for 98 + 0.1 × 150 = 113% of today's: 13 GiB more.
+    const samples = gaugeClimb(100, 98, 0.1, 'inodes');
+    const input = { now: samples.at(-1)!.at, samples, state: fresh };
+    expect(createPredictivePolicy({ limits: smallVolumes }).decide(input)).toMatchObject({ action: 'scale', trigger: 'threshold', sizeGiB: 13 });
+    // The same readings as a bytes gauge are sized by the byte rate (none here): the minimum.
+    const asBytes = samples.map((sample) => ({ ...sample, worstKind: 'bytes' }));
+    expect(createPredictivePolicy({ limits: smallVolumes }).decide({ ...input, samples: asBytes })).toMatchObject({ action: 'scale', sizeGiB: 1 });
+  });
+
+  it('leaves the climbing gauge room for the horizon after the add, unless a limit caps the volume', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 10, max: 10_000, noNaN: true }),
+        fc.double({ min: 60, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.constantFrom('inodes', 'btrfs-metadata', 'thin-pool-data'),
+        (totalGiB, worst, rise, kind) => {
+          const samples = gaugeClimb(totalGiB, worst, rise, kind);
+          const decision = createPredictivePolicy({ limits: smallVolumes }).decide({ now: samples.at(-1)!.at, samples, state: fresh });
+          if (decision.action !== 'scale') return;
+          // The gauge after the add, and its rise, scaled by the capacity that grew (the proportional model).
+          const grown = totalGiB / (totalGiB + decision.sizeGiB);
+          const measuredRise = estimateGaugeRise(samples, 60);
+          const secondsToFull = measuredRise > 0 ? (100 - worst * grown) / (measuredRise * grown) : Number.POSITIVE_INFINITY;
+          expect(secondsToFull >= COVER_SECONDS * (1 - 1e-9) || decision.sizeGiB === smallVolumes.maxVolumeGiB).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('gaugeShortfallGiB: nothing for a gauge that lasts the cover, in proportion to the capacity otherwise', () => {
+    expect(gaugeShortfallGiB(50, 0.1, 150, 100 * GIB)).toBeLessThan(0);
+    expect(gaugeShortfallGiB(100, 0, 150, 100 * GIB)).toBe(0);
+    expect(gaugeShortfallGiB(90, 0.2, 150, 200 * GIB)).toBeCloseTo(200 * 0.2);
+  });
+});
+
+describe('wantedVolumeGiB: the last of the allowance', () => {
+  const limits = { ...DEFAULT_LIMITS };
+  const need = { bytesPerSecond: 0, coverSeconds: 150, availableBytes: 0 };
+
+  it('takes the whole remainder when it fits in one volume and what it would leave is below the minimum', () => {
+    // 1500 GiB left and 1400 wanted: 1400 would leave 100, which no volume could take, so all 1500.
+    expect(wantedVolumeGiB({ ...need, atLeastGiB: 1400 }, limits, { addedVolumes: 9, addedGiB: 8000 - 1500, attachedVolumes: 10 })).toBe(1500);
+    expect(wantedVolumeGiB({ ...need, atLeastGiB: 200 }, limits, { addedVolumes: 9, addedGiB: 8000 - 300, attachedVolumes: 10 })).toBe(300);
+  });
+
+  it('never strands a remainder below the minimum when the rest is more than one volume', () => {
+    // 1550 GiB left and 1450 wanted: 1550 is above the 1500 maximum, and 1500 would leave 50 that no
+    // volume could ever take. It asks for 1400 and leaves one minimum volume (150) to create.
+    const state = { addedVolumes: 9, addedGiB: 8000 - 1550, attachedVolumes: 10 };
+    expect(wantedVolumeGiB({ ...need, atLeastGiB: 1450 }, limits, state)).toBe(1400);
+    // 1700 left and 1600 wanted: the maximum leaves 200, still a volume.
+    expect(wantedVolumeGiB({ ...need, atLeastGiB: 1600 }, limits, { ...state, addedGiB: 8000 - 1700 })).toBe(1500);
   });
 });
 

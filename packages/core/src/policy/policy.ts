@@ -7,6 +7,8 @@ export interface UsageSample {
   readonly availableBytes: number;
   /** The worst pressure gauge's fill, 0–100. */
   readonly worstPercent: number;
+  /** The worst gauge's kind (a `PressureGauge` kind: `inodes`, `btrfs-metadata`, …); `bytes` when not given. */
+  readonly worstKind?: string;
 }
 
 /** What the agent has done so far: the policy's thresholds and sizes step up with it. */

@@ -2,7 +2,7 @@ import { thresholdForAddedVolumes, validateThreshold } from './compatibility-pol
 import { estimateFillRate, estimateGaugeRise } from './fill-rate.js';
 import { clampVolumeSize, limitBlockingGrowth, resolveLimits } from './limits.js';
 import type { Decision, PolicyInput, ScalingLimits, ScalingPolicy } from './policy.js';
-import { wantedVolumeGiB } from './volume-sizing.js';
+import { gaugeShortfallGiB, wantedVolumeGiB } from './volume-sizing.js';
 import { EbsAutoscaleError } from '../errors.js';
 import { MIB } from '../units.js';
 
@@ -133,7 +133,11 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
       if (!trigger) return { action: 'none', thresholdPercent, worstPercent, ...shown };
       const limit = limitBlockingGrowth(limits, input.state);
       if (limit) return { action: 'limit', limit, thresholdPercent, worstPercent, ...shown };
-      const wanted = wantedVolumeGiB(rate, horizonSeconds + lead * safetyFactor, current.availableBytes, limits, input.state, netBytes);
+      const coverSeconds = horizonSeconds + lead * safetyFactor;
+      // When the worst gauge is not bytes, the volume must also relieve it, at its rise over the rate
+      // window (the mean, as sizing by bytes takes the median: a burst of files does not buy a large volume).
+      const atLeastGiB = (current.worstKind ?? 'bytes') === 'bytes' ? 0 : gaugeShortfallGiB(worstPercent, estimateGaugeRise(input.samples, rateWindowSeconds), coverSeconds, current.totalBytes);
+      const wanted = wantedVolumeGiB({ bytesPerSecond: rate, coverSeconds, availableBytes: current.availableBytes, minFreeBytes: netBytes, atLeastGiB }, limits, input.state);
       const sizeGiB = clampVolumeSize(wanted, limits, input.state);
       return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown };
     },

@@ -27,17 +27,51 @@ export function reachableFloorGiB(limits: ScalingLimits, state: ScalingState): n
   return remaining - (slots - 1) * limits.maxVolumeGiB;
 }
 
+/** What {@link wantedVolumeGiB} sizes for. */
+export interface VolumeNeed {
+  /** The fill rate the free space must last at, bytes per second. */
+  readonly bytesPerSecond: number;
+  /** How long it must last after the add, seconds. */
+  readonly coverSeconds: number;
+  /** Free now, bytes (may be negative: an ext4 eating into its reserved blocks). */
+  readonly availableBytes: number;
+  /** Free after the add at least this (the free-space net), bytes. Default 0. */
+  readonly minFreeBytes?: number;
+  /** Add at least this, GiB, whatever the bytes say (a gauge other than bytes: {@link gaugeShortfallGiB}). Default 0. */
+  readonly atLeastGiB?: number;
+}
+
 /**
  * What the next volume should add, GiB, before the limits clamp it: enough that the free space after
  * the add lasts `coverSeconds` at `bytesPerSecond` and is at least `minFreeBytes` (the free-space net
  * that may have triggered the add: sizing only by the rate would buy minimum-size volumes one by one
- * until the net is met), no less than {@link reachableFloorGiB}, and the whole remaining allowance when
- * less than one minimum volume would otherwise be left over (a remainder below the minimum could never
- * be created).
+ * until the net is met), at least `atLeastGiB`, no less than {@link reachableFloorGiB}, and never so much
+ * that a remainder below the minimum is stranded: the whole remaining allowance when it fits in one
+ * volume, else a size that leaves at least one minimum volume to create.
  */
-export function wantedVolumeGiB(bytesPerSecond: number, coverSeconds: number, availableBytes: number, limits: ScalingLimits, state: ScalingState, minFreeBytes = 0): number {
+export function wantedVolumeGiB(need: VolumeNeed, limits: ScalingLimits, state: ScalingState): number {
+  const { bytesPerSecond, coverSeconds, availableBytes, minFreeBytes = 0, atLeastGiB = 0 } = need;
   const shortfallGiB = (Math.max(bytesPerSecond * coverSeconds, minFreeBytes) - Math.max(0, availableBytes)) / GIB;
-  const wanted = Math.max(limits.minVolumeGiB, shortfallGiB, reachableFloorGiB(limits, state));
+  const wanted = Math.max(limits.minVolumeGiB, shortfallGiB, atLeastGiB, reachableFloorGiB(limits, state));
   const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
-  return remaining - wanted < limits.minVolumeGiB ? remaining : wanted;
+  if (remaining - wanted >= limits.minVolumeGiB) return wanted;
+  if (remaining <= limits.maxVolumeGiB) return remaining;
+  // Taking it all would need more than one volume, and the clamp to maxVolumeGiB would then leave less
+  // than a minimum volume that could never be created: take the maximum if what it leaves can still be
+  // created, else leave exactly one minimum volume.
+  return remaining - limits.maxVolumeGiB >= limits.minVolumeGiB ? limits.maxVolumeGiB : remaining - limits.minVolumeGiB;
+}
+
+/**
+ * GiB to add so that a gauge other than bytes (ext4 inodes, btrfs metadata, a thin pool's data) lasts
+ * `coverSeconds` at its rise. It assumes what the gauge counts grows in proportion to the filesystem:
+ * resize2fs adds block groups with their inode tables, btrfs allocates metadata chunks on the new
+ * device, a thin pool grows by the volume. At `worstPercent` of a capacity C, rising
+ * `risePercentPerSecond` points of C a second, an add of Δ leaves the gauge at worst·C/(C+Δ), rising
+ * r·C/(C+Δ); lasting `coverSeconds` needs C + Δ ≥ C·(worst + r·cover)/100. Sized by the byte rate alone,
+ * a many-small-files job would get minimum-size volumes one after another while bytes barely move.
+ * 0 or less when no add is needed for the gauge.
+ */
+export function gaugeShortfallGiB(worstPercent: number, risePercentPerSecond: number, coverSeconds: number, totalBytes: number): number {
+  return (totalBytes * ((worstPercent + risePercentPerSecond * coverSeconds) / 100 - 1)) / GIB;
 }
