@@ -19,7 +19,7 @@ import { InMemoryDriver, MemoryHost } from '@ebs-autoscale/core/testing';
 import { startEc2Simulator } from '@ebs-autoscale/ec2-sim';
 import { createEbsProvisioner, DEFAULT_SCHEDULES, resolveSchedules, type EbsSchedules } from '@ebs-autoscale/provisioner-ebs';
 import { describe, expect, it } from 'vitest';
-import { Ec2Account } from '../src/fleet/account.js';
+import { Ec2Account, type FleetAction } from '../src/fleet/account.js';
 import { EventQueue } from '../src/fleet/event-queue.js';
 import { startOurs } from '../src/fleet/ours.js';
 import { runFleet } from '../src/fleet/run.js';
@@ -122,7 +122,7 @@ class ScriptedAccount extends Ec2Account {
     super();
   }
 
-  override call(action: string, seconds: number, narrowed = true): boolean {
+  override call(action: FleetAction, seconds: number, narrowed = true): boolean {
     if (MUTATING.includes(action)) this.mutatingOrder.push(action);
     const left = this.refusals[action] ?? 0;
     if (left === 0) return super.call(action, seconds, narrowed);

@@ -1,5 +1,6 @@
 import { calcThreshold } from '../policy/baseline-agent.js';
 import { logNormal } from '../sim/random.js';
+import type { FleetAction } from './account.js';
 import { callWithRetry, type AgentRecord, type RetryPolicy, type World } from './world.js';
 
 /**
@@ -32,7 +33,7 @@ const cliStartup = logNormal(0.7, 1.8);
 export function startBaseline(world: World, agent: AgentRecord, retry: RetryPolicy): void {
   const { queue, latencies, random } = world;
   let numDevices = 1;
-  const cli = (action: string, onOk: () => void, onFail: () => void) => queue.after(cliStartup(random), () => callWithRetry(world, action, retry, onOk, onFail));
+  const cli = (action: FleetAction, onOk: () => void, onFail: () => void) => queue.after(cliStartup(random), () => callWithRetry(world, action, retry, onOk, onFail));
   const failed = () => {
     agent.failedAttempts += 1;
     numDevices += 1;

@@ -1,5 +1,6 @@
 import { backoffDelay, createPredictivePolicy, type BackoffOptions } from '@ebs-autoscale/core';
 import { DEFAULT_SCHEDULES, scheduleDelay, type EbsSchedules, type RetrySchedule, type WaitSchedule } from '@ebs-autoscale/provisioner-ebs';
+import type { FleetAction } from './account.js';
 import { callWithRetry, type AgentRecord, type RetryPolicy, type World } from './world.js';
 
 /** How our agent is configured; every default is the shipped code's own value, imported, not copied. */
@@ -40,7 +41,7 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
   const schedules = options.schedules ?? DEFAULT_SCHEDULES;
   const interval = options.intervalSeconds ?? createPredictivePolicy().intervalMs / 1000;
   const retry = providerRetry(schedules.apiRetry);
-  const call = (action: string, ok: () => void, fail: () => void) => callWithRetry(world, action, retry, ok, fail);
+  const call = (action: FleetAction, ok: () => void, fail: () => void) => callWithRetry(world, action, retry, ok, fail);
   let failures = 0;
 
   /** `pollUntil`: sleep, check, until ready or past the deadline; an EC2 check that gives up fails the wait. */

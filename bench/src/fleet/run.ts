@@ -33,6 +33,8 @@ export interface FleetResult {
   readonly p50Seconds: number;
   readonly p99Seconds: number;
   readonly maxSeconds: number;
+  /** When the last agent to get capacity got it, s after the wave started; NaN when none did. */
+  readonly lastCapacityAt: number;
   /** Every agent's time to capacity, s, ascending (agents without capacity are left out). */
   readonly capacitySeconds: readonly number[];
   readonly totalCalls: number;
@@ -76,6 +78,7 @@ export function runFleet(options: FleetOptions): FleetResult {
     p50Seconds: pct(0.5),
     p99Seconds: pct(0.99),
     maxSeconds: times.at(-1) ?? Number.NaN,
+    lastCapacityAt: agents.reduce<number | undefined>((last, a) => (a.doneAt === undefined ? last : Math.max(last ?? a.doneAt, a.doneAt)), undefined) ?? Number.NaN,
     capacitySeconds: times,
     totalCalls: world.account.totalCalls,
     throttledCalls: world.account.totalThrottled,

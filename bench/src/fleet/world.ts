@@ -1,6 +1,6 @@
 import type { Latencies } from '../policy/latencies.js';
 import type { Random } from '../sim/random.js';
-import type { Ec2Account } from './account.js';
+import type { Ec2Account, FleetAction } from './account.js';
 import type { EventQueue } from './event-queue.js';
 
 /** What every agent of a fleet shares: time, the account's buckets, randomness, latencies. */
@@ -35,7 +35,7 @@ export type RetryPolicy = (failedAttempts: number, random: Random) => number | u
  * One API call with retries on RequestLimitExceeded: the request takes a token (or is refused) when
  * sent, and its answer arrives one API latency later.
  */
-export function callWithRetry(world: World, action: string, retry: RetryPolicy, onOk: () => void, onGiveUp: () => void, attempt = 1): void {
+export function callWithRetry(world: World, action: FleetAction, retry: RetryPolicy, onOk: () => void, onGiveUp: () => void, attempt = 1): void {
   const accepted = world.account.call(action, world.queue.now);
   world.queue.after(world.latencies.api(world.random), () => {
     if (accepted) return onOk();
