@@ -235,6 +235,11 @@ describe('wantedVolumeGiB: the last of the allowance', () => {
     // 1700 left and 1600 wanted: the maximum leaves 200, still a volume.
     expect(wantedVolumeGiB({ ...need, atLeastGiB: 1600 }, limits, { ...state, addedGiB: 8000 - 1700 })).toBe(1500);
   });
+
+  it('takes the maximum in the last slot, where no later volume could take a remainder anyway', () => {
+    // 1550 GiB left and one attachment left of 16: 1400 would leave 150 that no slot could take, so 1500.
+    expect(wantedVolumeGiB({ ...need, atLeastGiB: 1450 }, limits, { addedVolumes: 14, addedGiB: 8000 - 1550, attachedVolumes: 15 })).toBe(1500);
+  });
 });
 
 describe('estimateGaugeRise', () => {

@@ -21,7 +21,7 @@ import type { ScalingLimits, ScalingState } from './policy.js';
  * policy only.)
  */
 export function reachableFloorGiB(limits: ScalingLimits, state: ScalingState): number {
-  const slots = Math.min(limits.maxAttachedVolumes - state.attachedVolumes, limits.maxCreatedVolumes - state.addedVolumes);
+  const slots = slotsLeft(limits, state);
   if (slots < 1) return 0;
   const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
   return remaining - (slots - 1) * limits.maxVolumeGiB;
@@ -57,9 +57,15 @@ export function wantedVolumeGiB(need: VolumeNeed, limits: ScalingLimits, state: 
   if (remaining - wanted >= limits.minVolumeGiB) return wanted;
   if (remaining <= limits.maxVolumeGiB) return remaining;
   // Taking it all would need more than one volume, and the clamp to maxVolumeGiB would then leave less
-  // than a minimum volume that could never be created: take the maximum if what it leaves can still be
-  // created, else leave exactly one minimum volume.
-  return remaining - limits.maxVolumeGiB >= limits.minVolumeGiB ? limits.maxVolumeGiB : remaining - limits.minVolumeGiB;
+  // than a minimum volume, which could never be created. Leave exactly one minimum volume instead, when
+  // a slot is left for it after this one; else the maximum (the last slot: nothing more can come).
+  const leavesCreatable = remaining - limits.maxVolumeGiB >= limits.minVolumeGiB;
+  return leavesCreatable || slotsLeft(limits, state) < 2 ? limits.maxVolumeGiB : remaining - limits.minVolumeGiB;
+}
+
+/** Volumes that may still be created under the count limits. */
+function slotsLeft(limits: ScalingLimits, state: ScalingState): number {
+  return Math.min(limits.maxAttachedVolumes - state.attachedVolumes, limits.maxCreatedVolumes - state.addedVolumes);
 }
 
 /**
