@@ -115,6 +115,12 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private consecutiveFailures = 0;
   private retryAt: number | undefined;
   private operationId = 0;
+  /**
+   * A volume grown in place whose filesystem has not been seen to grow yet. The next attempt grows the
+   * filesystem onto it instead of asking for more: a second ModifyVolume within EBS's six-hour cooldown
+   * would be refused, and the first one already paid for the capacity.
+   */
+  private pendingGrowth: { volumeId: string; device: string; addedGiB: number } | undefined;
 
   constructor(options: StorageAutoscalerOptions) {
     const clock = options.clock ?? systemClock;
@@ -278,6 +284,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     try {
       let volumeId: string;
       let device: string;
+      let addedGiB = sizeGiB;
+      let regrow: (() => Promise<void>) | undefined;
       if (this.driver.capabilities.addDevice) {
         const volume = await this.provisioner.provision({ sizeGiB, signal: this.abort.signal });
         ({ volumeId, device } = volume);
@@ -286,17 +294,22 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
         stage = 'extend';
         await this.extendOrRelease(volumeId, device);
       } else {
-        ({ volumeId, device } = await this.growInPlace(sizeGiB, (s) => (stage = s)));
+        ({ volumeId, device, addedGiB } = await this.growInPlace(sizeGiB, (s) => (stage = s)));
+        // The device's new size can reach the kernel after EBS reports the modification (in the VM's
+        // simulator, 50–290 ms later): a grow that ran too early found nothing to do, so grow again
+        // while waiting. resize2fs on a filesystem that already fills its device does nothing.
+        regrow = () => this.driver.growInPlace!();
       }
       this.emit('device:added', { at: this.clock.now(), operationId, device, volumeId, durationMs: this.clock.now() - started });
       stage = 'capacity';
       this.deviceList = await this.driver.devices();
-      const after = await this.waitForCapacity(before.totalBytes + this.capacity.minGrowthRatio * sizeGiB * GIB);
+      const after = await this.waitForCapacity(before.totalBytes + this.capacity.minGrowthRatio * addedGiB * GIB, regrow);
+      this.pendingGrowth = undefined;
       const durationMs = this.clock.now() - started;
       this.leadTimes = [...this.leadTimes, durationMs / 1000].slice(-5);
       this.consecutiveFailures = 0;
       this.retryAt = undefined;
-      this.emit('scale:complete', { at: this.clock.now(), operationId, volumeId, device, sizeGiB, beforeTotalBytes: before.totalBytes, afterTotalBytes: after.totalBytes, durationMs });
+      this.emit('scale:complete', { at: this.clock.now(), operationId, volumeId, device, sizeGiB: addedGiB, beforeTotalBytes: before.totalBytes, afterTotalBytes: after.totalBytes, durationMs });
       return 'complete';
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -325,7 +338,14 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     }
   }
 
-  private async growInPlace(sizeGiB: number, setStage: (stage: ScaleStage) => void): Promise<{ volumeId: string; device: string }> {
+  /** Grows the owned volume under the filesystem by `sizeGiB` (or finishes a growth that is pending), then the filesystem. */
+  private async growInPlace(sizeGiB: number, setStage: (stage: ScaleStage) => void): Promise<{ volumeId: string; device: string; addedGiB: number }> {
+    const pending = this.pendingGrowth;
+    if (pending) {
+      setStage('grow');
+      await this.driver.growInPlace!();
+      return pending;
+    }
     const devices = new Set(this.deviceList);
     const target = this.volumes.find((volume) => volume.device !== undefined && devices.has(volume.device));
     if (!target?.device) {
@@ -337,14 +357,17 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     const newSize = target.sizeGiB + sizeGiB;
     await this.provisioner.resize!(target.volumeId, newSize);
     this.volumes = this.volumes.map((volume) => (volume === target ? { ...volume, sizeGiB: newSize } : volume));
+    this.pendingGrowth = { volumeId: target.volumeId, device: target.device, addedGiB: sizeGiB };
     setStage('grow');
     await this.driver.growInPlace!();
-    return { volumeId: target.volumeId, device: target.device };
+    return this.pendingGrowth;
   }
 
-  private async waitForCapacity(expectedTotalBytes: number): Promise<UsageSnapshot> {
+  /** Polls usage until the capacity reaches `expectedTotalBytes`, running `regrow` before each poll after the first. */
+  private async waitForCapacity(expectedTotalBytes: number, regrow?: () => Promise<void>): Promise<UsageSnapshot> {
     const deadline = this.clock.now() + this.capacity.timeoutMs;
-    for (;;) {
+    for (let poll = 0; ; poll += 1) {
+      if (poll > 0) await regrow?.();
       const usage = await this.driver.usage();
       if (usage.totalBytes >= expectedTotalBytes) return usage;
       if (this.clock.now() >= deadline) {

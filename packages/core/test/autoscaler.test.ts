@@ -181,4 +181,49 @@ describe('StorageAutoscaler', () => {
     expect((await provisioner.list()).find((v) => v.volumeId === volumeId)?.sizeGiB).toBe(250);
     expect((await driver.usage()).totalBytes).toBe(250 * GIB);
   });
+
+  it('grows the filesystem again while the enlarged device is not yet visible, with one ModifyVolume', async () => {
+    // EBS reports the modification before the kernel sees the larger device: the first grow finds
+    // nothing to do. The capacity wait grows again on each poll until the filesystem has it.
+    const clock = new ManualClock();
+    const host = new MemoryHost();
+    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: true } });
+    const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: 2500 });
+    provisioner.adopt((await driver.devices())[0]!, 100);
+    const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 1000 } });
+    const completed: number[] = [];
+    autoscaler.on('scale:complete', (e) => completed.push(e.afterTotalBytes));
+    driver.write(60 * GIB);
+    const evaluation = autoscaler.evaluate();
+    await clock.advance(5000);
+    expect((await evaluation).scaled).toBe('complete');
+    expect(completed).toEqual([250 * GIB]);
+    expect(provisioner.calls.resize).toBe(1);
+    // The first grow right after the resize, then one per poll until the device showed its size at 2.5 s.
+    expect(driver.calls.growInPlace).toBe(4);
+  });
+
+  it('after a capacity wait that timed out, the next attempt grows onto the volume already enlarged instead of modifying it again', async () => {
+    const clock = new ManualClock();
+    const host = new MemoryHost();
+    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: true } });
+    // The device shows its new size only after the first attempt has given up.
+    const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: 10_000 });
+    provisioner.adopt((await driver.devices())[0]!, 100);
+    const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 1000, timeoutMs: 3000 }, retry: { initialDelayMs: 1000, jitter: 0 } });
+    const failures: string[] = [];
+    autoscaler.on('scale:failed', (e) => failures.push(e.stage));
+    driver.write(60 * GIB);
+    const first = autoscaler.evaluate();
+    await clock.advance(4000);
+    expect((await first).scaled).toBe('failed');
+    expect(failures).toEqual(['capacity']);
+    await clock.advance(7000);
+    const second = autoscaler.evaluate();
+    await clock.advance(1000);
+    expect((await second).scaled).toBe('complete');
+    expect(provisioner.calls.resize).toBe(1);
+    expect((await provisioner.list())[0]?.sizeGiB).toBe(250);
+    expect((await driver.usage()).totalBytes).toBe(250 * GIB);
+  });
 });

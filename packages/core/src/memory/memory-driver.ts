@@ -23,6 +23,12 @@ export class InMemoryDriver implements FilesystemDriver {
   readonly capabilities: DriverCapabilities;
   private readonly host: MemoryHost;
   private readonly members: string[] = [];
+  /**
+   * With `growInPlace`, the filesystem's share of each device, bytes: what the device measured when
+   * the filesystem last grew onto it. A device that grows (ModifyVolume) adds nothing until
+   * growInPlace() runs, as resize2fs must run before ext4 sees it.
+   */
+  private readonly grownTo = new Map<string, number>();
   private used = 0;
   private extraGauges: PressureGauge[] = [];
   private extendFailures: Error[] = [];
@@ -34,7 +40,9 @@ export class InMemoryDriver implements FilesystemDriver {
     this.host = options.host;
     this.mountPoint = options.mountPoint ?? '/mnt/memory';
     this.capabilities = { addDevice: true, growInPlace: false, ...options.capabilities };
-    this.members.push(this.host.attach(options.initialBytes));
+    const initial = this.host.attach(options.initialBytes);
+    this.members.push(initial);
+    if (this.capabilities.growInPlace) this.grownTo.set(initial, options.initialBytes);
   }
 
   async prepare(): Promise<void> {
@@ -65,6 +73,7 @@ export class InMemoryDriver implements FilesystemDriver {
 
   async growInPlace(): Promise<void> {
     this.calls.growInPlace += 1;
+    for (const device of this.members) this.grownTo.set(device, this.host.devices.get(device) ?? 0);
   }
 
   async devices(): Promise<string[]> {
@@ -100,6 +109,6 @@ export class InMemoryDriver implements FilesystemDriver {
   }
 
   private totalBytes(): number {
-    return this.members.reduce((sum, device) => sum + (this.host.devices.get(device) ?? 0), 0);
+    return this.members.reduce((sum, device) => sum + Math.min(this.host.devices.get(device) ?? 0, this.grownTo.get(device) ?? Number.POSITIVE_INFINITY), 0);
   }
 }

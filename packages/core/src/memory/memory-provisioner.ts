@@ -9,6 +9,11 @@ export interface InMemoryProvisionerOptions {
   host: MemoryHost;
   /** Time a provision takes, ms (on `clock`). Default 0. */
   latencyMs?: number;
+  /**
+   * How long after resize() returns the device shows its new size, ms (on `clock`). Default 0. EBS
+   * reports a modification before the guest's kernel sees the larger NVMe device.
+   */
+  resizeVisibleAfterMs?: number;
   clock?: Clock;
 }
 
@@ -20,6 +25,7 @@ export class InMemoryProvisioner implements VolumeProvisioner {
   readonly name = 'memory';
   private readonly host: MemoryHost;
   private readonly latencyMs: number;
+  private readonly resizeVisibleAfterMs: number;
   private readonly clock: Clock;
   private readonly volumes = new Map<string, OwnedVolume & { device: string }>();
   private failures: Error[] = [];
@@ -30,6 +36,7 @@ export class InMemoryProvisioner implements VolumeProvisioner {
   constructor(options: InMemoryProvisionerOptions) {
     this.host = options.host;
     this.latencyMs = options.latencyMs ?? 0;
+    this.resizeVisibleAfterMs = options.resizeVisibleAfterMs ?? 0;
     this.clock = options.clock ?? systemClock;
   }
 
@@ -66,7 +73,9 @@ export class InMemoryProvisioner implements VolumeProvisioner {
     if (!volume) throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `${volumeId} is not a volume this agent owns.`, { volumeId });
     if (sizeGiB <= volume.sizeGiB) throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `A volume can only grow: ${volumeId} is ${volume.sizeGiB} GiB.`, { volumeId });
     this.volumes.set(volumeId, { ...volume, sizeGiB });
-    this.host.devices.set(volume.device, sizeGiB * GIB);
+    const show = () => this.host.devices.set(volume.device, sizeGiB * GIB);
+    if (this.resizeVisibleAfterMs > 0) this.clock.setTimeout(show, this.resizeVisibleAfterMs);
+    else show();
   }
 
   /** Makes an existing device (e.g. a driver's initial one) a volume this provisioner owns, for in-place growth. */
