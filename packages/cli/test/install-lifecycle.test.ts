@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIB } from '@ebs-autoscale/core';
@@ -9,6 +8,7 @@ import { statusCommand } from '../src/cli/simple-commands.js';
 import { Filler } from '../src/demo/filler.js';
 import { systemdQuote } from '../src/install/systemd-unit.js';
 import { AGENT_BIN, AgentProcess } from './helpers/agent-process.js';
+import { expectAllReleased, tearDown } from './helpers/tear-down.js';
 import { freePort, sampleSum, sampleValue, scrape, type PromSample } from './helpers/prometheus.js';
 import { capture, SimHost, smallConfig } from './helpers/sim-host.js';
 
@@ -40,9 +40,7 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
   let filler: Filler | undefined;
 
   afterEach(async () => {
-    await filler?.stop().catch(() => undefined);
-    if (agent?.running) await agent.stop('SIGKILL');
-    await host?.close();
+    await tearDown({ filler, agents: [agent], host });
     [host, agent, filler] = [undefined, undefined, undefined];
   });
 
@@ -137,10 +135,6 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     const release = await host.uninstall(['--release-volumes', '--yes']);
     expect(release.code, release.text).toBe(0);
     expect(release.text).toContain(`released ${volumes} volume(s)`);
-    expect(host.owned()).toHaveLength(0);
-    expect(await mountSource(mountPoint)).toBeUndefined();
-    expect(readFileSync(host.fstab, 'utf8')).not.toContain(mountPoint);
-    await sim.settled();
-    expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(host.stateDir);
+    await expectAllReleased(host);
   }, 240_000);
 });

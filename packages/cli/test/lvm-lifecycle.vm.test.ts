@@ -9,6 +9,7 @@ import { Filler } from '../src/demo/filler.js';
 import { toolOnPath } from '../src/install/find-tool.js';
 import { AgentProcess } from './helpers/agent-process.js';
 import { capture, SimHost } from './helpers/sim-host.js';
+import { expectAllReleased, tearDown } from './helpers/tear-down.js';
 
 // Runs in the VM (`node scripts/vm-test.mjs packages/cli/test/lvm-lifecycle.vm.test.ts`): LVM needs
 // device-mapper and online resize2fs needs CAP_SYS_RESOURCE, which the host may not have.
@@ -62,14 +63,10 @@ describe.skipIf(!canRun)('the agent on LVM (VM: device-mapper, loop devices)', (
   let filler: Filler | undefined;
 
   afterEach(async () => {
-    await filler?.stop().catch(() => undefined);
-    if (agent?.running) await agent.stop('SIGKILL');
-    if (host) {
-      await host.runner.run('umount', [host.mountPoint], { allowFailure: true });
-      // Device-mapper holds the loop devices until the VG is gone.
-      await host.runner.run('vgremove', ['--force', '--force', '--yes', VG], { allowFailure: true });
-      await host.close();
-    }
+    await tearDown({ filler, agents: [agent], host }, async ({ runner, mountPoint }) => {
+      await runner.run('umount', [mountPoint], { allowFailure: true });
+      await runner.run('vgremove', ['--force', '--force', '--yes', VG], { allowFailure: true });
+    });
     [host, agent, filler] = [undefined, undefined, undefined];
   });
 
@@ -113,10 +110,6 @@ describe.skipIf(!canRun)('the agent on LVM (VM: device-mapper, loop devices)', (
     const released = await host.uninstall(['--release-volumes', '--yes']);
     expect(released.code, released.text).toBe(0);
     expect(released.text).toContain(`removed the volume group ${VG}`);
-    expect(host.owned()).toHaveLength(0);
-    expect(await mountSource(mountPoint)).toBeUndefined();
-    expect(readFileSync(host.fstab, 'utf8')).not.toContain(mountPoint);
-    await host.sim.settled();
-    expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(host.stateDir);
+    await expectAllReleased(host);
   }, 600_000);
 });

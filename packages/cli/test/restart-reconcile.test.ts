@@ -4,6 +4,7 @@ import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { AgentProcess, type LogEntry } from './helpers/agent-process.js';
 import { SimHost, smallConfig, TEST_LATENCIES } from './helpers/sim-host.js';
+import { tearDown } from './helpers/tear-down.js';
 
 const missing = await missingPrerequisites();
 const canRun = missing.length === 0;
@@ -29,9 +30,7 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
   let filler: Filler | undefined;
 
   afterEach(async () => {
-    await filler?.stop().catch(() => undefined);
-    for (const agent of agents.splice(0)) if (agent.running) await agent.stop('SIGKILL');
-    await host?.close();
+    await tearDown({ filler, agents: agents.splice(0), host });
     [host, filler] = [undefined, undefined];
   });
 
