@@ -74,6 +74,15 @@ export interface AutoscalerStatus {
   readonly limitReached: LimitKind | undefined;
 }
 
+/** A volume enlarged (EBS accepted the ModifyVolume) whose filesystem has not been seen to grow onto it. */
+interface PendingGrowth {
+  readonly volumeId: string;
+  readonly device: string;
+  readonly addedGiB: number;
+  /** The filesystem's capacity before the growth, bytes. */
+  readonly fromTotalBytes: number;
+}
+
 /**
  * Grows a mount point while it is in use. On an interval it samples the driver's usage, asks the
  * policy, and when the policy says so provisions a volume and has the driver add it, one operation at
@@ -120,7 +129,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    * filesystem onto it instead of asking for more: a second ModifyVolume within EBS's six-hour cooldown
    * would be refused, and the first one already paid for the capacity.
    */
-  private pendingGrowth: { volumeId: string; device: string; addedGiB: number } | undefined;
+  private pendingGrowth: PendingGrowth | undefined;
 
   constructor(options: StorageAutoscalerOptions) {
     const clock = options.clock ?? systemClock;
@@ -217,6 +226,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private async evaluateOnce(): Promise<EvaluationResult> {
     if (this.state === 'stopping') return { skipped: 'stopped' };
     if (!(await this.initialise())) return { skipped: 'init-failed' };
+    if (this.pendingGrowth) await this.finishPendingGrowth(this.pendingGrowth);
     const usage = await this.sample();
     if (!usage) return { skipped: 'sample-failed' };
     const now = this.clock.now();
@@ -249,11 +259,37 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       this.deviceList = await this.driver.devices();
       this.volumes = await this.provisioner.list();
       this.initialised = true;
-      return true;
     } catch (error) {
       this.reportError(error, 'initialise: listing devices and owned volumes');
       return false;
     }
+    // A volume an earlier run enlarged may still carry a smaller filesystem (stopped between ModifyVolume
+    // and resize2fs): grow onto it now, since asking EBS again would meet the six-hour cooldown. Growing a
+    // filesystem that already fills its device does nothing (resize2fs: "Nothing to do", exit 0).
+    if (!this.driver.capabilities.addDevice && this.driver.capabilities.growInPlace && this.driver.growInPlace) {
+      await this.driver.growInPlace().catch((error: unknown) => this.reportError(error, 'initialise: growing the filesystem onto its enlarged volume'));
+    }
+    return true;
+  }
+
+  /**
+   * Grows the filesystem onto a volume already enlarged and clears the pending growth once the
+   * capacity shows it, whatever the policy decides now: the capacity is paid for. Failures are reported
+   * and left for the next evaluation.
+   */
+  private async finishPendingGrowth(pending: PendingGrowth): Promise<void> {
+    try {
+      await this.driver.growInPlace!();
+      const usage = await this.driver.usage();
+      if (usage.totalBytes >= this.grownCapacity(pending)) this.pendingGrowth = undefined;
+    } catch (error) {
+      this.reportError(error, `growing ${this.driver.mountPoint} onto ${pending.volumeId}, enlarged by ${pending.addedGiB} GiB`);
+    }
+  }
+
+  /** The capacity at which a growth counts as done: the size before it plus the growth ratio of what it added. */
+  private grownCapacity(growth: { fromTotalBytes: number; addedGiB: number }): number {
+    return growth.fromTotalBytes + this.capacity.minGrowthRatio * growth.addedGiB * GIB;
   }
 
   private async sample(): Promise<UsageSnapshot | undefined> {
@@ -285,6 +321,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       let volumeId: string;
       let device: string;
       let addedGiB = sizeGiB;
+      let fromTotalBytes = before.totalBytes;
       let regrow: (() => Promise<void>) | undefined;
       if (this.driver.capabilities.addDevice) {
         const volume = await this.provisioner.provision({ sizeGiB, signal: this.abort.signal });
@@ -294,7 +331,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
         stage = 'extend';
         await this.extendOrRelease(volumeId, device);
       } else {
-        ({ volumeId, device, addedGiB } = await this.growInPlace(sizeGiB, (s) => (stage = s)));
+        ({ volumeId, device, addedGiB, fromTotalBytes } = await this.growInPlace(sizeGiB, before.totalBytes, (s) => (stage = s)));
         // The device's new size can reach the kernel after EBS reports the modification (in the VM's
         // simulator, 50–290 ms later): a grow that ran too early found nothing to do, so grow again
         // while waiting. resize2fs on a filesystem that already fills its device does nothing.
@@ -303,7 +340,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       this.emit('device:added', { at: this.clock.now(), operationId, device, volumeId, durationMs: this.clock.now() - started });
       stage = 'capacity';
       this.deviceList = await this.driver.devices();
-      const after = await this.waitForCapacity(before.totalBytes + this.capacity.minGrowthRatio * addedGiB * GIB, regrow);
+      const after = await this.waitForCapacity(this.grownCapacity({ fromTotalBytes, addedGiB }), regrow);
       this.pendingGrowth = undefined;
       const durationMs = this.clock.now() - started;
       this.leadTimes = [...this.leadTimes, durationMs / 1000].slice(-5);
@@ -338,26 +375,32 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     }
   }
 
-  /** Grows the owned volume under the filesystem by `sizeGiB` (or finishes a growth that is pending), then the filesystem. */
-  private async growInPlace(sizeGiB: number, setStage: (stage: ScaleStage) => void): Promise<{ volumeId: string; device: string; addedGiB: number }> {
-    const pending = this.pendingGrowth;
-    if (pending) {
-      setStage('grow');
-      await this.driver.growInPlace!();
-      return pending;
-    }
+  /**
+   * Grows the owned volume under the filesystem by `sizeGiB`, then the filesystem. A growth already
+   * paid for comes first: one left pending by an earlier attempt, or one EBS accepted although the
+   * attempt failed while waiting for it (the provisioner lists the volume larger than we knew).
+   */
+  private async growInPlace(sizeGiB: number, totalBytes: number, setStage: (stage: ScaleStage) => void): Promise<PendingGrowth> {
     const devices = new Set(this.deviceList);
+    if (this.pendingGrowth && !devices.has(this.pendingGrowth.device)) this.pendingGrowth = undefined;
     const target = this.volumes.find((volume) => volume.device !== undefined && devices.has(volume.device));
-    if (!target?.device) {
-      throw new DriverError(this.driver.name, 'CANNOT_GROW', `No volume owned by the ${this.provisioner.name} provisioner backs ${this.driver.mountPoint}, so it cannot be grown in place.`, {
-        hint: 'Create the initial volume through the provisioner (so it is owned), or use a driver that adds devices.',
-      });
+    if (!this.pendingGrowth) {
+      if (!target?.device) {
+        throw new DriverError(this.driver.name, 'CANNOT_GROW', `No volume owned by the ${this.provisioner.name} provisioner backs ${this.driver.mountPoint}, so it cannot be grown in place.`, {
+          hint: 'Create the initial volume through the provisioner (so it is owned), or use a driver that adds devices.',
+        });
+      }
+      const listed = (await this.provisioner.list()).find((volume) => volume.volumeId === target.volumeId);
+      let newSize = target.sizeGiB + sizeGiB;
+      if (listed && listed.sizeGiB > target.sizeGiB) {
+        newSize = listed.sizeGiB;
+      } else {
+        setStage('resize');
+        await this.provisioner.resize!(target.volumeId, newSize);
+      }
+      this.volumes = this.volumes.map((volume) => (volume === target ? { ...volume, sizeGiB: newSize } : volume));
+      this.pendingGrowth = { volumeId: target.volumeId, device: target.device, addedGiB: newSize - target.sizeGiB, fromTotalBytes: totalBytes };
     }
-    setStage('resize');
-    const newSize = target.sizeGiB + sizeGiB;
-    await this.provisioner.resize!(target.volumeId, newSize);
-    this.volumes = this.volumes.map((volume) => (volume === target ? { ...volume, sizeGiB: newSize } : volume));
-    this.pendingGrowth = { volumeId: target.volumeId, device: target.device, addedGiB: sizeGiB };
     setStage('grow');
     await this.driver.growInPlace!();
     return this.pendingGrowth;

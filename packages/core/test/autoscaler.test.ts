@@ -177,7 +177,8 @@ describe('StorageAutoscaler', () => {
     driver.write(60 * GIB);
     expect((await autoscaler.evaluate()).scaled).toBe('complete');
     expect(provisioner.calls.resize).toBe(1);
-    expect(driver.calls.growInPlace).toBe(1);
+    // Once at start (a no-op here: nothing pending from an earlier run), once after the resize.
+    expect(driver.calls.growInPlace).toBe(2);
     expect((await provisioner.list()).find((v) => v.volumeId === volumeId)?.sizeGiB).toBe(250);
     expect((await driver.usage()).totalBytes).toBe(250 * GIB);
   });
@@ -199,31 +200,75 @@ describe('StorageAutoscaler', () => {
     expect((await evaluation).scaled).toBe('complete');
     expect(completed).toEqual([250 * GIB]);
     expect(provisioner.calls.resize).toBe(1);
-    // The first grow right after the resize, then one per poll until the device showed its size at 2.5 s.
-    expect(driver.calls.growInPlace).toBe(4);
+    // Once at start, right after the resize, then once per poll until the device showed its size at 2.5 s.
+    expect(driver.calls.growInPlace).toBe(5);
   });
 
-  it('after a capacity wait that timed out, the next attempt grows onto the volume already enlarged instead of modifying it again', async () => {
+  /** A static-ext4-like filesystem on one owned 100 GiB volume, 60 GiB used (over the compatibility threshold). */
+  async function growInPlaceWorld(options: { resizeVisibleAfterMs?: number; timeoutMs?: number } = {}) {
     const clock = new ManualClock();
     const host = new MemoryHost();
     const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: true } });
-    // The device shows its new size only after the first attempt has given up.
-    const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: 10_000 });
-    provisioner.adopt((await driver.devices())[0]!, 100);
-    const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 1000, timeoutMs: 3000 }, retry: { initialDelayMs: 1000, jitter: 0 } });
+    const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: options.resizeVisibleAfterMs ?? 0 });
+    const volumeId = provisioner.adopt((await driver.devices())[0]!, 100);
+    const create = () =>
+      new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 1000, timeoutMs: options.timeoutMs ?? 3000 }, retry: { initialDelayMs: 1000, jitter: 0 } });
+    driver.write(60 * GIB);
+    return { clock, driver, provisioner, volumeId, create };
+  }
+
+  it('after a capacity wait that timed out, the next attempt grows onto the volume already enlarged instead of modifying it again', async () => {
+    // The device shows its new size at 6 s: after the first attempt gave up (3 s), within the second.
+    const { clock, provisioner, driver, create } = await growInPlaceWorld({ resizeVisibleAfterMs: 6000 });
+    const autoscaler = create();
     const failures: string[] = [];
     autoscaler.on('scale:failed', (e) => failures.push(e.stage));
-    driver.write(60 * GIB);
     const first = autoscaler.evaluate();
     await clock.advance(4000);
     expect((await first).scaled).toBe('failed');
     expect(failures).toEqual(['capacity']);
-    await clock.advance(7000);
     const second = autoscaler.evaluate();
-    await clock.advance(1000);
+    await clock.advance(3000);
     expect((await second).scaled).toBe('complete');
     expect(provisioner.calls.resize).toBe(1);
     expect((await provisioner.list())[0]?.sizeGiB).toBe(250);
     expect((await driver.usage()).totalBytes).toBe(250 * GIB);
+  });
+
+  it('finishes a pending growth even when the policy no longer asks to scale: the capacity is paid for', async () => {
+    const { clock, driver, provisioner, create } = await growInPlaceWorld({ resizeVisibleAfterMs: 10_000 });
+    const autoscaler = create();
+    const first = autoscaler.evaluate();
+    await clock.advance(4000);
+    expect((await first).scaled).toBe('failed');
+    driver.remove(50 * GIB);
+    await clock.advance(7000);
+    expect((await autoscaler.evaluate()).decision).toMatchObject({ action: 'none' });
+    expect((await driver.usage()).totalBytes).toBe(250 * GIB);
+    expect(provisioner.calls.resize).toBe(1);
+  });
+
+  it('when EBS accepted the modification but the wait for it failed, the retry grows onto it instead of asking again', async () => {
+    const { clock, driver, provisioner, create } = await growInPlaceWorld();
+    provisioner.failNextResizeWait(new ProvisionerError('memory', 'TIMEOUT', 'the modification did not reach optimizing in time'));
+    const autoscaler = create();
+    const stages: string[] = [];
+    autoscaler.on('scale:failed', (e) => stages.push(e.stage));
+    expect((await autoscaler.evaluate()).scaled).toBe('failed');
+    expect(stages).toEqual(['resize']);
+    await clock.advance(2000);
+    expect((await autoscaler.evaluate()).scaled).toBe('complete');
+    expect(provisioner.calls.resize).toBe(1);
+    expect((await driver.usage()).totalBytes).toBe(250 * GIB);
+  });
+
+  it('at start, grows the filesystem onto a volume an earlier run enlarged and stopped before growing onto', async () => {
+    const { driver, provisioner, volumeId } = await growInPlaceWorld();
+    await provisioner.resize(volumeId, 250);
+    expect((await driver.usage()).totalBytes).toBe(100 * GIB);
+    await new StorageAutoscaler({ driver, provisioner, policy: createCompatibilityPolicy() }).evaluate();
+    expect(driver.calls.growInPlace).toBe(1);
+    expect((await driver.usage()).totalBytes).toBe(250 * GIB);
+    expect(provisioner.calls.resize).toBe(1);
   });
 });

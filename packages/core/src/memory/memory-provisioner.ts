@@ -29,6 +29,7 @@ export class InMemoryProvisioner implements VolumeProvisioner {
   private readonly clock: Clock;
   private readonly volumes = new Map<string, OwnedVolume & { device: string }>();
   private failures: Error[] = [];
+  private resizeWaitFailures: Error[] = [];
   private nextId = 1;
   /** How many times each method ran. */
   readonly calls = { provision: 0, release: 0, list: 0, resize: 0 };
@@ -73,9 +74,12 @@ export class InMemoryProvisioner implements VolumeProvisioner {
     if (!volume) throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `${volumeId} is not a volume this agent owns.`, { volumeId });
     if (sizeGiB <= volume.sizeGiB) throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `A volume can only grow: ${volumeId} is ${volume.sizeGiB} GiB.`, { volumeId });
     this.volumes.set(volumeId, { ...volume, sizeGiB });
-    const show = () => this.host.devices.set(volume.device, sizeGiB * GIB);
+    // Not onto a device released meanwhile.
+    const show = () => void (this.volumes.has(volumeId) && this.host.devices.set(volume.device, sizeGiB * GIB));
     if (this.resizeVisibleAfterMs > 0) this.clock.setTimeout(show, this.resizeVisibleAfterMs);
     else show();
+    const failure = this.resizeWaitFailures.shift();
+    if (failure) throw failure;
   }
 
   /** Makes an existing device (e.g. a driver's initial one) a volume this provisioner owns, for in-place growth. */
@@ -88,5 +92,13 @@ export class InMemoryProvisioner implements VolumeProvisioner {
   /** The next `provision()` calls throw these, in order. */
   failNext(...errors: Error[]): void {
     this.failures.push(...errors);
+  }
+
+  /**
+   * The next `resize()` calls enlarge the volume and then throw these, in order: EBS accepted the
+   * modification, and waiting for it failed (throttled, timed out).
+   */
+  failNextResizeWait(...errors: Error[]): void {
+    this.resizeWaitFailures.push(...errors);
   }
 }
