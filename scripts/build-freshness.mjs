@@ -9,19 +9,21 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The packages under `packages/` whose dist/ is missing or older than their sources, package.json,
- * tsup.config.ts or the shared tsup.base.ts. tsup cleans dist/ on every build, so the oldest file there
- * is the last build's time.
+ * tsup.config.ts, tsconfig.json, or the shared tsup.base.ts and root tsconfigs. tsup cleans dist/ on
+ * every build, so the oldest file there is the last build's time. By modification times, so a copy that
+ * keeps old times (rsync -a) can hide a change: `pnpm build` by hand then.
  * @param {string} [repo]
  * @returns {string[]} package directories relative to the repository, e.g. `packages/core`
  */
 export function staleBuilds(repo = REPO) {
-  const shared = mtimeOf(join(repo, 'tsup.base.ts'));
+  // What every package's build reads: the shared tsup options and the root tsconfigs (the dts step).
+  const shared = Math.max(...['tsup.base.ts', ...readdirSync(repo).filter((name) => /^tsconfig.*\.json$/.test(name))].map((name) => mtimeOf(join(repo, name))));
   const stale = [];
   for (const name of readdirSync(join(repo, 'packages'))) {
     const dir = join(repo, 'packages', name);
     if (!existsSync(join(dir, 'tsup.config.ts'))) continue;
     const built = filesUnder(join(dir, 'dist')).map(mtimeOf);
-    const inputs = [...filesUnder(join(dir, 'src')), join(dir, 'package.json'), join(dir, 'tsup.config.ts')].map(mtimeOf);
+    const inputs = [...filesUnder(join(dir, 'src')), join(dir, 'package.json'), join(dir, 'tsup.config.ts'), join(dir, 'tsconfig.json')].map(mtimeOf);
     if (built.length === 0 || Math.max(shared, ...inputs) > Math.min(...built)) stale.push(`packages/${name}`);
   }
   return stale;

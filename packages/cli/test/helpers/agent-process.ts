@@ -14,7 +14,9 @@ export const BUILT_BIN = fileURLToPath(new URL('../../bin/ebs-autoscale.js', imp
  * so a test never runs a stale dist/. Inside the test VM, the built bin: Node's TypeScript transform
  * (amaro, which is WebAssembly) crashed node under qemu TCG — a V8 fatal error ("Check failed:
  * it->second.Size() > offset") killed both LVM lifecycle agents in one CI run, and a guest loop of
- * `status --help` from the sources died of SIGSEGV once in 44 starts, while the built bin started 30 of 30. The VM run
+ * `status --help` from the sources died of SIGSEGV once in 44 starts. The built bin started 30 of 30,
+ * which at that rate proves little by itself (about half of such runs would be clean); it also starts in
+ * half the time (8–11 s against 14–20 s in the guest) and runs no WebAssembly, which is the suspect. The VM run
  * (scripts/vm-test.mjs) builds first when dist/ is stale, and {@link AgentProcess.start} refuses one.
  */
 export const AGENT_BIN = process.env.EBS_AUTOSCALE_VM === '1' ? BUILT_BIN : SOURCE_BIN;
@@ -68,7 +70,9 @@ export class AgentProcess {
       const stale = staleBuilds();
       if (stale.length > 0) throw new Error(`dist/ is older than the sources in ${stale.join(', ')}: run \`pnpm build\` (scripts/vm-test.mjs does it for you)`);
     }
-    const env = args.includes(SOURCE_BIN) ? { ...process.env, NODE_OPTIONS: SOURCE_NODE_OPTIONS } : process.env;
+    // The built bin without inherited NODE_OPTIONS: a `--conditions=source` there would send it back to the sources.
+    const { NODE_OPTIONS: _inherited, ...inherited } = process.env;
+    const env = args.includes(SOURCE_BIN) ? { ...inherited, NODE_OPTIONS: SOURCE_NODE_OPTIONS } : inherited;
     const child = spawn(command!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new AgentProcess(child);
   }

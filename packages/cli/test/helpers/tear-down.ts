@@ -20,11 +20,14 @@ export interface LifecycleParts {
  * host, which unmounts and stops the simulator, detaching its loop devices.
  */
 export async function tearDown(parts: LifecycleParts, beforeClose?: (host: SimHost) => Promise<void>): Promise<void> {
-  await parts.filler?.stop().catch(() => undefined);
-  for (const agent of parts.agents ?? []) if (agent?.running) await agent.stop('SIGKILL');
-  if (!parts.host) return;
-  await beforeClose?.(parts.host);
-  await parts.host.close();
+  try {
+    await parts.filler?.stop().catch(() => undefined);
+    for (const agent of parts.agents ?? []) if (agent?.running) await agent.stop('SIGKILL');
+    if (parts.host) await beforeClose?.(parts.host);
+  } finally {
+    // Whatever failed above, the host still unmounts and detaches its loop devices.
+    await parts.host?.close();
+  }
 }
 
 /**
