@@ -39,44 +39,65 @@ export function createImdsServer(world: SimWorld): Server {
   });
 }
 
+/**
+ * Why EC2 would refuse `key` as an instance tag while tags are in instance metadata (each key is a
+ * path segment there), or undefined when it is fine. The rule is the EC2 User Guide's, "View tags
+ * for your EC2 instances from instance metadata": letters, digits and `+ - = . , _ : @`; no space
+ * or `/`; not `.`, `..` or `_index`.
+ */
+export function metadataTagKeyProblem(key: string): string | undefined {
+  if (key === '.' || key === '..' || key === '_index') return `"${key}" is a reserved name`;
+  if (/[ /]/.test(key)) return `"${key}" contains a space or "/"`;
+  if (!/^[A-Za-z0-9+\-=.,_:@]+$/.test(key)) return `"${key}" has a character other than letters, digits and + - = . , _ : @`;
+  return undefined;
+}
+
 /** The body for one metadata path, or undefined for 404. */
 export function metadata(world: SimWorld, path: string): string | undefined {
-  const instance = world.instance;
-  const tags = world.tagsOf(instance.instanceId);
-  const blockDevices = blockDeviceMapping(world);
-  if (path === '/latest/dynamic/instance-identity/document') {
-    return JSON.stringify(
-      {
-        accountId: world.accountId,
-        architecture: 'x86_64',
-        availabilityZone: instance.availabilityZone,
-        imageId: instance.imageId,
-        instanceId: instance.instanceId,
-        instanceType: instance.instanceType,
-        pendingTime: new Date(0).toISOString(),
-        privateIp: '10.0.0.10',
-        region: instance.region,
-        version: '2017-09-30',
-      },
-      null,
-      2,
-    );
-  }
-  const prefix = '/latest/meta-data/';
-  if (!path.startsWith(prefix) && path !== '/latest/meta-data') return undefined;
-  const rest = decodeURIComponent(path.slice(prefix.length));
-  const files: Record<string, string> = {
-    'ami-id': instance.imageId,
-    'instance-id': instance.instanceId,
-    'instance-type': instance.instanceType,
-    'placement/availability-zone': instance.availabilityZone,
-    'placement/region': instance.region,
-  };
-  for (const [name, device] of blockDevices) files[`block-device-mapping/${name}`] = device;
-  if (instance.tagsInMetadata) for (const [key, value] of tags) files[`tags/instance/${key}`] = value;
+  if (!path.startsWith('/latest/')) return undefined;
+  const rest = decodeURIComponent(path.slice('/latest/'.length));
+  const files = metadataFiles(world);
   const file = files[rest];
   if (file !== undefined) return file;
-  return listing(Object.keys(files), rest.endsWith('/') || rest === '' ? rest : `${rest}/`);
+  // `/latest/` names its categories without a trailing slash, as EC2's IMDS does; deeper listings mark directories with one.
+  if (rest === '') return listing(Object.keys(files), '')?.replaceAll('/', '');
+  return listing(Object.keys(files), rest.endsWith('/') ? rest : `${rest}/`);
+}
+
+/** Every file IMDS serves, by its path under `/latest/`. */
+function metadataFiles(world: SimWorld): Record<string, string> {
+  const instance = world.instance;
+  const files: Record<string, string> = {
+    'dynamic/instance-identity/document': identityDocument(world),
+    'meta-data/ami-id': instance.imageId,
+    'meta-data/instance-id': instance.instanceId,
+    'meta-data/instance-type': instance.instanceType,
+    'meta-data/placement/availability-zone': instance.availabilityZone,
+    'meta-data/placement/region': instance.region,
+  };
+  for (const [name, device] of blockDeviceMapping(world)) files[`meta-data/block-device-mapping/${name}`] = device;
+  if (instance.tagsInMetadata) for (const [key, value] of world.tagsOf(instance.instanceId)) files[`meta-data/tags/instance/${key}`] = value;
+  return files;
+}
+
+function identityDocument(world: SimWorld): string {
+  const instance = world.instance;
+  return JSON.stringify(
+    {
+      accountId: world.accountId,
+      architecture: 'x86_64',
+      availabilityZone: instance.availabilityZone,
+      imageId: instance.imageId,
+      instanceId: instance.instanceId,
+      instanceType: instance.instanceType,
+      pendingTime: new Date(0).toISOString(),
+      privateIp: '10.0.0.10',
+      region: instance.region,
+      version: '2017-09-30',
+    },
+    null,
+    2,
+  );
 }
 
 /** The entries directly under `dir`, directories with a trailing slash; undefined when there are none. */

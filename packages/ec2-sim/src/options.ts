@@ -35,8 +35,9 @@ export interface SimInstanceInfo {
 }
 
 /**
- * The default instance. Its tags include a key with `:` and spaces, and an `aws:` tag, because
- * those are the cases that IMDS tag paths and tag filters get wrong.
+ * The default instance. Its tags include a key with `:` and `-`, a value with spaces, and an `aws:`
+ * tag, because those are the cases that IMDS tag paths and tag filters get wrong. Every key is one
+ * EC2 accepts with tags in instance metadata on (no space, no `/`: see `metadataTagKeyProblem`).
  */
 export const DEFAULT_INSTANCE: Required<SimInstanceOptions> = {
   instanceId: 'i-0123456789abcdef0',
@@ -45,7 +46,7 @@ export const DEFAULT_INSTANCE: Required<SimInstanceOptions> = {
   imageId: 'ami-0abcdef1234567890',
   tags: {
     Name: 'ebs-autoscale-sim',
-    'team: storage ops': 'disk growth: on',
+    'team:storage-ops': 'disk growth: on',
     'aws:cloudformation:stack-name': 'sim-stack',
   },
   rootDeviceName: '/dev/xvda',

@@ -8,10 +8,10 @@ import { createMemoryBacking, type Backing } from './backing/backing.js';
 import { createLoopBacking } from './backing/loop.js';
 import { createEc2Server } from './ec2-api.js';
 import { Faults, type FaultController } from './faults.js';
-import { createImdsServer } from './imds.js';
+import { createImdsServer, metadataTagKeyProblem } from './imds.js';
 import { resolveLatencies } from './latency.js';
 import { createRandom } from './random.js';
-import { DEFAULT_INSTANCE, regionOf, type Ec2SimulatorOptions, type SimBackingKind, type SimInstanceInfo } from './options.js';
+import { DEFAULT_INSTANCE, regionOf, type Ec2SimulatorOptions, type SimBackingKind, type SimInstanceInfo, type SimInstanceOptions } from './options.js';
 import { newResourceId, type SimVolumeView } from './state.js';
 import { resolveThrottleLimits, StatsCounter, Throttler, type SimStats } from './throttling.js';
 import { SimWorld } from './world.js';
@@ -67,6 +67,7 @@ export async function startEc2Simulator(options: Ec2SimulatorOptions = {}): Prom
   const clock = options.clock ?? systemClock;
   const accountId = options.accountId ?? '123456789012';
   const random = createRandom(options.seed ?? 1);
+  refuseUnservableTags({ ...DEFAULT_INSTANCE, ...options.instance });
   const kind = options.backing ?? 'memory';
   const ownsStateDir = kind === 'loop' && options.stateDir === undefined;
   const stateDir = kind === 'loop' ? (options.stateDir ?? (await mkdtemp(join(tmpdir(), 'ec2-sim-')))) : undefined;
@@ -132,6 +133,15 @@ export async function startEc2Simulator(options: Ec2SimulatorOptions = {}): Prom
         if (ownsStateDir && stateDir) await rm(stateDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/** EC2 refuses to launch with tags in instance metadata when a tag key cannot be a metadata path segment. */
+function refuseUnservableTags(instance: Required<SimInstanceOptions>): void {
+  if (!instance.tagsInMetadata) return;
+  for (const key of Object.keys(instance.tags)) {
+    const problem = metadataTagKeyProblem(key);
+    if (problem) throw new Error(`[ebs-autoscale] [ec2-sim] instance tag key ${problem}, which EC2 refuses while tags are in instance metadata: rename the tag or set instance.tagsInMetadata to false`);
+  }
 }
 
 /** The instance's root volume: attached at launch, deleted on termination, no backing device. */
