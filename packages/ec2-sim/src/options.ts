@@ -82,7 +82,7 @@ export interface Ec2SimulatorOptions {
   throttling?: false | Partial<ThrottleLimits>;
   /** Runs `losetup` for the loop backing. Default `createExecaRunner()`. */
   runner?: CommandRunner;
-  /** How often one volume may be modified. Default `6h-cooldown`. */
+  /** How often one volume may be modified. Default `4-per-24h`, EBS's rule today; `6h-cooldown` is the rule before it. */
   volumeModificationRule?: VolumeModificationRule;
 }
 

@@ -97,7 +97,7 @@ export async function startEc2Simulator(options: Ec2SimulatorOptions = {}): Prom
 
   const stats = new StatsCounter();
   const throttler = new Throttler(resolveThrottleLimits(options.throttling), clock);
-  const ec2 = createEc2Server({ world, throttler, stats, modificationRule: options.volumeModificationRule ?? '6h-cooldown' });
+  const ec2 = createEc2Server({ world, throttler, stats, modificationRule: options.volumeModificationRule ?? '4-per-24h' });
   const imds = createImdsServer(world);
   const endpoint = await listen(ec2, options.port ?? 0);
   const imdsEndpoint = await listen(imds, options.imdsPort ?? 0);

@@ -1,7 +1,7 @@
 import { CreateVolumeCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, ModifyVolumeCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { ManualClock } from '@ebs-autoscale/core';
 import { afterEach, expect, it } from 'vitest';
-import type { Ec2Simulator } from '../src/index.js';
+import type { Ec2Simulator, Ec2SimulatorOptions } from '../src/index.js';
 import { errorOf, startTestSim } from './helpers.js';
 
 let sim: Ec2Simulator | undefined;
@@ -13,8 +13,8 @@ afterEach(async () => {
 
 const HOUR = 3_600_000;
 
-async function setup(): Promise<{ ec2: EC2Client; clock: ManualClock; volumeId: string }> {
-  const started = await startTestSim({ latencies: { modify: { kind: 'fixed', ms: 1_000 }, optimize: { kind: 'fixed', ms: 10_000 }, create: { kind: 'fixed', ms: 0 } } });
+async function setup(options: Ec2SimulatorOptions = {}): Promise<{ ec2: EC2Client; clock: ManualClock; volumeId: string }> {
+  const started = await startTestSim({ ...options, latencies: { modify: { kind: 'fixed', ms: 1_000 }, optimize: { kind: 'fixed', ms: 10_000 }, create: { kind: 'fixed', ms: 0 } } });
   ({ sim, ec2 } = started);
   const { VolumeId } = await started.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'gp3' }));
   await started.clock.advance(1);
@@ -35,8 +35,49 @@ it('moves modifying → optimizing (new size visible) → completed', async () =
   expect(done.VolumesModifications?.[0]?.EndTime).toBeInstanceOf(Date);
 });
 
-it('enforces the 6-hour cooldown with VolumeModificationRateExceeded', async () => {
+it('allows four modifications of a volume within 24 hours, refuses the fifth, and takes it once the first is 24 hours old', async () => {
   const { ec2, clock, volumeId } = await setup();
+  const started: number[] = [];
+  for (const size of [11, 12, 13, 14]) {
+    const { VolumeModification } = await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: size }));
+    started.push(VolumeModification!.StartTime!.getTime());
+    await clock.advance(11_000); // modifying 1 s + optimizing 10 s: completed
+  }
+  const fifth = await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 15 })));
+  expect(fifth).toMatchObject({ name: 'VolumeModificationRateExceeded', status: 400 });
+  expect(fifth.message).toContain('4 modifications per volume in 24 hours');
+  await clock.advance(started[0]! + 24 * HOUR - clock.now() - 1);
+  expect((await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 15 })))).name).toBe('VolumeModificationRateExceeded');
+  await clock.advance(1);
+  expect((await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 15 }))).VolumeModification?.TargetSize).toBe(15);
+});
+
+it('refuses a modification while the previous one is optimizing, under the rule of today', async () => {
+  const { ec2, clock, volumeId } = await setup();
+  await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 20 }));
+  await clock.advance(1_000);
+  const error = await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 30 })));
+  expect(error).toMatchObject({ name: 'IncorrectModificationState', status: 400 });
+  expect(error.message).toContain('OPTIMIZING');
+  await clock.advance(10_000);
+  expect((await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 30 }))).VolumeModification?.TargetSize).toBe(30);
+});
+
+it('refuses a ModifyVolume that changes nothing, without counting it', async () => {
+  const { ec2, clock, volumeId } = await setup();
+  for (const request of [{}, { Size: 10 }, { Size: 10, VolumeType: 'gp3' as const }, { Iops: 3000, Throughput: 125 }]) {
+    const error = await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, ...request })));
+    expect(error).toMatchObject({ name: 'InvalidParameterValue', message: 'Invalid input: Must specify at least one of size, type, iops, throughput or multi-attach.' });
+  }
+  await clock.advance(1);
+  for (const size of [11, 12, 13, 14]) {
+    await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: size }));
+    await clock.advance(11_000);
+  }
+});
+
+it('keeps the 6-hour cooldown as an option, with VolumeModificationRateExceeded', async () => {
+  const { ec2, clock, volumeId } = await setup({ volumeModificationRule: '6h-cooldown' });
   await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 20 }));
   await clock.advance(HOUR);
   const error = await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 30 })));

@@ -22,6 +22,7 @@ import { createMetadataClient, fetchInstanceIdentity, type InstanceIdentity, typ
 import { checkLimits, DEFAULT_EBS_LIMITS, type EbsLimits } from './limits.js';
 import type { EbsProvisionerOptions } from './options.js';
 import { reconcileOrphans } from './reconcile.js';
+import { ModificationHistory } from './modification-rule.js';
 import { resizeVolume } from './resize.js';
 import { resolveSchedules, type EbsSchedules } from './schedules.js';
 import { ownedVolumeFilters, tagValue, TAG_MOUNT_POINT, volumeTags, volumeTagSpecifications } from './tags.js';
@@ -42,6 +43,8 @@ export interface ProvisionerContext {
   readonly spec: VolumeSpec;
   /** Device names that failed as "in use", oldest first. */
   readonly failedDeviceNames: string[];
+  /** This provisioner's ModifyVolume starts, for the time EBS's modification rule frees a slot. */
+  readonly modifications: ModificationHistory;
   describeInstance(signal?: AbortSignal): Promise<Instance>;
 }
 
@@ -71,6 +74,7 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
   private readonly metadata: MetadataClient;
   private readonly roots: DeviceRoots;
   private readonly failedDeviceNames: string[] = [];
+  private readonly modifications = new ModificationHistory();
   private setup: Promise<{ identity: InstanceIdentity; ops: VolumeOps }> | undefined;
   /** Provision and reconcile run one at a time, so two of them never pick the same device name. */
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -269,6 +273,7 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
       orphans: this.options.orphans ?? 'delete',
       spec: this.spec,
       failedDeviceNames: this.failedDeviceNames,
+      modifications: this.modifications,
       describeInstance: async (signal) => {
         const output = await ops.caller.call('DescribeInstances', (api) => api.describeInstances({ InstanceIds: [identity.instanceId] }), signal ? { signal } : {});
         const instance = output.Reservations?.[0]?.Instances?.[0];

@@ -21,8 +21,10 @@ export type Ec2FailureKind =
   | 'idempotency-mismatch'
   /** The resource is in a state that does not allow the action yet (attaching, modifying…). */
   | 'incorrect-state'
-  /** ModifyVolume: the volume was modified less than ~6 hours ago. */
+  /** ModifyVolume: the volume had four modifications within 24 hours (EBS's rule, see modification-rule.ts). */
   | 'modification-rate'
+  /** ModifyVolume: the volume's last modification has not reached `completed` yet. */
+  | 'modification-in-progress'
   /** EC2 has no capacity for this volume type in the zone right now. */
   | 'insufficient-capacity'
   /** An account or instance quota (volume count, total size, attachments, IOPS). */
@@ -54,7 +56,7 @@ const THROTTLING_CODES = new Set(['RequestLimitExceeded', 'Throttling', 'Throttl
 const UNAUTHORIZED_CODES = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException', 'Blocked', 'OptInRequired']);
 const CREDENTIAL_CODES = new Set(['AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'RequestExpired', 'CredentialsProviderError']);
 const NOT_FOUND_CODES = new Set(['InvalidVolume.NotFound', 'InvalidInstanceID.NotFound', 'InvalidVolumeModification.NotFound']);
-const STATE_CODES = new Set(['IncorrectState', 'IncorrectInstanceState', 'IncorrectModificationState', 'VolumeInUse', 'InvalidVolume.ZoneMismatch']);
+const STATE_CODES = new Set(['IncorrectState', 'IncorrectInstanceState', 'VolumeInUse', 'InvalidVolume.ZoneMismatch']);
 const QUOTA_CODES = new Set(['VolumeLimitExceeded', 'AttachmentLimitExceeded', 'MaxIOPSLimitExceeded', 'ResourceLimitExceeded', 'InstanceAttachmentLimitExceeded']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
@@ -77,6 +79,7 @@ export function classifyEc2Error(error: unknown, action: Ec2Action): { kind: Ec2
   else if (UNAUTHORIZED_CODES.has(awsCode) || CREDENTIAL_CODES.has(awsCode)) kind = 'unauthorized';
   else if (awsCode === 'IdempotentParameterMismatch') kind = 'idempotency-mismatch';
   else if (awsCode === 'VolumeModificationRateExceeded') kind = 'modification-rate';
+  else if (awsCode === 'IncorrectModificationState') kind = 'modification-in-progress';
   else if (awsCode === 'InsufficientVolumeCapacity') kind = 'insufficient-capacity';
   else if (NOT_FOUND_CODES.has(awsCode)) kind = 'not-found';
   else if (QUOTA_CODES.has(awsCode)) kind = 'quota';
@@ -124,9 +127,14 @@ export function translateEc2Error(error: unknown, action: Ec2Action, volumeId?: 
         hint: 'Ask for a higher EBS quota in Service Quotas, or lower the agent limits.',
       });
     case 'modification-rate':
-      return new Ec2CallError(action, kind, 'LIMIT_REACHED', `EBS allows one modification of ${volumeId ?? 'a volume'} per ~6 hours: ${detail}`, awsCode, {
+      return new Ec2CallError(action, kind, 'LIMIT_REACHED', `EBS allows four modifications of ${volumeId ?? 'a volume'} within 24 hours: ${detail}`, awsCode, {
         ...options,
-        hint: 'Wait until the cool-down ends, or grow by adding a volume instead.',
+        hint: 'Wait until the oldest of them is 24 hours old, or grow by adding a volume instead.',
+      });
+    case 'modification-in-progress':
+      return new Ec2CallError(action, kind, 'LIMIT_REACHED', `EBS allows no new modification of ${volumeId ?? 'a volume'} until the last one is \`completed\`: ${detail}`, awsCode, {
+        ...options,
+        hint: 'Wait until DescribeVolumesModifications reports it completed (optimizing can take hours on a large volume), or grow by adding a volume instead.',
       });
     case 'device-in-use':
       return new Ec2CallError(action, kind, 'DEVICE_IN_USE', `The device name is already in use on the instance: ${detail}`, awsCode, options);

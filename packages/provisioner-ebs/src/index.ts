@@ -11,4 +11,5 @@ export { EBS_VOLUME_TYPES, validateVolumeSpec, type EbsVolumeType, type VolumeSp
 export { candidateDeviceNames, deviceSlot, pickDeviceName, type DeviceNameConstraints } from './device-names.js';
 export { findVolumeDevice, type DeviceRoots } from './device-discovery.js';
 export { TAG_SOURCE_INSTANCE, TAG_CREATION_TIME, TAG_SOURCE_INSTANCE_ARN, TAG_MOUNT_POINT, volumeTags, ownedVolumeFilters } from './tags.js';
-export { VolumeModificationCooldownError, MODIFICATION_COOLDOWN_MS } from './resize.js';
+export { VolumeModificationRateError } from './resize.js';
+export { MODIFICATION_RULE, ModificationHistory } from './modification-rule.js';

@@ -2,20 +2,25 @@ import type { Volume } from '@aws-sdk/client-ec2';
 import { ProvisionerError } from '@ebs-autoscale/core';
 import { Ec2CallError } from './ec2-errors.js';
 import type { ProvisionerContext } from './ebs-provisioner.js';
+import { MODIFICATION_RULE } from './modification-rule.js';
 import { pollUntil } from './poll.js';
 import { validateVolumeSpec, type EbsVolumeType } from './volume-types.js';
 
-/** EBS allows one modification per volume in this window ("Requirements for EBS volume modifications"). */
-export const MODIFICATION_COOLDOWN_MS = 6 * 60 * 60 * 1000;
-
-/** ModifyVolume refused because the volume was modified within the last ~6 hours. */
-export class VolumeModificationCooldownError extends ProvisionerError {
-  override readonly name: string = 'VolumeModificationCooldownError';
-  /** When the volume may be modified again (estimated from the last modification's start). */
+/**
+ * ModifyVolume refused by EBS's modification rule ({@link MODIFICATION_RULE}): four modifications of
+ * the volume within 24 hours, or one still in progress.
+ */
+export class VolumeModificationRateError extends ProvisionerError {
+  override readonly name: string = 'VolumeModificationRateError';
+  /** When the volume may be modified again (see `ModificationHistory.retryAt`). */
   readonly retryAt: Date;
 
-  constructor(volumeId: string, retryAt: Date, cause: unknown) {
-    super('ebs', 'LIMIT_REACHED', `Limit modificationCooldown reached: ${volumeId} was modified less than 6 hours ago; it may be resized again after ${retryAt.toISOString()}.`, {
+  constructor(volumeId: string, reason: 'rate' | 'in-progress', retryAt: Date, cause: unknown) {
+    const why =
+      reason === 'rate'
+        ? `${volumeId} has had ${MODIFICATION_RULE.perWindow} modifications within 24 hours, the most EBS allows`
+        : `the last modification of ${volumeId} has not reached \`completed\` yet, and EBS allows no other until it has`;
+    super('ebs', 'LIMIT_REACHED', `Limit modificationRate reached: ${why}; it may be resized again after ${retryAt.toISOString()}.`, {
       volumeId,
       cause,
       retryable: true,
@@ -39,10 +44,19 @@ export async function resizeVolume(context: ProvisionerContext, volume: Volume, 
   const { ops, clock } = context;
   try {
     await ops.caller.call('ModifyVolume', (api) => api.modifyVolume({ VolumeId: volumeId, Size: sizeGiB }), { volumeId });
+    context.modifications.record(volumeId, clock.now());
   } catch (error) {
-    if (!(error instanceof Ec2CallError && error.kind === 'modification-rate')) throw error;
-    const last = await lastModificationStart(context, volumeId).catch(() => undefined);
-    throw new VolumeModificationCooldownError(volumeId, new Date((last ?? clock.now()) + MODIFICATION_COOLDOWN_MS), error);
+    if (!(error instanceof Ec2CallError)) throw error;
+    if (error.kind === 'modification-rate') {
+      const last = await lastModificationStart(context, volumeId).catch(() => undefined);
+      throw new VolumeModificationRateError(volumeId, 'rate', context.modifications.retryAt(volumeId, clock.now(), last), error);
+    }
+    // How long optimizing takes is not known in advance (up to hours on a large volume); the next
+    // attempt after one poll interval of the modification schedule asks again.
+    if (error.kind === 'modification-in-progress') {
+      throw new VolumeModificationRateError(volumeId, 'in-progress', new Date(clock.now() + context.schedules.modification.maxDelayMs), error);
+    }
+    throw error;
   }
   await pollUntil(
     `the modification of ${volumeId} to reach optimizing`,

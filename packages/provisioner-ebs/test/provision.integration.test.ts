@@ -1,5 +1,6 @@
-import { AttachVolumeCommand, CreateVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AttachVolumeCommand, CreateVolumeCommand, DescribeVolumesModificationsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { hasErrorCode, ProvisionerError } from '@ebs-autoscale/core';
+import { ZERO_LATENCIES } from '@ebs-autoscale/ec2-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ec2Api } from '../src/index.js';
 import { volumeTags } from '../src/tags.js';
@@ -233,16 +234,49 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
     ec2.destroy();
   });
 
-  it('resizes through ModifyVolume and reports the 6-hour cool-down with its retry time', async () => {
+  it('resizes through ModifyVolume four times in 24 hours and refuses the fifth with the time the first leaves the window', async () => {
     harness = await startHarness();
     const { sim, provisioner } = harness;
     const volume = await provisioner.provision({ sizeGiB: 10 });
-    await provisioner.resize(volume.volumeId, 20);
-    expect(sim.volume(volume.volumeId)?.sizeGiB).toBe(20);
-    const error = (await provisioner.resize(volume.volumeId, 30).catch((thrown: unknown) => thrown)) as ProvisionerError & { retryAt?: Date };
-    expect(error.code).toBe('LIMIT_REACHED');
-    expect(error.retryAt?.getTime()).toBeGreaterThan(Date.now() + 5 * 3600_000);
-    expect(error.message).toMatch(/may be resized again after \d{4}-/);
+    const firstStart = Date.now();
+    for (const size of [20, 30, 40, 50]) {
+      await provisioner.resize(volume.volumeId, size);
+      expect(sim.volume(volume.volumeId)?.sizeGiB).toBe(size);
+      await waitForCompleted(sim, volume.volumeId);
+    }
+    const error = (await provisioner.resize(volume.volumeId, 60).catch((thrown: unknown) => thrown)) as ProvisionerError & { retryAt?: Date };
+    expect(error).toMatchObject({ name: 'VolumeModificationRateError', code: 'LIMIT_REACHED', retryable: true });
+    expect(error.retryAt!.getTime()).toBeGreaterThanOrEqual(firstStart + 24 * 3600_000);
+    expect(error.retryAt!.getTime()).toBeLessThan(Date.now() + 24 * 3600_000);
+    expect(error.message).toMatch(/4 modifications within 24 hours.*may be resized again after \d{4}-/);
+    expect(sim.volume(volume.volumeId)?.sizeGiB).toBe(50);
     await expect(provisioner.resize(volume.volumeId, 5)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('refuses a resize while the last modification is still optimizing, as LIMIT_REACHED with a retry time', async () => {
+    harness = await startHarness({ sim: { latencies: { ...ZERO_LATENCIES, optimize: { kind: 'fixed', ms: 600_000 } } } });
+    const { sim, provisioner } = harness;
+    const volume = await provisioner.provision({ sizeGiB: 10 });
+    await provisioner.resize(volume.volumeId, 20);
+    const error = (await provisioner.resize(volume.volumeId, 30).catch((thrown: unknown) => thrown)) as ProvisionerError & { retryAt?: Date };
+    expect(error).toMatchObject({ name: 'VolumeModificationRateError', code: 'LIMIT_REACHED', retryable: true });
+    expect(error.message).toContain('has not reached `completed` yet');
+    expect(error.retryAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(sim.volume(volume.volumeId)?.sizeGiB).toBe(20);
+  });
 });
+
+/** Waits (in real time: the harness's simulator runs on the system clock) until the volume's last modification is completed. */
+async function waitForCompleted(sim: Harness['sim'], volumeId: string): Promise<void> {
+  const ec2 = new EC2Client(sim.clientConfig());
+  try {
+    for (let polls = 0; polls < 200; polls += 1) {
+      const { VolumesModifications } = await ec2.send(new DescribeVolumesModificationsCommand({ VolumeIds: [volumeId] }));
+      if (VolumesModifications?.[0]?.ModificationState === 'completed') return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`the modification of ${volumeId} did not complete`);
+  } finally {
+    ec2.destroy();
+  }
+}

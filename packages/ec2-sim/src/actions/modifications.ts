@@ -1,7 +1,7 @@
 import { Ec2ApiError, invalidParameterValue } from '../api-error.js';
 import { scheduleModify } from '../lifecycle.js';
 import { paginate } from '../pagination.js';
-import { filtersParam, intParam, listParam, requiredParam } from '../query.js';
+import { filtersParam, intParam, listParam, requiredParam, type QueryParams } from '../query.js';
 import type { ModificationRecord, VolumeRecord } from '../state.js';
 import type { SimWorld } from '../world.js';
 import { applyFilters, type ActionHandler } from './action.js';
@@ -11,9 +11,12 @@ import { resolveVolumeSpec } from './volume-types.js';
 const HOUR = 3_600_000;
 
 /**
- * How often one volume may be modified. `6h-cooldown` is the long-standing rule ("Wait at least 6
- * hours between modifications per EBS volume"); AWS replaced it in January 2026 with a rolling limit
- * of 4 modifications per volume per 24 hours, starting as soon as the previous one completes.
+ * How often one volume may be modified. `4-per-24h` is the rule of the current ModifyVolume reference:
+ * wait until a modification is `completed` before the next, and at most four modifications of one
+ * volume within a rolling 24 hours (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVolume.html).
+ * `6h-cooldown` is the rule it replaced ("Wait at least 6 hours between modifications per EBS volume"),
+ * kept for tests of clients written against it. Under both, a modification still modifying or
+ * optimizing refuses the next one.
  */
 export type VolumeModificationRule = '6h-cooldown' | '4-per-24h';
 
@@ -24,6 +27,7 @@ export function modifyVolumeAction(rule: VolumeModificationRule): ActionHandler 
     const volume = world.volume(requiredParam(params, 'VolumeId'), region);
     if (volume.state !== 'available' && volume.state !== 'in-use') throw new Ec2ApiError('IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
     checkRate(world, volume, rule);
+    checkChangesSomething(params, volume);
     const targetType = params.get('VolumeType') ?? volume.volumeType;
     const typeChanged = targetType !== volume.volumeType;
     const targetSize = intParam(params, 'Size') ?? volume.sizeGiB;
@@ -74,6 +78,26 @@ export const describeVolumesModifications: ActionHandler = ({ world, params, reg
   const { page, nextToken } = paginate(filtered, params, { min: 5, max: 500 });
   return { volumeModificationSet: page.map((row) => modificationXml(row.volume.id, row.modification)), nextToken };
 };
+
+/**
+ * EC2 refuses a ModifyVolume that names nothing to change: "InvalidParameterValue: Invalid input: Must
+ * specify at least one of size, type, iops, throughput or multi-attach." (as users report it,
+ * github.com/hashicorp/terraform-provider-aws/issues/31044). A request whose every value equals the
+ * volume's is treated the same way, and counts against no rate: the text for that case is assumed.
+ */
+function checkChangesSomething(params: QueryParams, volume: VolumeRecord): void {
+  const size = intParam(params, 'Size');
+  const type = params.get('VolumeType') ?? undefined;
+  const iops = intParam(params, 'Iops');
+  const throughput = intParam(params, 'Throughput');
+  const changes =
+    (size !== undefined && size !== volume.sizeGiB) ||
+    (type !== undefined && type !== volume.volumeType) ||
+    (iops !== undefined && iops !== volume.iops) ||
+    (throughput !== undefined && throughput !== volume.throughput) ||
+    params.has('MultiAttachEnabled');
+  if (!changes) throw invalidParameterValue('Invalid input: Must specify at least one of size, type, iops, throughput or multi-attach.');
+}
 
 function checkRate(world: SimWorld, volume: VolumeRecord, rule: VolumeModificationRule): void {
   const now = world.clock.now();
