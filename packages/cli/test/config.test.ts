@@ -99,10 +99,10 @@ const malformed: [name: string, json: unknown, expected: string[]][] = [
   ['legacy: relative mountpoint', withPatch(legacy, (c) => (c.mountpoint = 'scratch')), ['mountpoint: expected an absolute path (starting with /), got "scratch"']],
   ['legacy: unfilled placeholder', withPatch(legacy, (c) => (c.mountpoint = '%%MOUNTPOINT%%')), ["mountpoint: %%MOUNTPOINT%% is an unfilled placeholder of amazon-ebs-autoscale's install.sh"]],
   ['legacy: unknown filesystem', withPatch(legacy, (c) => (c.filesystem = 'zfs')), ['filesystem: expected one of "btrfs" or "lvm.ext4", got "zfs"']],
-  ['legacy: iops not a number', withPatch(legacy, (c) => (c.volume.iops = 'fast')), ['volume.iops: expected an integer from 3000 to 16000 for gp3, got "fast"']],
+  ['legacy: iops not a number', withPatch(legacy, (c) => (c.volume.iops = 'fast')), ['volume.iops: expected an integer from 3000 to 80000 for gp3, got "fast"']],
   ['legacy: iops out of range for io1', withPatch(legacy, (c) => ((c.volume.type = 'io1'), (c.volume.iops = '90000'))), ['volume.iops: expected an integer from 100 to 64000 for io1, got "90000"']],
   ['legacy: unknown volume type', withPatch(legacy, (c) => (c.volume.type = 'gp4')), ['volume.type: expected one of "gp3", "gp2", "io1", "io2", "st1" or "sc1", got "gp4"']],
-  ['legacy: throughput too high', withPatch(legacy, (c) => (c.volume.throughput = 2000)), ['volume.throughput: expected an integer from 125 to 1000 for gp3, got 2000']],
+  ['legacy: throughput too high', withPatch(legacy, (c) => (c.volume.throughput = 2001)), ['volume.throughput: expected an integer from 125 to 2000 for gp3, got 2001']],
   ['legacy: encrypted as "yes"', withPatch(legacy, (c) => (c.volume.encrypted = 'yes')), ['volume.encrypted: expected true, false, 1 or 0, got "yes"']],
   ['legacy: min above max', withPatch(legacy, (c) => (c.limits.min_ebs_volume_size = '2000')), ['limits.min_ebs_volume_size: expected at most limits.max_ebs_volume_size (1500), got 2000']],
   ['legacy: fractional count', withPatch(legacy, (c) => (c.limits.max_ebs_volume_count = '2.5')), ['limits.max_ebs_volume_count: expected an integer from 1 to 127, got "2.5"']],
@@ -116,7 +116,7 @@ const malformed: [name: string, json: unknown, expected: string[]][] = [
   ['v1: unknown policy', { ...v1, policy: { kind: 'eager' } }, ['policy.kind: expected one of "compatibility" or "predictive", got "eager"']],
   ['v1: iops on gp2', { ...v1, volume: { type: 'gp2', iops: 3000 } }, ['volume.iops: gp2 volumes take no provisioned IOPS; remove it, got 3000']],
   ['v1: io2 without iops', { ...v1, volume: { type: 'io2' } }, ['volume.iops: is required for io2: an integer from 100 to 256000']],
-  ['v1: numbers as strings', { ...v1, volume: { type: 'gp3', iops: '3000' } }, ['volume.iops: expected an integer from 3000 to 16000 for gp3, got "3000"']],
+  ['v1: numbers as strings', { ...v1, volume: { type: 'gp3', iops: '3000' } }, ['volume.iops: expected an integer from 3000 to 80000 for gp3, got "3000"']],
   ['v1: throughput above the gp3 ratio', { ...v1, volume: { type: 'gp3', iops: 3000, throughput: 1000 } }, ['volume.throughput: expected at most 750 MiB/s for gp3 with 3000 IOPS']],
   ['v1: throughput above the gp3 baseline ratio, no iops', { ...v1, volume: { type: 'gp3', throughput: 1000 } }, ['volume.throughput: expected at most 750 MiB/s for gp3 with 3000 IOPS']],
   ['v1: KMS key without encryption', { ...v1, volume: { encrypted: false, kmsKeyId: 'alias/x' } }, ['volume.kmsKeyId: a KMS key is set but `encrypted` is false']],
@@ -149,7 +149,7 @@ describe('parseConfig: malformed files', () => {
   it('lists every problem of a file, not only the first', () => {
     const issues = issuesOf({ ...v1, mountPoint: 'x', volume: { type: 'gp3', iops: 'fast', throughput: 5 }, typo: true });
     expect(issues).toHaveLength(4);
-    expect(issues.join('\n')).toContain('volume.iops: expected an integer from 3000 to 16000 for gp3, got "fast"');
+    expect(issues.join('\n')).toContain('volume.iops: expected an integer from 3000 to 80000 for gp3, got "fast"');
   });
 
   it('throws an error whose message names the file and every field', () => {

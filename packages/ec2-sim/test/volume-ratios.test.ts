@@ -67,8 +67,21 @@ describe('CreateVolume refuses IOPS and throughput the size cannot carry', () =>
     expect(implicit.message).toContain('At 3000 IOPS the throughput is at most 750 MiB/s; 751 MiB/s needs at least 3004 IOPS.');
     const explicit = await errorOf(create({ Size: 8, VolumeType: 'gp3', Iops: 3_999, Throughput: 1_000 }));
     expect(explicit.message).toContain('At 3999 IOPS the throughput is at most 999 MiB/s; 1000 MiB/s needs at least 4000 IOPS.');
-    // The 125–1,000 range still applies on its own, whatever the IOPS.
-    expect((await errorOf(create({ Size: 100, VolumeType: 'gp3', Iops: 16_000, Throughput: 1_001 }))).message).toContain('Expected a value between 125 and 1000');
+    // The 125–2,000 range still applies on its own, whatever the IOPS.
+    expect((await errorOf(create({ Size: 200, VolumeType: 'gp3', Iops: 80_000, Throughput: 2_001 }))).message).toContain('Expected a value between 125 and 2000');
+  });
+});
+
+describe('gp3 has the limits of September 2025: 64 TiB, 80,000 IOPS, 2,000 MiB/s', () => {
+  it('creates a volume at each maximum and refuses one past it', async () => {
+    expect(await create({ Size: 65_536, VolumeType: 'gp3' })).toMatchObject({ Size: 65_536 });
+    expect((await errorOf(create({ Size: 65_537, VolumeType: 'gp3' }))).message).toContain('maximum is 65536GiB');
+    // 80,000 IOPS takes 160 GiB at 500 per GiB; 2,000 MiB/s takes 8,000 IOPS at 0.25 MiB/s per IOPS.
+    expect(await create({ Size: 160, VolumeType: 'gp3', Iops: 80_000, Throughput: 2_000 })).toMatchObject({ Iops: 80_000, Throughput: 2_000 });
+    expect((await errorOf(create({ Size: 200, VolumeType: 'gp3', Iops: 80_001 }))).message).toContain('Expected a value between 3000 and 80000');
+    expect((await errorOf(create({ Size: 16, VolumeType: 'gp3', Iops: 7_999, Throughput: 2_000 }))).message).toContain('2000 MiB/s needs at least 8000 IOPS');
+    // gp2 keeps its 16 TiB.
+    expect((await errorOf(create({ Size: 16_385, VolumeType: 'gp2' }))).message).toContain('maximum is 16384GiB');
   });
 });
 

@@ -25,14 +25,18 @@ interface TypeRules {
 }
 
 /**
- * Size and performance limits per type, as the EC2 API reference states them for CreateVolume
- * (`Iops`: gp3 3,000–16,000, io1 100–64,000, io2 100–256,000; `Throughput`: gp3 125–1,000 MiB/s;
- * sizes gp2/gp3 1–16,384 GiB, io1 4–16,384, st1/sc1 125–16,384; io2 is Block Express, up to 64 TiB).
- * EC2 has the last word: a request it refuses surfaces as INVALID_ARGUMENT, so keep these no wider
- * than the documented ranges.
+ * Size and performance limits per type, as the EC2 API reference states them today for CreateVolume
+ * and ModifyVolume (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html, `Iops`,
+ * `Throughput`, `Size`): gp3 1–65,536 GiB, 3,000–80,000 IOPS, 125–2,000 MiB/s (raised from 16 TiB,
+ * 16,000 IOPS and 1,000 MiB/s in September 2025); gp2 1–16,384; io1 4–16,384 GiB, 100–64,000 IOPS;
+ * io2 (Block Express) 4–65,536 GiB, 100–256,000 IOPS; st1/sc1 125–16,384 GiB. The ratios are the EBS
+ * user guide's: gp3 500 IOPS per GiB (above its 3,000 baseline) and 0.25 MiB/s per IOPS, io1 50 and
+ * io2 1,000 IOPS per GiB. EC2 has the last word: a request it refuses surfaces as INVALID_ARGUMENT, so
+ * keep these no wider than the documented ranges. ec2-sim keeps its own copy on purpose, and
+ * test/volume-rules-vs-sim.test.ts holds the two against each other.
  */
 const RULES: Record<EbsVolumeType, TypeRules> = {
-  gp3: { minGiB: 1, maxGiB: 16_384, iops: { min: 3000, max: 16_000, perGiB: 500, required: false }, throughput: { min: 125, max: 1000, perIops: 0.25 } },
+  gp3: { minGiB: 1, maxGiB: 65_536, iops: { min: 3000, max: 80_000, perGiB: 500, required: false }, throughput: { min: 125, max: 2000, perIops: 0.25 } },
   gp2: { minGiB: 1, maxGiB: 16_384 },
   io1: { minGiB: 4, maxGiB: 16_384, iops: { min: 100, max: 64_000, perGiB: 50, required: true } },
   io2: { minGiB: 4, maxGiB: 65_536, iops: { min: 100, max: 256_000, perGiB: 1000, required: true } },

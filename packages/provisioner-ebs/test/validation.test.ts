@@ -32,6 +32,13 @@ describe('volume type validation', () => {
     expect(() => validateVolumeSpec({ type: 'gp3', iops: 3000 }, 1)).not.toThrow();
     expect(thrown(() => validateVolumeSpec({ type: 'gp3', iops: 4000 }, 2)).message).toMatch(/3000–3000 IOPS/);
   });
+
+  it('allows gp3 up to the limits of September 2025: 64 TiB, 80,000 IOPS, 2,000 MiB/s', () => {
+    expect(() => validateVolumeSpec({ type: 'gp3', iops: 80_000, throughputMiBps: 2000 }, 65_536)).not.toThrow();
+    expect(thrown(() => validateVolumeSpec({ type: 'gp3' }, 65_537)).message).toMatch(/1 to 65536/);
+    expect(thrown(() => validateVolumeSpec({ type: 'gp3', iops: 80_001 }, 1000)).message).toMatch(/at most 80000/);
+    expect(thrown(() => validateVolumeSpec({ type: 'gp3', iops: 80_000, throughputMiBps: 2001 }, 1000)).message).toMatch(/125–2000 MiB\/s/);
+  });
 });
 
 describe('limits', () => {

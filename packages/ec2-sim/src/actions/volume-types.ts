@@ -12,23 +12,23 @@ interface TypeRule {
 /**
  * Size, IOPS and throughput bounds per volume type. This is the simulator's own model of EC2, kept
  * apart from the provisioner's client-side table so that the two can disagree and tests catch it.
- * Sources: the EC2 API reference, CreateVolume/ModifyVolume `Iops` (gp3 3,000–16,000, io1 100–64,000,
- * io2 100–256,000) and `Throughput` (gp3 125–1,000 MiB/s); the EBS user guide, "General Purpose SSD
- * volumes" (gp3: at most 500 IOPS per GiB and 0.25 MiB/s per IOPS) and "Provisioned IOPS SSD volumes"
- * (io1: 50 IOPS per GiB; io2 Block Express: 1,000 IOPS per GiB).
+ * Sources: the EC2 API reference as it reads today, CreateVolume/ModifyVolume `Iops` (gp3 3,000–80,000,
+ * io1 100–64,000, io2 100–256,000), `Throughput` (gp3 125–2,000 MiB/s) and `Size` (gp3 and io2 up to
+ * 65,536 GiB; gp2, io1, st1 and sc1 up to 16,384); the EBS user guide, "General Purpose SSD volumes"
+ * (gp3: at most 500 IOPS per GiB and 0.25 MiB/s per IOPS) and "Provisioned IOPS SSD volumes" (io1: 50
+ * IOPS per GiB; io2 Block Express: 1,000 IOPS per GiB). AWS raised gp3 from 16 TiB, 16,000 IOPS and
+ * 1,000 MiB/s in September 2025.
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html
  * https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html
  * https://docs.aws.amazon.com/ebs/latest/userguide/provisioned-iops.html
- * AWS raised gp3 to 80,000 IOPS / 2,000 MiB/s / 64 TiB in September 2025; the simulator keeps the
- * older limits, which are what the provisioner targets.
  */
 const RULES: Record<string, TypeRule> = {
   gp2: { minGiB: 1, maxGiB: 16_384 },
   gp3: {
     minGiB: 1,
-    maxGiB: 16_384,
-    iops: { min: 3_000, max: 16_000, perGiB: 500, default: 3_000, required: false },
-    throughput: { min: 125, max: 1_000, perIops: 0.25, default: 125 },
+    maxGiB: 65_536,
+    iops: { min: 3_000, max: 80_000, perGiB: 500, default: 3_000, required: false },
+    throughput: { min: 125, max: 2_000, perIops: 0.25, default: 125 },
   },
   io1: { minGiB: 4, maxGiB: 16_384, iops: { min: 100, max: 64_000, perGiB: 50, required: true } },
   io2: { minGiB: 4, maxGiB: 65_536, iops: { min: 100, max: 256_000, perGiB: 1_000, required: true } },
