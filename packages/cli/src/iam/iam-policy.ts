@@ -1,4 +1,5 @@
 import type { AgentConfig } from '../config/agent-config.js';
+import { BLOCK_DEVICE_MAPPING_ATTRIBUTE, REFUSED_INSTANCE_ATTRIBUTES } from './instance-attributes.js';
 
 /**
  * The tag that marks a volume as this instance's: `@ebs-autoscale/provisioner-ebs` sets
@@ -40,8 +41,9 @@ export interface IamPolicyOptions {
   /** Account to confine resources to. Default `*`. */
   accountId?: string;
   /**
-   * Confines the instance-side actions (attach, detach, DeleteOnTermination) to instances carrying
-   * this tag, e.g. `{ key: 'aws:batch:compute-environment', value: 'genomics' }`.
+   * Further confines the instance-side actions (attach, detach, DeleteOnTermination), which only ever
+   * reach the calling instance itself, to instances carrying this tag, e.g.
+   * `{ key: 'aws:batch:compute-environment', value: 'genomics' }`.
    */
   instanceTag?: { key: string; value: string };
 }
@@ -52,6 +54,8 @@ export interface IamPolicyOptions {
  * - `CreateVolume` only with the ownership tag naming the calling instance in the request (and only encrypted, of the configured type);
  * - `CreateTags` only as part of `CreateVolume`, so the agent cannot tag someone else's volume as its own;
  * - attach, detach, delete (and modify, for a driver that grows in place) only on volumes the instance owns;
+ * - attach and detach only on the calling instance itself, and `ModifyInstanceAttribute` only there and
+ *   only for the block-device mapping (DeleteOnTermination): never `userData`, `instanceType`, …;
  * - `kms:*` grants only for the configured key, only via EC2.
  *
  * @example
@@ -68,6 +72,11 @@ export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = 
   const account = options.accountId ?? '*';
   const arn = (type: string) => `arn:${partition}:ec2:${region}:${account}:${type}/*`;
   const growInPlace = config.driver.kind === 'ext4-static';
+  // The request's instance is the caller: its own ARN (ec2:SourceInstanceARN) names the target
+  // (ec2:InstanceID). AWS's managed AWSEC2VssSnapshotPolicy confines an instance to itself this way
+  // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSEC2VssSnapshotPolicy.html).
+  const thisInstance: Record<string, Record<string, string>> = { ArnLike: { 'ec2:SourceInstanceARN': `arn:${partition}:ec2:${region}:${account}:instance/\${ec2:InstanceID}` } };
+  const instanceTagged: Record<string, Record<string, string>> = options.instanceTag ? { StringEquals: { [`ec2:ResourceTag/${options.instanceTag.key}`]: options.instanceTag.value } } : {};
   const statements: IamStatement[] = [
     {
       Sid: 'DescribeHasNoResourceLevelPermissions',
@@ -100,12 +109,25 @@ export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = 
       Condition: { StringEquals: { [`ec2:ResourceTag/${tag}`]: owner } },
     },
     {
-      // Attach and detach authorise the instance too; ModifyInstanceAttribute sets DeleteOnTermination.
-      Sid: 'AttachToInstances',
+      // Attach and detach authorise the instance as well as the volume: only the caller itself.
+      Sid: 'AttachAndDetachOnThisInstanceOnly',
       Effect: 'Allow',
-      Action: ['ec2:AttachVolume', 'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute'],
+      Action: ['ec2:AttachVolume', 'ec2:DetachVolume'],
       Resource: arn('instance'),
-      ...(options.instanceTag ? { Condition: { StringEquals: { [`ec2:ResourceTag/${options.instanceTag.key}`]: options.instanceTag.value } } } : {}),
+      Condition: { ...thisInstance, ...instanceTagged },
+    },
+    {
+      // DeleteOnTermination of our volumes on this instance, and no other attribute (instance-attributes.ts says why a list).
+      Sid: 'SetDeleteOnTerminationOnThisInstanceOnly',
+      Effect: 'Allow',
+      Action: ['ec2:ModifyInstanceAttribute'],
+      Resource: arn('instance'),
+      Condition: {
+        ...thisInstance,
+        ...instanceTagged,
+        StringEqualsIgnoreCaseIfExists: { 'ec2:Attribute': BLOCK_DEVICE_MAPPING_ATTRIBUTE },
+        Null: Object.fromEntries(REFUSED_INSTANCE_ATTRIBUTES.map((name) => [`ec2:Attribute/${name}`, 'true'])),
+      },
     },
   ];
   if (config.volume.kmsKeyId) {
