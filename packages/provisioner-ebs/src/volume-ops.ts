@@ -65,9 +65,12 @@ export class VolumeOps {
   /** Detaches `volumeId` if it is attached and waits until it is `available`. */
   async detach(volumeId: string, options: { force?: boolean } = {}): Promise<void> {
     const volume = await this.describe(volumeId);
-    if (!volume || volume.State === 'available') return;
-    if (volume.Attachments?.some((attachment) => attachment.State === 'attached' || attachment.State === 'attaching')) {
-      await this.caller.call('DetachVolume', (api) => api.detachVolume({ VolumeId: volumeId, ...(options.force ? { Force: true } : {}) }), {
+    if (!volume || volume.State === 'available' || volume.State === 'error') return;
+    const attachment = volume.Attachments?.find((entry) => entry.State === 'attached' || entry.State === 'attaching');
+    if (attachment) {
+      // InstanceId is optional on AWS and free to send; moto answers a DetachVolume without it with HTTP 500.
+      const instance = attachment.InstanceId ? { InstanceId: attachment.InstanceId } : {};
+      await this.caller.call('DetachVolume', (api) => api.detachVolume({ VolumeId: volumeId, ...instance, ...(options.force ? { Force: true } : {}) }), {
         volumeId,
         retryOn: ['throttled', 'server', 'network', 'incorrect-state'],
       });

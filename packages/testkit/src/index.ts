@@ -7,3 +7,5 @@ export { firstMiB } from './first-mib.js';
 export { isRoot, requireRootOrWarn, canUseLoopDevices, warnSkip } from './root.js';
 export { findMounts } from './mounts.js';
 export type { MountEntry } from '@ebs-autoscale/blockdev';
+export { runProvisionerConformance } from './provisioner/conformance.js';
+export type { CloudVolume, ProvisionerCheck, ProvisionerConformanceOptions, ProvisionerWorld, ProvisionerWorldOptions } from './provisioner/options.js';
