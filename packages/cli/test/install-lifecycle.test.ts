@@ -6,7 +6,7 @@ import { mountSource } from '../src/agent/mount-source.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { statusCommand } from '../src/cli/simple-commands.js';
 import { Filler } from '../src/demo/filler.js';
-import { systemdQuote } from '../src/install/systemd-unit.js';
+import { systemdQuote, unitNameFor } from '../src/install/systemd-unit.js';
 import { AGENT_BIN, AgentProcess } from './helpers/agent-process.js';
 import { expectAllReleased, tearDown } from './helpers/tear-down.js';
 import { freePort, sampleSum, sampleValue, scrape, type PromSample } from './helpers/prometheus.js';
@@ -20,7 +20,7 @@ if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the install → run → 
 function execStartArgv(unit: string): string[] {
   const line = /^ExecStart=(.*)$/m.exec(unit)?.[1];
   if (!line) throw new Error(`no ExecStart in:\n${unit}`);
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => (match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!).replaceAll('%%', '%'));
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => (match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!).replaceAll('%%', '%').replaceAll('$$', '$'));
 }
 
 interface StatusJson {
@@ -48,17 +48,18 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     const metricsPort = await freePort();
     host = await SimHost.start({ config: (mountPoint) => smallConfig(mountPoint, { metrics: { port: metricsPort } }) });
     const { sim, mountPoint } = host;
+    const unitName = unitNameFor(mountPoint);
 
     const first = await host.install();
     expect(first.code, first.text).toBe(0);
-    const unit = readFileSync(join(host.unitDir, 'ebs-autoscale.service'), 'utf8');
+    const unit = readFileSync(join(host.unitDir, unitName), 'utf8');
     // The unit carries the sandbox and size scale install was given, so what it starts finds the simulator's devices.
     const expectedRun = [process.execPath, AGENT_BIN, 'run', ...host.runArgs].map(systemdQuote).join(' ');
     expect(unit).toContain(`ExecStart=${expectedRun}\n`);
     for (const line of ['Restart=on-failure', 'Wants=network-online.target', 'After=network-online.target local-fs.target', `RequiresMountsFor=${mountPoint}`, 'TimeoutStopSec=600', 'WantedBy=multi-user.target']) {
       expect(unit).toContain(`${line}\n`);
     }
-    expect(host.runner.systemctl).toEqual([['daemon-reload'], ['enable', '--now', 'ebs-autoscale.service']]);
+    expect(host.runner.systemctl).toEqual([['daemon-reload'], ['enable', '--now', unitName]]);
     expect(await mountSource(mountPoint)).toBeDefined();
     expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} btrfs \\S*nofail\\S* 0 0$`, 'm'));
     expect(host.owned()).toHaveLength(1);
@@ -69,7 +70,7 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     expect(again.text).toContain('nothing changed');
     expect(host.runner.systemctl).toHaveLength(2);
     expect(host.owned()).toHaveLength(1);
-    expect(readFileSync(join(host.unitDir, 'ebs-autoscale.service'), 'utf8')).toBe(unit);
+    expect(readFileSync(join(host.unitDir, unitName), 'utf8')).toBe(unit);
 
     // What systemd would start, word for word (NODE_OPTIONS only lets node run the TypeScript sources).
     sim.resetStats();
@@ -127,8 +128,8 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     const keep = await host.uninstall();
     expect(keep.code, keep.text).toBe(0);
     expect(keep.text).toContain('untouched');
-    expect(host.runner.systemctl.slice(2)).toEqual([['disable', '--now', 'ebs-autoscale.service'], ['daemon-reload']]);
-    expect(existsSync(join(host.unitDir, 'ebs-autoscale.service'))).toBe(false);
+    expect(host.runner.systemctl.slice(2)).toEqual([['disable', '--now', unitName], ['daemon-reload']]);
+    expect(existsSync(join(host.unitDir, unitName))).toBe(false);
     expect(await mountSource(mountPoint)).toBeDefined();
     expect(host.owned()).toHaveLength(volumes);
 

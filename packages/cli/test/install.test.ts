@@ -11,7 +11,7 @@ import { uninstallCommand } from '../src/cli/install-command.js';
 import { main } from '../src/cli/main.js';
 import { deviceKind } from '../src/install/device-kind.js';
 import { removeFstabEntries } from '../src/install/fstab-remove.js';
-import { buildSystemdUnit, systemdQuote } from '../src/install/systemd-unit.js';
+import { unitNameFor } from '../src/install/systemd-unit.js';
 
 function capture() {
   const out: string[] = [];
@@ -25,21 +25,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(work, { recursive: true, force: true });
-});
-
-describe('the systemd unit', () => {
-  it('runs node on the bin with the config, restarts on failure, waits for the network and the mount', () => {
-    const unit = buildSystemdUnit({ mountPoint: '/var/lib/docker', configPath: '/etc/ebs-autoscale.json', nodePath: '/usr/bin/node', binPath: '/usr/lib/node_modules/@ebs-autoscale/cli/bin/ebs-autoscale.js' });
-    expect(unit).toContain('\nExecStart=/usr/bin/node /usr/lib/node_modules/@ebs-autoscale/cli/bin/ebs-autoscale.js run --config /etc/ebs-autoscale.json\n');
-    expect(unit).toMatch(/\nRestart=on-failure\n[\s\S]*\nTimeoutStopSec=600\n/);
-    expect(unit).toContain('\nRequiresMountsFor=/var/lib/docker\n');
-  });
-
-  it('quotes words with spaces and doubles % (a systemd specifier)', () => {
-    expect(systemdQuote('/opt/my dir/x"y')).toBe('"/opt/my dir/x\\"y"');
-    expect(systemdQuote('100%')).toBe('100%%');
-    expect(systemdQuote('/usr/bin/node')).toBe('/usr/bin/node');
-  });
 });
 
 describe('deviceKind', () => {
@@ -85,7 +70,7 @@ describe('install past its deadline', () => {
     expect(out.text()).toContain('ebs-autoscale install did not finish within 0.3 s');
     expect(out.text()).toContain('--timeout');
     expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ version: 1, mountPoint: join(work, 'data'), driver: { kind: 'btrfs' }, initialVolume: { sizeGiB: 200 } });
-    expect(existsSync(join(work, 'systemd', 'ebs-autoscale.service'))).toBe(false);
+    expect(existsSync(join(work, 'systemd', unitNameFor(join(work, 'data'))))).toBe(false);
   });
 });
 

@@ -1,6 +1,9 @@
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EbsAutoscaleError } from '@ebs-autoscale/core';
+import { boundedName, escapeSystemdPath } from '../install/systemd-escape.js';
+import { unitNameFor } from '../install/systemd-unit.js';
+import { ensureRunDir } from './run-dir.js';
 
 /** Where locks and status files live: tmpfs, so a reboot clears them. */
 export const DEFAULT_RUN_DIR = '/run/ebs-autoscale';
@@ -21,11 +24,15 @@ export interface MountLock {
   release(): Promise<void>;
 }
 
-/** The lock file's name for a mount point: `/var/lib/docker` → `var-lib-docker.lock`, as systemd escapes paths. */
+/** File names end at 255 bytes (NAME_MAX); escaped names are ASCII, so characters are bytes. */
+const NAME_MAX = 255;
+
+/**
+ * The lock file's name for a (canonical) mount point: `/var/lib/docker` → `var-lib-docker.lock`, the
+ * path escaped as systemd escapes it, so the lock, the status file and the unit share one name.
+ */
 export function lockFileName(mountPoint: string, suffix = 'lock'): string {
-  const trimmed = mountPoint.replace(/^\/+|\/+$/g, '');
-  const escaped = trimmed === '' ? '-' : trimmed.replace(/[^A-Za-z0-9_.:/]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`).replace(/\//g, '-');
-  return `${escaped}.${suffix}`;
+  return `${boundedName(escapeSystemdPath(mountPoint), NAME_MAX - suffix.length - 1)}.${suffix}`;
 }
 
 /**
@@ -38,7 +45,7 @@ export async function acquireMountLock(mountPoint: string, options: MountLockOpt
   const pid = options.pid ?? process.pid;
   const isAlive = options.isAlive ?? processIsAlive;
   const path = join(dir, lockFileName(mountPoint));
-  await mkdir(dir, { recursive: true, mode: 0o755 });
+  await ensureRunDir(dir);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
       const handle = await open(path, 'wx', 0o644);
@@ -51,7 +58,7 @@ export async function acquireMountLock(mountPoint: string, options: MountLockOpt
     const holder = await readPid(path);
     if (holder !== undefined && holder !== pid && isAlive(holder)) {
       throw new EbsAutoscaleError('lock', 'DEVICE_IN_USE', `Another ebs-autoscale agent (PID ${holder}) already manages ${mountPoint}.`, {
-        hint: `Stop it first (systemctl stop ebs-autoscale, or kill ${holder}); its lock is ${path}.`,
+        hint: `Stop it first (systemctl stop ${unitNameFor(mountPoint)}, or kill ${holder}); its lock is ${path}.`,
       });
     }
     // Stale: the holder died without cleaning up, or the file is unreadable garbage. Remove and retry;

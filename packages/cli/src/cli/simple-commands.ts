@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { AgentConfig } from '../config/agent-config.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
+import { canonicalMountPoint } from '../config/mount-point.js';
+import { unitNameFor } from '../install/systemd-unit.js';
 import { buildIamPolicy } from '../iam/iam-policy.js';
 import { formatStatus } from '../status/format-status.js';
 import { readStatusReport, statusFilePath } from '../status/status-file.js';
@@ -54,11 +56,12 @@ export function userdataCommand(args: string[], io: CliIo): number {
 /** `status`: reads the running agent's status file. */
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, mountpoint: { type: 'string', short: 'm' }, json: { type: 'boolean' }, 'run-dir': { type: 'string' } } });
-  const mountPoint = values.mountpoint ?? (await configuredMountPoint(values.config));
+  // The agent names its status file by the canonical mount point; an alias must find the same file.
+  const mountPoint = values.mountpoint === undefined ? await configuredMountPoint(values.config) : await canonicalMountPoint(values.mountpoint, { path: '--mountpoint' });
   const file = statusFilePath(mountPoint, values['run-dir'] ?? DEFAULT_RUN_DIR);
   const found = await readStatusReport(file);
   if (!found) {
-    io.stderr.write(`No agent has reported for ${mountPoint} (no ${file}). Is \`ebs-autoscale run\` running? Try: systemctl status ebs-autoscale\n`);
+    io.stderr.write(`No agent has reported for ${mountPoint} (no ${file}). Is \`ebs-autoscale run\` running? Try: systemctl status ${unitNameFor(mountPoint)}\n`);
     return EXIT.failed;
   }
   if (values.json) {

@@ -37,7 +37,7 @@ export function parseLegacyConfig(json: unknown, file?: string): AgentConfig {
   const minVolumeGiB = limitsReader?.number('min_ebs_volume_size', { ...num, min: 1, max: 65536 });
   const maxVolumeGiB = limitsReader?.number('max_ebs_volume_size', { ...num, min: 1, max: 65536 });
   // bin/ebs-autoscale compares the mount's size with it; install.sh calls it --max-total-created-size.
-  const maxTotalCreatedGiB = limitsReader?.number('max_logical_volume_size', { ...num, min: 1 });
+  const maxTotalCreatedGiB = limitsReader?.number('max_logical_volume_size', { ...num, min: 1, max: Number.MAX_SAFE_INTEGER });
   // bin/ebs-autoscale stops adding once this many of its own volumes are attached.
   const maxAttachedVolumes = limitsReader?.number('max_ebs_volume_count', { ...num, min: 1, max: 127 });
   const threshold = limitsReader?.number('initial_utilization_threshold', { ...num, min: 1, max: 100 });

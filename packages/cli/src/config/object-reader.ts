@@ -1,4 +1,5 @@
 import type { IssueList } from './issues.js';
+import { pathProblem } from './mount-point.js';
 
 /** How a number is read. */
 export interface NumberRule {
@@ -74,7 +75,11 @@ export class ObjectReader {
     if (this.placeholder(path, value)) return undefined;
     if (typeof value !== 'string' || value === '') return this.fail(path, options.oneOf ? `one of ${quoteList(options.oneOf)}` : 'a non-empty string', value);
     if (options.oneOf && !options.oneOf.includes(value)) return this.fail(path, `one of ${quoteList(options.oneOf)}`, value);
-    if (options.absolutePath && !value.startsWith('/')) return this.fail(path, 'an absolute path (starting with /)', value);
+    const problem = options.absolutePath ? pathProblem(value) : undefined;
+    if (problem) {
+      this.issues.add(path, problem);
+      return undefined;
+    }
     if (options.pattern && !options.pattern[0].test(value)) return this.fail(path, options.pattern[1], value);
     return value;
   }
@@ -107,14 +112,15 @@ export class ObjectReader {
     return this.fail(this.at(key), 'true or false', value);
   }
 
-  /** An object of string values, e.g. tags. */
-  stringMap(key: string, keyRule?: [RegExp, string]): Record<string, string> | undefined {
+  /** An object of string values, e.g. tags; `keyProblem` says what is wrong with a key, if anything. */
+  stringMap(key: string, keyProblem?: (name: string) => string | undefined): Record<string, string> | undefined {
     const reader = this.object(key);
     if (!reader) return undefined;
     const out: Record<string, string> = {};
     for (const name of Object.keys(reader.value)) {
       const value = reader.raw(name);
-      if (keyRule && !keyRule[0].test(name)) this.issues.add(reader.at(name), `key ${keyRule[1]}`);
+      const problem = keyProblem?.(name);
+      if (problem !== undefined) this.issues.add(reader.at(name), problem);
       else if (typeof value !== 'string') this.issues.expected(reader.at(name), 'a string', value);
       else out[name] = value;
     }

@@ -1,6 +1,7 @@
 import { INSTALL_DEFAULTS, type VolumeConfig } from './agent-config.js';
 import type { IssueList } from './issues.js';
 import { quoteList, type ObjectReader } from './object-reader.js';
+import { tagKeyProblem } from './tag-keys.js';
 import { VOLUME_TYPE_RULES, VOLUME_TYPES, isVolumeType } from './volume-rules.js';
 
 /** Keys the two formats spell differently. */
@@ -43,7 +44,7 @@ export function readVolume(reader: ObjectReader | undefined, issues: IssueList, 
     ? reader.string(kmsKey, { pattern: [/^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/, 'a KMS key id, key ARN, alias name (alias/…) or alias ARN'] })
     : undefined;
   if (kmsKeyId && !encrypted) issues.add(reader.at(kmsKey!), 'a KMS key is set but `encrypted` is false; set `encrypted: true` or remove the key');
-  const tags = options.keys?.tags ? (reader.stringMap(options.keys.tags, [/^(?!aws:)[\w .:/=+@-]{1,128}$/, 'must be 1–128 characters of letters, digits, spaces and _.:/=+-@, not starting with "aws:"']) ?? {}) : {};
+  const tags = options.keys?.tags ? (reader.stringMap(options.keys.tags, tagKeyProblem) ?? {}) : {};
   reader.finish();
   return { type, encrypted, tags, ...(iops === undefined ? {} : { iops }), ...(throughput === undefined ? {} : { throughput }), ...(kmsKeyId ? { kmsKeyId } : {}) };
 }

@@ -4,6 +4,7 @@ import { checkLimits } from './check-limits.js';
 import { IssueList } from './issues.js';
 import { ObjectReader } from './object-reader.js';
 import { readVolume } from './read-volume.js';
+import { volumeSizeProblem } from './volume-rules.js';
 
 const NAME: [RegExp, string] = [/^[A-Za-z0-9+_.-]{1,127}$/, 'an LVM name: 1–127 of letters, digits and +_.-'];
 
@@ -34,8 +35,10 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
   const volume = readVolume(root.object('volume'), issues, { legacy: false, keys: { kmsKeyId: 'kmsKeyId', tags: 'tags' } });
 
   const initial = root.object('initialVolume');
-  const [typeMin, typeMax] = [1, 65536];
-  const sizeGiB = initial?.number('sizeGiB', { integer: true, min: typeMin, max: typeMax }) ?? INSTALL_DEFAULTS.initialSizeGiB;
+  const givenSize = initial?.number('sizeGiB', { integer: true, min: 1 });
+  const sizeProblem = givenSize === undefined ? undefined : volumeSizeProblem(givenSize, volume.type, volume.iops);
+  if (sizeProblem) issues.add('initialVolume.sizeGiB', sizeProblem);
+  const sizeGiB = givenSize ?? INSTALL_DEFAULTS.initialSizeGiB;
   const device = initial?.string('device', { absolutePath: true });
   initial?.finish();
 
@@ -122,8 +125,9 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
 
   function readLimits(reader: ObjectReader | undefined): ScalingLimits {
     if (!reader) return DEFAULT_LIMITS;
-    const read = (key: keyof ScalingLimits, max?: number) => {
-      const value = reader.number(key, { integer: true, min: 1, ...(max ? { max } : {}) });
+    // Totals have no EBS maximum, but beyond 2^53 a count of GiB is no longer exact (`1e20` was accepted).
+    const read = (key: keyof ScalingLimits, max = Number.MAX_SAFE_INTEGER) => {
+      const value = reader.number(key, { integer: true, min: 1, max });
       return value === undefined ? {} : { [key]: value };
     };
     const limits = { ...DEFAULT_LIMITS, ...read('minVolumeGiB', 65536), ...read('maxVolumeGiB', 65536), ...read('maxTotalCreatedGiB'), ...read('maxAttachedVolumes', 127), ...read('maxCreatedVolumes') };

@@ -47,3 +47,16 @@ export function smallestSizeForIops(type: VolumeType, iops: number): number {
   const free = type === 'gp3' ? rule.iops[0] : 0;
   return iops <= free ? rule.sizeGiB[0] : Math.max(rule.sizeGiB[0], Math.ceil(iops / rule.iopsPerGiB));
 }
+
+/**
+ * What is wrong with one volume's size for its type (and IOPS), or undefined: the same ranges EC2's
+ * CreateVolume applies, checked before any call so an impossible size is refused at load, not at the
+ * first CreateVolume.
+ */
+export function volumeSizeProblem(sizeGiB: number, type: VolumeType, iops?: number): string | undefined {
+  const [lowest, highest] = VOLUME_TYPE_RULES[type].sizeGiB;
+  if (!Number.isInteger(sizeGiB) || sizeGiB < lowest || sizeGiB > highest) return `expected a whole number of GiB from ${lowest} to ${highest} for ${type} volumes, got ${sizeGiB}`;
+  const smallest = iops === undefined ? lowest : smallestSizeForIops(type, iops);
+  if (sizeGiB < smallest) return `${iops} IOPS needs ${type} volumes of at least ${smallest} GiB, got ${sizeGiB}`;
+  return undefined;
+}

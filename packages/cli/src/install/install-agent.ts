@@ -1,21 +1,25 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EbsAutoscaleError } from '@ebs-autoscale/core';
+import { EbsAutoscaleError, type ProvisionedVolume } from '@ebs-autoscale/core';
 import { LvmDriver } from '@ebs-autoscale/driver-lvm';
 import { buildAgent } from '../agent/build-agent.js';
 import { resolveHostDriver } from '../agent/host-driver.js';
-import { mountSource } from '../agent/mount-source.js';
-import type { AgentConfig } from '../config/agent-config.js';
+import { INSTALL_DEFAULTS, type AgentConfig } from '../config/agent-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { canonicalMountPoint } from '../config/mount-point.js';
 import { parseV1Config } from '../config/v1-config.js';
+import { volumeSizeProblem } from '../config/volume-rules.js';
 import { withDeadline } from './deadline.js';
 import { deviceKind } from './device-kind.js';
 import { describeDistribution, OS_RELEASE_PATHS, readOsRelease } from './distribution.js';
 import { toolOnPath } from './find-tool.js';
 import type { InstallOptions } from './install-options.js';
+import { inspectInstallTarget } from './install-target.js';
+import { retireLegacyUnit } from './legacy-unit.js';
 import { ensureLvmFstabEntry } from './lvm-fstab.js';
 import { checkPrerequisites, describeDriver } from './prerequisites.js';
-import { buildSystemdUnit, UNIT_NAME } from './systemd-unit.js';
+import { releaseCreatedVolume } from './release-created.js';
+import { buildSystemdUnit, unitNameFor } from './systemd-unit.js';
 
 /** What an install did; `changed` is empty when everything was already in place. */
 export interface InstallResult {
@@ -30,7 +34,9 @@ export interface InstallResult {
  * passed), the first device (given, or a new volume), the filesystem
  * (btrfs, LVM with ext4 or xfs, or static ext4) mounted with its fstab line, the systemd unit, then
  * `daemon-reload` and `enable --now`. Each step checks first, so a second run changes nothing; the
- * whole is bounded by `timeoutMs`.
+ * whole is bounded by `timeoutMs`. Whatever can be refused (the size, the unit's values, a mount point
+ * that is a file or already holds another filesystem) is refused before any EC2 call that changes
+ * something, and a volume created for a step that then fails is released again.
  */
 export async function installAgent(options: InstallOptions): Promise<InstallResult> {
   return withDeadline(options.timeoutMs, 'ebs-autoscale install', async (signal) => {
@@ -43,6 +49,16 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     const { driver: driverConfig, distribution } = await resolveHostDriver(config, osReleasePaths);
     say(`${distribution.name}: ${describeDriver(driverConfig)}`);
     await checkPrerequisites(driverConfig, distribution, hasTool);
+    // Everything that can refuse runs before anything is created, EC2 calls included (issue 12, item 4).
+    const sizeGiB = options.initialSizeGiB ?? config.initialVolume.sizeGiB;
+    const sizeProblem = volumeSizeProblem(sizeGiB, config.volume.type, config.volume.iops);
+    if (options.device === undefined && config.initialVolume.device === undefined && sizeProblem) {
+      throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `The first volume's size: ${sizeProblem}; nothing was created.`, { hint: 'Pass another --initial-size, or set initialVolume.sizeGiB in the configuration.' });
+    }
+    const unitName = unitNameFor(config.mountPoint);
+    const unitPath = join(options.unitDir, unitName);
+    const unit = buildSystemdUnit({ mountPoint: config.mountPoint, configPath: options.configPath, nodePath: options.nodePath, binPath: options.binPath, ...(options.runArgs ? { runArgs: options.runArgs } : {}) });
+    const target = await inspectInstallTarget(config.mountPoint, driverConfig);
     // Written only now: a refused install leaves no file behind to pin the next try's --driver.
     if (json !== undefined) {
       await mkdir(dirname(options.configPath), { recursive: true });
@@ -51,10 +67,12 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     }
     const wiring = { ...options.world, runner: options.runner, fstabPath: options.fstabPath, driver: driverConfig };
 
-    if ((await mountSource(config.mountPoint)) === undefined) {
+    if (target !== 'ours') {
+      if (target === 'non-empty') say(`${config.mountPoint} is not empty: its files stay on the disk below, hidden while the new filesystem is mounted over them`);
       const device = options.device ?? config.initialVolume.device;
       const built = buildAgent(config, { ...wiring, devices: [] });
       let first: string;
+      let created: ProvisionedVolume | undefined;
       if (device !== undefined) {
         const { kind, model } = await deviceKind(device, options.world?.sysRoot);
         if (kind === 'unknown') {
@@ -65,21 +83,28 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
         say(`first device: ${device} (${kind === 'ebs' ? 'EBS volume' : 'NVMe instance storage'})`);
         first = device;
       } else {
-        const sizeGiB = options.initialSizeGiB ?? config.initialVolume.sizeGiB;
         say(`creating the first volume: ${sizeGiB} GiB ${config.volume.type}`);
-        first = (await built.provisioner.provision({ sizeGiB, signal })).device;
+        created = await built.provisioner.provision({ sizeGiB, signal });
+        first = created.device;
         changed.push(`created a ${sizeGiB} GiB volume (${first})`);
       }
-      const withDevice = buildAgent(config, { ...wiring, devices: [first] });
-      await withDevice.driver.prepare();
-      if (withDevice.driver instanceof LvmDriver) await ensureLvmFstabEntry(options.fstabPath, withDevice.driver, options.runner);
+      try {
+        const withDevice = buildAgent(config, { ...wiring, devices: [first] });
+        await withDevice.driver.prepare();
+        if (withDevice.driver instanceof LvmDriver) await ensureLvmFstabEntry(options.fstabPath, withDevice.driver, options.runner);
+      } catch (error) {
+        if (created) {
+          await releaseCreatedVolume({ volume: created, provisioner: built.provisioner, runner: options.runner, mountPoint: config.mountPoint, mountedBefore: false, say, ...(driverConfig.kind === 'lvm' ? { volumeGroup: driverConfig.volumeGroup } : {}) });
+        }
+        throw error;
+      }
       changed.push(`mounted ${describeDriver(driverConfig)} on ${config.mountPoint} (fstab: ${options.fstabPath})`);
     } else {
       say(`${config.mountPoint} is already mounted`);
     }
 
-    const unitPath = join(options.unitDir, UNIT_NAME);
-    const unit = buildSystemdUnit({ mountPoint: config.mountPoint, configPath: options.configPath, nodePath: options.nodePath, binPath: options.binPath, ...(options.runArgs ? { runArgs: options.runArgs } : {}) });
+    const retired = await retireLegacyUnit(options.unitDir, config.mountPoint, options.runner);
+    if (retired) changed.push(retired);
     if ((await readFile(unitPath, 'utf8').catch(() => undefined)) !== unit) {
       await mkdir(options.unitDir, { recursive: true });
       await writeFile(unitPath, unit, { mode: 0o644 });
@@ -88,8 +113,8 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     // systemctl only when something changed: a second install must not restart a running agent.
     if (changed.length > 0) {
       await options.runner.run('systemctl', ['daemon-reload']);
-      await options.runner.run('systemctl', ['enable', '--now', UNIT_NAME]);
-      changed.push(`enabled and started ${UNIT_NAME}`);
+      await options.runner.run('systemctl', ['enable', '--now', unitName]);
+      changed.push(`enabled and started ${unitName}`);
     }
     return { config, unitPath, changed };
   });
@@ -108,8 +133,9 @@ async function planConfig(options: InstallOptions, osReleasePaths: readonly stri
         hint: 'Leave out --driver to keep the configuration, or change its driver yourself.',
       });
     }
-    if (options.mountPoint !== undefined && options.mountPoint !== config.mountPoint) {
-      throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${options.configPath} is for ${config.mountPoint}, not ${options.mountPoint}.`, {
+    const asked = options.mountPoint === undefined ? undefined : await canonicalMountPoint(options.mountPoint, { path: '--mountpoint' });
+    if (asked !== undefined && asked !== config.mountPoint) {
+      throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${options.configPath} is for ${config.mountPoint}, not ${asked}.`, {
         hint: `Uninstall the agent for ${config.mountPoint} first, or pass --config with another file.`,
       });
     }
@@ -117,7 +143,8 @@ async function planConfig(options: InstallOptions, osReleasePaths: readonly stri
   }
   const json = {
     version: 1,
-    mountPoint: options.mountPoint ?? '/scratch',
+    // The canonical spelling goes into the file, so the file says what the agent will use.
+    mountPoint: await canonicalMountPoint(options.mountPoint ?? INSTALL_DEFAULTS.mountPoint, { path: '--mountpoint' }),
     driver: { kind: options.driver ?? (await defaultDriver(osReleasePaths, hasTool)) },
     ...(options.initialSizeGiB === undefined ? {} : { initialVolume: { sizeGiB: options.initialSizeGiB } }),
   };
