@@ -5,3 +5,4 @@ export { holdersOf, membersOf } from './holders.js';
 export { MOUNTINFO_PATH, parseMountInfo, readMounts, type MountEntry } from './mountinfo.js';
 export { findDeviceMount, findMountAt, isMountOf } from './mount-lookup.js';
 export { ensureFstabEntry, type FstabEntry } from './fstab.js';
+export { isReadOnlyAt, isReadOnlyMount } from './read-only.js';

@@ -15,6 +15,8 @@ export interface MountEntry {
   readonly source: string;
   /** The per-superblock options, comma-separated as the kernel prints them. */
   readonly options: string;
+  /** The per-mount options (`rw`/`ro`, `noatime`…): a bind mount can be read-only over a writable superblock. */
+  readonly mountOptions: string;
 }
 
 /** The kernel escapes space, tab, newline and backslash in paths as three octal digits (`\040`). */
@@ -30,7 +32,7 @@ function unescape(field: string): string {
  * @example
  * ```ts
  * parseMountInfo('43 27 0:39 / /mnt/my\\040data rw - btrfs /dev/loop0 rw,space_cache=v2\n');
- * // [{ majorMinor: '0:39', mountPoint: '/mnt/my data', fsType: 'btrfs', source: '/dev/loop0', options: 'rw,space_cache=v2' }]
+ * // [{ majorMinor: '0:39', mountPoint: '/mnt/my data', mountOptions: 'rw', fsType: 'btrfs', source: '/dev/loop0', options: 'rw,space_cache=v2' }]
  * ```
  */
 export function parseMountInfo(text: string): MountEntry[] {
@@ -44,6 +46,7 @@ export function parseMountInfo(text: string): MountEntry[] {
     entries.push({
       majorMinor: left[2] ?? '',
       mountPoint: unescape(left[4] ?? ''),
+      mountOptions: left[5] ?? '',
       fsType: right[0] ?? '',
       source: unescape(right[1] ?? ''),
       options: right[2] ?? '',

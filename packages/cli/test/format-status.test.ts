@@ -23,6 +23,7 @@ const status: AutoscalerStatus = {
   consecutiveFailures: 0,
   retryAt: undefined,
   limitReached: undefined,
+  readOnly: false,
 };
 
 describe('formatStatus', () => {
@@ -46,6 +47,11 @@ describe('formatStatus', () => {
   });
 
   it('reads a status that went through JSON (Infinity became null)', () => {
+  it('says so in the header when the mount is read-only, and nothing when it is writable', () => {
+    expect(formatStatus({ ...status, readOnly: true }, { now: 1_000_000 })).toMatch(/^ebs-autoscale \/scratch: running\n.*\n {2}READ-ONLY: \/scratch is mounted read-only; no scale-up until it is writable again\n/);
+    expect(formatStatus(status, { now: 1_000_000 })).not.toContain('READ-ONLY');
+  });
+
     const revived = JSON.parse(JSON.stringify(status)) as AutoscalerStatus;
     expect(formatStatus(revived, { now: 1_000_000 })).toContain('at most unlimited created');
   });

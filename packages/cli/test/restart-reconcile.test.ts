@@ -41,11 +41,11 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
   };
 
   /**
-   * Installs, starts `run` (with `extra`), fills the mount, and sends SIGTERM as the first scale-up
+   * Installs, starts `run` (with `extra`), fills the mount, and sends `signal` as the first scale-up
    * starts; attaches take `attachMs`, which keeps the scale-up in flight when the signal lands. Returns
    * the stopped agent (it exited 0), its events, and the index of the entry that ended that scale-up.
    */
-  const sigtermMidScale = async (attachMs: number, extra: string[] = []) => {
+  const signalMidScale = async (attachMs: number, extra: string[] = [], signal: NodeJS.Signals = 'SIGTERM') => {
     host = await SimHost.start({ latencies: { ...TEST_LATENCIES, attach: { kind: 'fixed', ms: attachMs } } });
     const installed = await host.install();
     expect(installed.code, installed.text).toBe(0);
@@ -54,7 +54,7 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     filler = new Filler(host.mountPoint, 16 * MIB);
     filler.start();
     const scaling = await first.waitForEvent('scale:start', { timeoutMs: 90_000 });
-    first.kill('SIGTERM');
+    first.kill(signal);
     expect(await first.exited, first.tail()).toEqual({ code: 0, signal: null });
     await filler.stop();
     const events = first.entries.map((entry) => entry.event);
@@ -64,7 +64,7 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
 
   it('SIGTERM mid-scale: the scale-up finishes, exit 0; after the next start nothing is orphaned', async () => {
     // A slow attach keeps the scale-up in flight long enough for the signal to land inside it.
-    const { first, events, ended } = await sigtermMidScale(1500);
+    const { first, events, ended } = await signalMidScale(1500);
     const world = host!;
     // The operation in flight ended (completed, here) before the agent said it stopped.
     expect(ended, first.tail()).toBeGreaterThan(events.indexOf('signal'));
@@ -83,7 +83,7 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
   it('SIGTERM with a scale-up that outlasts --stop-grace: abandoned and cleaned up, exit 0; after the next start nothing is orphaned', async () => {
     // An attach that takes a minute stands for a scale-up stuck in throttled retries, which can outlast
     // systemd's TimeoutStopSec; the agent must give up on it itself, not be SIGKILLed.
-    const { first, events, ended } = await sigtermMidScale(60_000, ['--stop-grace', '1']);
+    const { first, events, ended } = await signalMidScale(60_000, ['--stop-grace', '1']);
     const world = host!;
     expect(events, first.tail()).toContain('agent:abandon');
     // The operation ended as a failure (aborted), never as a completed scale-up, before the agent stopped.
@@ -95,6 +95,19 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
     await world.sim.settled();
     expectNothingOrphaned(world);
+  }, 240_000);
+
+  it('SIGHUP mid-scale stops the agent as SIGTERM does: the scale-up finishes, exit 0, no volume left unattached', async () => {
+    // Its default action would exit 129 between CreateVolume and the filesystem (issue 12, item 5).
+    const { first, events, ended } = await signalMidScale(1500, [], 'SIGHUP');
+    expect(first.entries.find((entry) => entry.event === 'signal')?.signal, first.tail()).toBe('SIGHUP');
+    expect(ended, first.tail()).toBeGreaterThan(events.indexOf('signal'));
+    expect(first.entries[ended]?.event).toBe('scale:complete');
+    expect(events.indexOf('agent:stopped')).toBeGreaterThan(ended);
+    // No restart: what the stopped agent left is already clean.
+    await host!.sim.settled();
+    expectNothingOrphaned(host!);
+    expect(host!.owned().length).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
   // SIGKILL gives the agent no chance to finish: right after CreateVolume (the volume is still

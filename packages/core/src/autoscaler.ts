@@ -29,6 +29,14 @@ export interface StorageAutoscalerOptions {
   retry?: BackoffOptions;
   /** How long to wait for the filesystem to report its new capacity after an extend. */
   capacity?: {
+  /**
+   * Whether a started autoscaler keeps the Node process alive, as a listening server does. Default
+   * true: a script that calls `start()` runs until `stop()`. With `false` only an operation in flight
+   * holds the process (its waits always do, so it never exits mid-operation); between samples the
+   * process may exit, as after a server's `unref()`. For an embedder whose host program decides
+   * its own lifetime.
+   */
+  keepAlive?: boolean;
     /** Poll interval, ms. Default 1000. */
     pollMs?: number;
     /** Give up after this long, ms. Default 120 000. */
@@ -39,7 +47,7 @@ export interface StorageAutoscalerOptions {
 }
 
 /** Why `evaluate()` did not decide. */
-export type SkipReason = 'busy' | 'stopped' | 'backoff' | 'sample-failed' | 'init-failed';
+export type SkipReason = 'busy' | 'stopped' | 'backoff' | 'sample-failed' | 'init-failed' | 'read-only';
 
 /** What one `evaluate()` did. */
 export interface EvaluationResult {
@@ -74,6 +82,8 @@ export interface AutoscalerStatus {
   readonly limitReached: LimitKind | undefined;
 }
 
+  /** The last sample found the mount read-only: nothing is added until it is writable again. */
+  readonly readOnly: boolean;
 /** A volume enlarged (EBS accepted the ModifyVolume) whose filesystem has not been seen to grow onto it. */
 interface PendingGrowth {
   readonly volumeId: string;
@@ -93,7 +103,7 @@ interface PendingGrowth {
  * import { StorageAutoscaler } from '@ebs-autoscale/core';
  * const autoscaler = new StorageAutoscaler({ driver, provisioner });
  * autoscaler.on('scale:complete', (e) => console.log(`+${e.sizeGiB} GiB in ${e.durationMs} ms`));
- * autoscaler.start();
+ * autoscaler.start(); // keeps the process alive until stop(), unless `keepAlive: false`
  * process.on('SIGTERM', () => void autoscaler.stop());
  * ```
  */
@@ -106,6 +116,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private readonly capacity: Required<NonNullable<StorageAutoscalerOptions['capacity']>>;
 
   private state: AutoscalerStatus['state'] = 'stopped';
+  private readonly keepAlive: boolean;
   private timer: TimerHandle | undefined;
   private inFlight: Promise<EvaluationResult> | undefined;
   private scaling = false;
@@ -122,6 +133,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private volumes: OwnedVolume[] = [];
   private leadTimes: number[] = [];
   private consecutiveFailures = 0;
+  private readOnly = false;
   private retryAt: number | undefined;
   private operationId = 0;
   /**
@@ -147,7 +159,12 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     this.capacity = { pollMs: 1000, timeoutMs: 120_000, minGrowthRatio: 0.5, ...options.capacity };
   }
 
-  /** Starts sampling on the policy's interval. The first sample is taken at once. Idempotent. */
+  /**
+   * Starts sampling on the policy's interval. The first sample is taken at once. Idempotent. Until
+   * `stop()` the process stays alive, as with a server's `listen()`; see
+   * {@link StorageAutoscalerOptions.keepAlive} to opt out.
+   */
+    this.keepAlive = options.keepAlive ?? true;
   start(): void {
     if (this.state === 'running') return;
     if (this.state === 'stopping') throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', 'start() called while stop() is still running.', { hint: 'Await stop() first.' });
@@ -210,17 +227,22 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
 
   /** Read through a method so TypeScript does not narrow `state` across awaits. */
   private isStopping(): boolean {
+      readOnly: this.readOnly,
     return this.state === 'stopping';
   }
 
   private schedule(delayMs: number): void {
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      if (this.state !== 'running') return;
-      void this.evaluate().then(() => {
-        if (this.state === 'running') this.schedule(this.policy.intervalMs);
-      });
-    }, delayMs);
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = undefined;
+        if (this.state !== 'running') return;
+        void this.evaluate().then(() => {
+          if (this.state === 'running') this.schedule(this.policy.intervalMs);
+        });
+      },
+      delayMs,
+      { keepAlive: this.keepAlive },
+    );
   }
 
   private async evaluateOnce(): Promise<EvaluationResult> {
@@ -235,6 +257,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     this.lastDecisionAt = now;
     this.noteThreshold(decision);
     if (decision.action !== 'none') this.emit('decision', { at: now, decision });
+    if (this.noteReadOnly(usage)) return { skipped: 'read-only' };
     if (decision.action === 'none') {
       this.limitReached = undefined;
       return { decision };
@@ -457,3 +480,13 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     return this.volumes.reduce((sum, volume) => sum + volume.sizeGiB, 0);
   }
 }
+  /** Tracks the mount's read-only flag, emitting on each change; true while it is read-only. */
+  private noteReadOnly(usage: UsageSnapshot): boolean {
+    const readOnly = usage.readOnly === true;
+    if (readOnly !== this.readOnly) {
+      this.readOnly = readOnly;
+      this.emit(readOnly ? 'mount:read-only' : 'mount:writable', { at: this.clock.now(), mountPoint: this.driver.mountPoint, usage });
+    }
+    return readOnly;
+  }
+

@@ -1,6 +1,18 @@
 /** An opaque timer handle. */
 export type TimerHandle = unknown;
 
+/** Options of {@link Clock.setTimeout}. */
+export interface TimerOptions {
+  /**
+   * Whether the pending timer keeps the Node process alive. Default true, as Node's own timers: a wait
+   * inside an operation (a poll, a backoff, a capacity wait) must hold the process, or a script that
+   * awaits the operation exits with code 13 ("unsettled top-level await") in the middle of it (issue 12).
+   * `false` is for timers nothing awaits, such as the idle wait between samples of an embedder that
+   * opted out of keep-alive; on the real clock it is Node's `unref()`.
+   */
+  readonly keepAlive?: boolean;
+}
+
 /**
  * Time, injected. The autoscaler reads the time and sets timers only through this, so tests run in
  * virtual time with {@link ManualClock} and no test sleeps.
@@ -8,16 +20,20 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
+  /** Calls `callback` after `ms`. A clock without a process to keep alive may ignore `options`. */
+  setTimeout(callback: () => void, ms: number, options?: TimerOptions): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock. Timers are unref'd so an embedded autoscaler never keeps a process alive by itself. */
+/**
+ * The real clock. Its timers keep the process alive unless asked not to ({@link TimerOptions.keepAlive}),
+ * so an awaited wait never lets Node exit mid-operation.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => {
+  setTimeout: (callback, ms, options) => {
     const timer = setTimeout(callback, ms);
-    timer.unref?.();
+    if (options?.keepAlive === false) timer.unref();
     return timer;
   },
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),

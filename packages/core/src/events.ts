@@ -40,6 +40,13 @@ export interface AutoscalerEvents {
   /** A limit stops further growth while the filesystem needs it. Emitted once per limit until it clears. */
   'limit:reached': (event: { at: number; limit: LimitKind; worstPercent: number; thresholdPercent: number }) => void;
   /** Something went wrong outside a scale operation (a usage sample, a listener, a clean-up). The loop goes on. */
+  /**
+   * The mount turned read-only (the driver's usage says `readOnly`). No scale-up is attempted until
+   * `mount:writable`: a device added to a read-only filesystem fails, and the space would not be writable.
+   */
+  'mount:read-only': (event: { at: number; mountPoint: string; usage: UsageSnapshot }) => void;
+  /** The mount is writable again after `mount:read-only`; scaling resumes. */
+  'mount:writable': (event: { at: number; mountPoint: string; usage: UsageSnapshot }) => void;
   error: (event: { at: number; error: Error; context: string }) => void;
 }
 

@@ -13,7 +13,7 @@ export {
   type RunOptions,
   type RecordedCommand,
 } from './command-runner.js';
-export { systemClock, sleep, ManualClock, type Clock, type TimerHandle } from './clock.js';
+export { systemClock, sleep, ManualClock, type Clock, type TimerHandle, type TimerOptions } from './clock.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { GIB, MIB, gibToBytes, bytesToGiB, formatBytes } from './units.js';
 export {

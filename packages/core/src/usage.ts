@@ -22,6 +22,12 @@ export interface UsageSnapshot {
   readonly availableBytes: number;
   /** Every gauge the filesystem has, `bytes` included. */
   readonly gauges: readonly PressureGauge[];
+  /**
+   * The filesystem is mounted read-only (a `mount -o remount,ro`, or the kernel's own remount after an
+   * error), set by drivers that read the mount's flags. The autoscaler adds nothing to it until it is
+   * writable again. Absent means writable.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The gauge closest to full. Falls back to a bytes gauge computed from the snapshot when none are given. */

@@ -1,6 +1,6 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ensureFstabEntry, findMountAt, readMounts } from '@ebs-autoscale/blockdev';
+import { ensureFstabEntry, findMountAt, isReadOnlyAt, readMounts } from '@ebs-autoscale/blockdev';
 import { createExecaRunner, DriverError, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
 import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
@@ -12,8 +12,8 @@ const NAME = 'btrfs';
 
 /**
  * One btrfs filesystem across any number of block devices, grown online with `btrfs device add`.
- * `usage()` reads sysfs only (no process per sample) and reports a `btrfs-metadata` gauge beside
- * `bytes`. Create it with {@link createBtrfsDriver}.
+ * `usage()` reads sysfs and mountinfo only (no process per sample) and reports a `btrfs-metadata`
+ * gauge beside `bytes`, and whether the mount is read-only. Create it with {@link createBtrfsDriver}.
  */
 export class BtrfsDriver implements FilesystemDriver {
   readonly name = NAME;
@@ -63,7 +63,9 @@ export class BtrfsDriver implements FilesystemDriver {
   }
 
   async usage(): Promise<UsageSnapshot> {
-    return btrfsUsage(await readBtrfsAllocation(this.sysRoot, await this.requireUuid()));
+    const allocation = await readBtrfsAllocation(this.sysRoot, await this.requireUuid());
+    // One read of mountinfo, no process: a remount read-only (by hand, or btrfs aborting a transaction) stops scaling.
+    return { ...btrfsUsage(allocation), readOnly: await isReadOnlyAt(await readMounts(this.guard.mountInfoPath), this.mountPoint) };
   }
 
   async extend(device: string): Promise<void> {

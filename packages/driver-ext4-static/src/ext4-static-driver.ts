@@ -7,6 +7,7 @@ import {
   holdersOf,
   isMountOf,
   probeSignature,
+  isReadOnlyAt,
   readMounts,
   resolveBlockDevice,
   type MountEntry,
@@ -91,6 +92,7 @@ export class Ext4StaticDriver implements FilesystemDriver {
         { kind: 'inodes', usedPercent: stats.files > 0 ? clampPercent((inodesUsed / stats.files) * 100) : 0, detail: `${inodesUsed} of ${stats.files} inodes` },
       ],
     };
+      readOnly: await isReadOnlyAt(await readMounts(this.mountInfoPath), this.mountPoint),
   }
 
   async extend(device: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { findMountAt } from '@ebs-autoscale/blockdev';
+import { findMountAt, isReadOnlyAt } from '@ebs-autoscale/blockdev';
 import { DriverError, createExecaRunner, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import { assertUsableDevice, type DeviceCheckContext } from './device-checks.js';
 import { growFilesystem, hasSignature, makeFilesystem, type LvmFilesystem } from './filesystem.js';
@@ -94,11 +94,17 @@ export class LvmDriver implements FilesystemDriver {
   }
 
   async usage(): Promise<UsageSnapshot> {
-    if (this.layout === 'linear') return fileSystemUsage(await this.probe.statfs(this.mountPoint));
+    if (this.layout === 'pool-only') return poolOnlyUsage(await this.pool());
+    const stats = await this.probe.statfs(this.mountPoint);
+    const readOnly = await isReadOnlyAt(await this.probe.mounts(), this.mountPoint);
+    if (this.layout === 'linear') return { ...fileSystemUsage(stats), readOnly };
+    return { ...thinPoolUsage(stats, await this.pool()), readOnly };
+  }
+
+  private async pool() {
     const pool = await this.reports.lv(this.volumeGroup, this.thinPool);
     if (!pool) throw this.notPrepared();
-    if (this.layout === 'pool-only') return poolOnlyUsage(pool);
-    return thinPoolUsage(await this.probe.statfs(this.mountPoint), pool);
+    return pool;
   }
 
   async extend(device: string): Promise<void> {

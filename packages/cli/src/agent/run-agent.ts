@@ -86,7 +86,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
         .catch((error: unknown) => logger.warn({ event: 'status:write-failed', err: error }, 'could not write the status file'));
       return writing;
     };
-    for (const event of ['scale:start', 'scale:complete', 'scale:failed', 'limit:reached', 'threshold:crossed'] as const) autoscaler.on(event, () => void publish());
+    for (const event of ['scale:start', 'scale:complete', 'scale:failed', 'limit:reached', 'threshold:crossed', 'mount:read-only', 'mount:writable'] as const) autoscaler.on(event, () => void publish());
     const timer = setInterval(() => void publish(), options.statusIntervalMs ?? 5000);
     timer.unref();
     cleanups.push(() => clearInterval(timer));

@@ -15,7 +15,14 @@ import { WORLD_OPTIONS, worldSettings } from './world-options.js';
 export const DEFAULT_STOP_GRACE_SECONDS = STOP_TIMEOUT_SECONDS - 60;
 
 /**
- * `run`: the agent in the foreground until SIGTERM or SIGINT, then a graceful stop (an operation in
+ * The signals that stop `run` gracefully. SIGHUP too: a closed terminal or session sends it, and its
+ * default action (exit 129) would end a scale-up between CreateVolume and the filesystem, leaving a
+ * created, unattached volume (issue 12, item 5).
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * `run`: the agent in the foreground until SIGTERM, SIGINT or SIGHUP, then a graceful stop (an operation in
  * flight completes, or is abandoned and cleaned up after `--stop-grace` seconds) and exit 0.
  */
 export async function runCommand(args: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -52,11 +59,9 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
   let signalled: (signal: string) => void = () => undefined;
   const received = new Promise<string>((resolve) => (signalled = resolve));
   const onSignal = (signal: string) => signalled(signal);
-  signals.on('SIGTERM', onSignal);
-  signals.on('SIGINT', onSignal);
-  // The core's timers are unref'd so that an embedded autoscaler never keeps its host program alive;
-  // the daemon is the one program that must stay up until told otherwise, so it holds the loop itself.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
+  for (const signal of STOP_SIGNALS) signals.on(signal, onSignal);
+  // Nothing else holds the process: every wait of start-up is an awaited operation (its timers and
+  // child processes keep Node alive), and the started autoscaler keeps it alive until stop().
   try {
     const config = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
     const logger = createAgentLogger({
@@ -80,8 +85,6 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
     await agent.stop({ graceMs: grace * 1000 });
     return EXIT.ok;
   } finally {
-    clearInterval(keepAlive);
-    signals.off('SIGTERM', onSignal);
-    signals.off('SIGINT', onSignal);
+    for (const signal of STOP_SIGNALS) signals.off(signal, onSignal);
   }
 }

@@ -31,6 +31,10 @@ export function logAutoscalerEvents(autoscaler: StorageAutoscaler, logger: Logge
   );
   on('scale:failed', (e) => logger.error({ event: 'scale:failed', operationId: e.operationId, stage: e.stage, err: e.error, consecutiveFailures: e.consecutiveFailures, retryAt: new Date(e.retryAt).toISOString() }, `scale failed at ${e.stage}`));
   on('limit:reached', (e) => logger.warn({ event: 'limit:reached', limit: e.limit, worstPercent: round(e.worstPercent), thresholdPercent: e.thresholdPercent }, `limit reached: ${e.limit}`));
+  on('mount:read-only', (e) =>
+    logger.warn({ event: 'mount:read-only', mountPoint: e.mountPoint }, `${e.mountPoint} is mounted read-only: no scale-up until it is writable again. Check the kernel log (dmesg) for a filesystem error, or whether it was remounted by hand; \`mount -o remount,rw ${e.mountPoint}\` once it is sound.`),
+  );
+  on('mount:writable', (e) => logger.info({ event: 'mount:writable', mountPoint: e.mountPoint }, `${e.mountPoint} is writable again; scaling resumes`));
   on('error', (e) => logger.error({ event: 'error', context: e.context, err: e.error }, e.context));
   return () => {
     for (const [event, listener] of subscriptions) autoscaler.off(event as never, listener as never);

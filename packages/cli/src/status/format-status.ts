@@ -19,6 +19,8 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
   const pid = options.pid === undefined ? '' : ` (PID ${options.pid})`;
   lines.push(`ebs-autoscale ${status.mountPoint}: ${status.state}${status.scaling ? ', scaling now' : ''}${pid}`);
   lines.push(`  driver ${status.driver} · provisioner ${status.provisioner} · policy ${status.policy}, every ${seconds(status.intervalMs)}`);
+  // A status file written by an older agent has no readOnly: it counts as writable.
+  if (status.readOnly) lines.push(`  READ-ONLY: ${status.mountPoint} is mounted read-only; no scale-up until it is writable again`);
   lines.push('');
   const usage = status.usage;
   if (usage) {

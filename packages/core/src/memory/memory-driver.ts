@@ -15,7 +15,8 @@ export interface InMemoryDriverOptions {
 /**
  * A filesystem that lives in memory: it keeps state and throws the real errors (a device that does not
  * exist, one already in the filesystem), so the autoscaler's tests exercise real behaviour without
- * root. `write()` and `remove()` change what is used; `failNextExtend()` injects a failure.
+ * root. `write()` and `remove()` change what is used; `failNextExtend()` injects a failure; `remount()`
+ * makes it read-only or writable again.
  */
 export class InMemoryDriver implements FilesystemDriver {
   readonly name = 'memory';
@@ -30,6 +31,7 @@ export class InMemoryDriver implements FilesystemDriver {
    */
   private readonly grownTo = new Map<string, number>();
   private used = 0;
+  private readOnly = false;
   private extraGauges: PressureGauge[] = [];
   private extendFailures: Error[] = [];
   private usageFailures: Error[] = [];
@@ -55,13 +57,14 @@ export class InMemoryDriver implements FilesystemDriver {
     if (failure) throw failure;
     const total = this.totalBytes();
     const gauges = [bytesGauge(this.used, total), ...this.extraGauges];
-    return { totalBytes: total, usedBytes: this.used, availableBytes: Math.max(0, total - this.used), gauges };
+    return { totalBytes: total, usedBytes: this.used, availableBytes: Math.max(0, total - this.used), gauges, ...(this.readOnly ? { readOnly: true } : {}) };
   }
 
   async extend(device: string): Promise<void> {
     this.calls.extend += 1;
     const failure = this.extendFailures.shift();
     if (failure) throw failure;
+    if (this.readOnly) throw new DriverError(this.name, 'COMMAND_FAILED', `${this.mountPoint} is mounted read-only.`, { device });
     if (!this.host.devices.has(device)) {
       throw new DriverError(this.name, 'NOT_A_BLOCK_DEVICE', `${device} does not exist.`, { device, hint: 'Pass the path the provisioner returned.' });
     }
@@ -90,12 +93,18 @@ export class InMemoryDriver implements FilesystemDriver {
 
   /** Deletes `bytes` of data. */
   remove(bytes: number): void {
+    if (this.readOnly) throw new DriverError(this.name, 'COMMAND_FAILED', `Read-only file system (${this.mountPoint}).`);
     this.used = Math.max(0, this.used - bytes);
   }
 
   /** Sets a gauge other than bytes (e.g. `inodes`), 0–100. */
   setGauge(kind: string, usedPercent: number): void {
     this.extraGauges = [...this.extraGauges.filter((gauge) => gauge.kind !== kind), { kind, usedPercent: clampPercent(usedPercent) }];
+  /** As `mount -o remount,ro` (or `rw`): while read-only, `usage()` says so and writes and `extend()` fail. */
+  remount(mode: 'ro' | 'rw'): void {
+    this.readOnly = mode === 'ro';
+  }
+
   }
 
   /** The next `extend()` throws this. */
