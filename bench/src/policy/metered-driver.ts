@@ -37,6 +37,10 @@ export class MeteredDriver implements FilesystemDriver {
     return this.inner.devices();
   }
 
+  holdsDevice(device: string): Promise<boolean> {
+    return this.inner.holdsDevice(device);
+  }
+
   async extend(device: string): Promise<void> {
     await sleep(this.clock, this.latencies.fsAdd(this.random) * 1000);
     await this.inner.extend(device);

@@ -1,6 +1,6 @@
 import { mkdir, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { findDeviceMount, findMountAt, isMountOf, probeSignature, readMounts, resolveBlockDevice } from '@ebs-autoscale/blockdev';
+import { deviceBacksMembers, findDeviceMount, findMountAt, isMountOf, probeSignature, readMounts, resolveBlockDevice } from '@ebs-autoscale/blockdev';
 import { bytesGauge, clampPercent, createExecaRunner, DriverError, type CommandRunner, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 
 const NAME = 'xfs-single';
@@ -71,6 +71,12 @@ export function createXfsDriver(options: XfsDriverOptions): FilesystemDriver {
 
     async devices() {
       return [(await resolveBlockDevice(NAME, options.device)).path];
+    },
+
+    // Never a guess: `false` lets the provisioner delete the volume, so ask the kernel what is mounted here.
+    async holdsDevice(device) {
+      const mount = await findMountAt(await readMounts(), mountPoint);
+      return deviceBacksMembers(NAME, '/sys', device, new Set(mount ? [mount.majorMinor] : []));
     },
   };
 }

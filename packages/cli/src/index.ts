@@ -29,5 +29,4 @@ export { deviceKind, type DeviceKind } from './install/device-kind.js';
 export { withDeadline } from './install/deadline.js';
 export { describeDistribution, parseOsRelease, readOsRelease, OS_RELEASE_PATHS, type OsRelease, type Distribution } from './install/distribution.js';
 export { checkPrerequisites, requiredTools, resolveDriver, describeDriver, type ResolvedDriver, type MissingTool } from './install/prerequisites.js';
-export { adoptStrays, type StrayReport } from './agent/adopt-strays.js';
 export { scaledCapacity } from './agent/scaled-capacity.js';

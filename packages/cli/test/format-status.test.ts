@@ -24,6 +24,7 @@ const status: AutoscalerStatus = {
   retryAt: undefined,
   limitReached: undefined,
   readOnly: false,
+  keptVolumes: [],
 };
 
 describe('formatStatus', () => {
@@ -46,12 +47,22 @@ describe('formatStatus', () => {
     expect(text).toContain('Failures: 2 in a row, next try in 10 s');
   });
 
-  it('reads a status that went through JSON (Infinity became null)', () => {
   it('says so in the header when the mount is read-only, and nothing when it is writable', () => {
     expect(formatStatus({ ...status, readOnly: true }, { now: 1_000_000 })).toMatch(/^ebs-autoscale \/scratch: running\n.*\n {2}READ-ONLY: \/scratch is mounted read-only; no scale-up until it is writable again\n/);
     expect(formatStatus(status, { now: 1_000_000 })).not.toContain('READ-ONLY');
   });
 
+  it('lists the volumes kept because they could not be proven unused, with what to check; nothing when there are none', () => {
+    const hint = 'No block device of vol-0def is visible, so it cannot be proven unused: check udev.';
+    const text = formatStatus({ ...status, keptVolumes: [{ volumeId: 'vol-0def', reason: 'device-not-visible', hint }] }, { now: 1_000_000 });
+    expect(text).toContain('KEPT, not released (1)');
+    expect(text).toMatch(/vol-0def\s+-\s+device-not-visible\s+No block device of vol-0def/);
+    expect(formatStatus(status, { now: 1_000_000 })).not.toContain('KEPT');
+    const { keptVolumes: _kept, ...older } = status;
+    expect(formatStatus(older as AutoscalerStatus, { now: 1_000_000 })).not.toContain('KEPT');
+  });
+
+  it('reads a status that went through JSON (Infinity became null)', () => {
     const revived = JSON.parse(JSON.stringify(status)) as AutoscalerStatus;
     expect(formatStatus(revived, { now: 1_000_000 })).toContain('at most unlimited created');
   });

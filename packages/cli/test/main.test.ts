@@ -85,7 +85,7 @@ describe('ebs-autoscale main', () => {
   it('status reads the agent’s status file as a table or JSON', async () => {
     const runDir = join(dir, 'run');
     await import('node:fs/promises').then((fs) => fs.mkdir(runDir, { recursive: true }));
-    const status = { state: 'running', scaling: false, mountPoint: '/scratch', driver: 'btrfs', provisioner: 'ebs', policy: 'compatibility', intervalMs: 2000, limits: DEFAULT_LIMITS, usage: undefined, worst: undefined, devices: ['/dev/nvme1n1'], volumes: [], addedVolumes: 0, addedGiB: 0, lastDecision: undefined, lastDecisionAt: undefined, consecutiveFailures: 0, retryAt: undefined, limitReached: undefined, readOnly: false } as const;
+    const status = { state: 'running', scaling: false, mountPoint: '/scratch', driver: 'btrfs', provisioner: 'ebs', policy: 'compatibility', intervalMs: 2000, limits: DEFAULT_LIMITS, usage: undefined, worst: undefined, devices: ['/dev/nvme1n1'], volumes: [], addedVolumes: 0, addedGiB: 0, lastDecision: undefined, lastDecisionAt: undefined, consecutiveFailures: 0, retryAt: undefined, limitReached: undefined, readOnly: false, keptVolumes: [] } as const;
     await writeStatusReport(statusFilePath('/scratch', runDir), { pid: process.pid, writtenAt: Date.now(), status });
     const table = capture();
     expect(await main(['status', '-m', '/scratch', '--run-dir', runDir], table.io)).toBe(0);

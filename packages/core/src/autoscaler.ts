@@ -8,6 +8,8 @@ import type { Decision, LimitKind, ScalingLimits, ScalingPolicy, ScalingState, U
 import { GIB } from './units.js';
 import { worstGauge, type PressureGauge, type UsageSnapshot } from './usage.js';
 import type { OwnedVolume, VolumeProvisioner } from './volume-provisioner.js';
+import { releaseIfUnused, type KeptVolume } from './release-guard.js';
+import { adoptStrays, type AdoptStraysOptions, type StrayReport } from './strays.js';
 
 /** Options of {@link StorageAutoscaler}. */
 export interface StorageAutoscalerOptions {
@@ -27,8 +29,6 @@ export interface StorageAutoscalerOptions {
   clock?: Clock;
   /** How a failed scale is retried. */
   retry?: BackoffOptions;
-  /** How long to wait for the filesystem to report its new capacity after an extend. */
-  capacity?: {
   /**
    * Whether a started autoscaler keeps the Node process alive, as a listening server does. Default
    * true: a script that calls `start()` runs until `stop()`. With `false` only an operation in flight
@@ -37,6 +37,8 @@ export interface StorageAutoscalerOptions {
    * its own lifetime.
    */
   keepAlive?: boolean;
+  /** How long to wait for the filesystem to report its new capacity after an extend. */
+  capacity?: {
     /** Poll interval, ms. Default 1000. */
     pollMs?: number;
     /** Give up after this long, ms. Default 120 000. */
@@ -80,10 +82,12 @@ export interface AutoscalerStatus {
   readonly consecutiveFailures: number;
   readonly retryAt: number | undefined;
   readonly limitReached: LimitKind | undefined;
-}
-
   /** The last sample found the mount read-only: nothing is added until it is writable again. */
   readonly readOnly: boolean;
+  /** Volumes that were up for release but could not be proven unused, so were kept: see `proveUnused()`. */
+  readonly keptVolumes: readonly KeptVolume[];
+}
+
 /** A volume enlarged (EBS accepted the ModifyVolume) whose filesystem has not been seen to grow onto it. */
 interface PendingGrowth {
   readonly volumeId: string;
@@ -112,11 +116,11 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   readonly provisioner: VolumeProvisioner;
   readonly policy: ScalingPolicy;
   private readonly clock: Clock;
+  private readonly keepAlive: boolean;
   private readonly retry: BackoffOptions;
   private readonly capacity: Required<NonNullable<StorageAutoscalerOptions['capacity']>>;
 
   private state: AutoscalerStatus['state'] = 'stopped';
-  private readonly keepAlive: boolean;
   private timer: TimerHandle | undefined;
   private inFlight: Promise<EvaluationResult> | undefined;
   private scaling = false;
@@ -129,11 +133,12 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private lastDecisionAt: number | undefined;
   private above = false;
   private limitReached: LimitKind | undefined;
+  private readOnly = false;
   private deviceList: string[] = [];
   private volumes: OwnedVolume[] = [];
+  private kept: KeptVolume[] = [];
   private leadTimes: number[] = [];
   private consecutiveFailures = 0;
-  private readOnly = false;
   private retryAt: number | undefined;
   private operationId = 0;
   /**
@@ -155,6 +160,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     this.provisioner = options.provisioner;
     this.policy = options.policy ?? createPredictivePolicy();
     this.clock = clock;
+    this.keepAlive = options.keepAlive ?? true;
     this.retry = options.retry ?? {};
     this.capacity = { pollMs: 1000, timeoutMs: 120_000, minGrowthRatio: 0.5, ...options.capacity };
   }
@@ -164,7 +170,6 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    * `stop()` the process stays alive, as with a server's `listen()`; see
    * {@link StorageAutoscalerOptions.keepAlive} to opt out.
    */
-    this.keepAlive = options.keepAlive ?? true;
   start(): void {
     if (this.state === 'running') return;
     if (this.state === 'stopping') throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', 'start() called while stop() is still running.', { hint: 'Await stop() first.' });
@@ -222,12 +227,13 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       consecutiveFailures: this.consecutiveFailures,
       retryAt: this.retryAt,
       limitReached: this.limitReached,
+      readOnly: this.readOnly,
+      keptVolumes: [...this.kept],
     };
   }
 
   /** Read through a method so TypeScript does not narrow `state` across awaits. */
   private isStopping(): boolean {
-      readOnly: this.readOnly,
     return this.state === 'stopping';
   }
 
@@ -251,13 +257,13 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     if (this.pendingGrowth) await this.finishPendingGrowth(this.pendingGrowth);
     const usage = await this.sample();
     if (!usage) return { skipped: 'sample-failed' };
+    if (this.noteReadOnly(usage)) return { skipped: 'read-only' };
     const now = this.clock.now();
     const decision = this.policy.decide({ now, samples: this.samples, state: this.scalingState() });
     this.lastDecision = decision;
     this.lastDecisionAt = now;
     this.noteThreshold(decision);
     if (decision.action !== 'none') this.emit('decision', { at: now, decision });
-    if (this.noteReadOnly(usage)) return { skipped: 'read-only' };
     if (decision.action === 'none') {
       this.limitReached = undefined;
       return { decision };
@@ -383,19 +389,49 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     }
   }
 
-  /** Adds the device; when the driver refuses or fails, releases the volume so that nothing leaks. */
+  /**
+   * Handles what a crash left outside the filesystem (see {@link adoptStrays}): on this autoscaler's
+   * clock, with a `volume:kept` event for each volume it could not prove unused, which `status()` then
+   * lists. Call it once after `driver.prepare()` and before `start()`.
+   *
+   * @example
+   * ```ts
+   * await provisioner.reconcile?.();
+   * await driver.prepare();
+   * const { adopted, released, kept } = await autoscaler.adoptStrays({ orphans: 'delete' });
+   * ```
+   */
+  async adoptStrays(options: AdoptStraysOptions): Promise<StrayReport> {
+    const report = await adoptStrays(
+      { driver: this.driver, provisioner: this.provisioner, clock: this.clock, onAddFailed: (volume, error) => this.reportError(error, `adding the stray volume ${volume.volumeId}`) },
+      options,
+    );
+    for (const kept of report.kept) this.keep(kept);
+    return report;
+  }
+
+  /**
+   * Adds the device; when the driver refuses or fails, releases the volume so that nothing leaks, but
+   * only when it is proven not to hold the filesystem (a failed `btrfs device add` may have got far).
+   */
   private async extendOrRelease(volumeId: string, device: string): Promise<void> {
     try {
       await this.driver.extend(device);
     } catch (error) {
       try {
-        await this.provisioner.release(volumeId);
-        this.volumes = this.volumes.filter((volume) => volume.volumeId !== volumeId);
+        const kept = await releaseIfUnused(this.driver, this.provisioner, { volumeId, device });
+        if (kept) this.keep(kept);
+        else this.volumes = this.volumes.filter((volume) => volume.volumeId !== volumeId);
       } catch (releaseError) {
         this.reportError(releaseError, `releasing ${volumeId} after a failed extend`);
       }
       throw error;
     }
+  }
+
+  private keep(kept: KeptVolume): void {
+    this.kept = [...this.kept.filter((entry) => entry.volumeId !== kept.volumeId), kept];
+    this.emit('volume:kept', { at: this.clock.now(), ...kept });
   }
 
   /**
@@ -446,6 +482,16 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     }
   }
 
+  /** Tracks the mount's read-only flag, emitting on each change; true while it is read-only. */
+  private noteReadOnly(usage: UsageSnapshot): boolean {
+    const readOnly = usage.readOnly === true;
+    if (readOnly !== this.readOnly) {
+      this.readOnly = readOnly;
+      this.emit(readOnly ? 'mount:read-only' : 'mount:writable', { at: this.clock.now(), mountPoint: this.driver.mountPoint, usage });
+    }
+    return readOnly;
+  }
+
   private noteThreshold(decision: Decision): void {
     const gauge = this.lastWorst;
     if (!gauge) return;
@@ -480,13 +526,3 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     return this.volumes.reduce((sum, volume) => sum + volume.sizeGiB, 0);
   }
 }
-  /** Tracks the mount's read-only flag, emitting on each change; true while it is read-only. */
-  private noteReadOnly(usage: UsageSnapshot): boolean {
-    const readOnly = usage.readOnly === true;
-    if (readOnly !== this.readOnly) {
-      this.readOnly = readOnly;
-      this.emit(readOnly ? 'mount:read-only' : 'mount:writable', { at: this.clock.now(), mountPoint: this.driver.mountPoint, usage });
-    }
-    return readOnly;
-  }
-

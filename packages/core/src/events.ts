@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Decision, LimitKind } from './policy/policy.js';
 import type { PressureGauge, UsageSnapshot } from './usage.js';
 import type { ProvisionedVolume } from './volume-provisioner.js';
+import type { KeptReason } from './release-guard.js';
 
 /** The stage of a scale operation that failed. */
 export type ScaleStage = 'provision' | 'extend' | 'resize' | 'grow' | 'capacity';
@@ -39,7 +40,6 @@ export interface AutoscalerEvents {
   'scale:failed': (event: { at: number; operationId: number; stage: ScaleStage; error: Error; consecutiveFailures: number; retryAt: number }) => void;
   /** A limit stops further growth while the filesystem needs it. Emitted once per limit until it clears. */
   'limit:reached': (event: { at: number; limit: LimitKind; worstPercent: number; thresholdPercent: number }) => void;
-  /** Something went wrong outside a scale operation (a usage sample, a listener, a clean-up). The loop goes on. */
   /**
    * The mount turned read-only (the driver's usage says `readOnly`). No scale-up is attempted until
    * `mount:writable`: a device added to a read-only filesystem fails, and the space would not be writable.
@@ -47,6 +47,12 @@ export interface AutoscalerEvents {
   'mount:read-only': (event: { at: number; mountPoint: string; usage: UsageSnapshot }) => void;
   /** The mount is writable again after `mount:read-only`; scaling resumes. */
   'mount:writable': (event: { at: number; mountPoint: string; usage: UsageSnapshot }) => void;
+  /**
+   * A volume up for release (a stray at start-up, the clean-up after a failed add) was kept because it
+   * could not be proven not to hold the filesystem; `hint` says what to check. See `proveUnused()`.
+   */
+  'volume:kept': (event: { at: number; volumeId: string; device?: string; reason: KeptReason; hint: string }) => void;
+  /** Something went wrong outside a scale operation (a usage sample, a listener, a clean-up). The loop goes on. */
   error: (event: { at: number; error: Error; context: string }) => void;
 }
 

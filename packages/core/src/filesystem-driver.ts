@@ -21,6 +21,8 @@ export interface DriverCapabilities {
  *   filesystem or volume group: refuse with a {@link DriverError} (`DEVICE_NOT_BLANK`,
  *   `DEVICE_MOUNTED`, `DEVICE_IN_USE`, `NOT_A_BLOCK_DEVICE`) and touch nothing.
  * - Every error is a `DriverError` (or a `CommandError` from the runner) whose message says what to do.
+ * - `holdsDevice()` never answers `false` for a device it cannot see: a wrong `false` lets the
+ *   provisioner delete a volume of the filesystem.
  * - Methods are not called concurrently by the autoscaler; a driver need not lock.
  *
  * @example
@@ -50,4 +52,12 @@ export interface FilesystemDriver {
   growInPlace?(): Promise<void>;
   /** The block devices the filesystem lives on now. */
   devices(): Promise<string[]>;
+  /**
+   * Whether the filesystem could live on `device`, read from the kernel: true when the device is one of
+   * its members, when a partition of it is one, or when anything is stacked on it (holders), since that
+   * could be the filesystem; false when none of that is so, including when nothing is mounted. Throws
+   * when it cannot tell (the device cannot be seen). A volume is released only on a `false`: see
+   * `proveUnused()`. Drivers on Linux answer through `deviceBacksMembers()` of `@ebs-autoscale/blockdev`.
+   */
+  holdsDevice(device: string): Promise<boolean>;
 }

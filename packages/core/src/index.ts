@@ -1,6 +1,8 @@
 export { StorageAutoscaler, type StorageAutoscalerOptions, type AutoscalerStatus, type EvaluationResult, type SkipReason } from './autoscaler.js';
 export { IsolatedEventEmitter, type AutoscalerEvents, type AutoscalerEventName, type AutoscalerEventPayload, type ScaleStage } from './events.js';
 export type { FilesystemDriver, DriverCapabilities } from './filesystem-driver.js';
+export { proveUnused, releaseIfUnused, type KeptVolume, type KeptReason, type GuardedVolume } from './release-guard.js';
+export { adoptStrays, type AdoptStraysOptions, type StrayContext, type StrayReport } from './strays.js';
 export type { VolumeProvisioner, ProvisionRequest, ProvisionedVolume, OwnedVolume, ReconcileReport } from './volume-provisioner.js';
 export { worstGauge, bytesGauge, clampPercent, type PressureGauge, type UsageSnapshot } from './usage.js';
 export { EbsAutoscaleError, DriverError, ProvisionerError, hasErrorCode, type ErrorCode, type EbsAutoscaleErrorOptions } from './errors.js';

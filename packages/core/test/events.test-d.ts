@@ -1,5 +1,5 @@
 import { expectTypeOf, test } from 'vitest';
-import { StorageAutoscaler, type AutoscalerEventPayload, type LimitKind, type ScaleStage } from '../src/index.js';
+import { StorageAutoscaler, type AutoscalerEventPayload, type KeptReason, type LimitKind, type ScaleStage } from '../src/index.js';
 
 test('listener payloads are inferred from the event map', () => {
   const autoscaler = {} as StorageAutoscaler;
@@ -14,6 +14,11 @@ test('listener payloads are inferred from the event map', () => {
     expectTypeOf(event.stage).toEqualTypeOf<ScaleStage>();
   });
   autoscaler.on('limit:reached', (event) => expectTypeOf(event.limit).toEqualTypeOf<LimitKind>());
+  autoscaler.on('volume:kept', (event) => {
+    expectTypeOf(event.reason).toEqualTypeOf<KeptReason>();
+    expectTypeOf(event.device).toEqualTypeOf<string | undefined>();
+    expectTypeOf(event.hint).toBeString();
+  });
   expectTypeOf<AutoscalerEventPayload<'usage:sample'>['usage']['gauges'][number]['usedPercent']>().toBeNumber();
   // @ts-expect-error: not an event of the autoscaler
   autoscaler.on('scale:finished', () => undefined);

@@ -1,6 +1,6 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ensureFstabEntry, findMountAt, isReadOnlyAt, readMounts } from '@ebs-autoscale/blockdev';
+import { deviceBacksMembers, ensureFstabEntry, findMountAt, isReadOnlyAt, readDeviceNumber, readMounts } from '@ebs-autoscale/blockdev';
 import { createExecaRunner, DriverError, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
 import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
@@ -84,6 +84,20 @@ export class BtrfsDriver implements FilesystemDriver {
   async devices(): Promise<string[]> {
     const names = await listBtrfsDevices(this.sysRoot, await this.requireUuid());
     return names.map((name) => join(this.options.devRoot ?? '/dev', name));
+  }
+
+  /**
+   * From sysfs: the members of the mounted filesystem's UUID (`/sys/fs/btrfs/<UUID>/devices/*`, each a
+   * link to its block device's entry), compared with `device` by device number. Nothing mounted: no members.
+   */
+  async holdsDevice(device: string): Promise<boolean> {
+    const uuid = await this.findUuid();
+    const members = new Set<string>();
+    if (uuid !== undefined) {
+      const dir = join(this.sysRoot, 'fs', 'btrfs', uuid, 'devices');
+      for (const name of await listBtrfsDevices(this.sysRoot, uuid)) members.add(await readDeviceNumber(join(dir, name)));
+    }
+    return deviceBacksMembers(NAME, this.sysRoot, device, members);
   }
 
   private mountOptions(): string[] {

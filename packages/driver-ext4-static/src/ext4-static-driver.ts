@@ -1,13 +1,14 @@
 import { mkdir, realpath, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
+  deviceBacksMembers,
   ensureFstabEntry,
   findDeviceMount,
   findMountAt,
   holdersOf,
   isMountOf,
-  probeSignature,
   isReadOnlyAt,
+  probeSignature,
   readMounts,
   resolveBlockDevice,
   type MountEntry,
@@ -91,8 +92,8 @@ export class Ext4StaticDriver implements FilesystemDriver {
         { ...bytes, detail: `${formatBytes(used)} of ${formatBytes(used + available)}` },
         { kind: 'inodes', usedPercent: stats.files > 0 ? clampPercent((inodesUsed / stats.files) * 100) : 0, detail: `${inodesUsed} of ${stats.files} inodes` },
       ],
-    };
       readOnly: await isReadOnlyAt(await readMounts(this.mountInfoPath), this.mountPoint),
+    };
   }
 
   async extend(device: string): Promise<void> {
@@ -113,6 +114,15 @@ export class Ext4StaticDriver implements FilesystemDriver {
 
   async devices(): Promise<string[]> {
     return [(await realpath(this.options.device).catch(() => this.options.device))];
+  }
+
+  /**
+   * What is mounted on the mount point (from mountinfo, by device number; whatever it is, to err on the
+   * side of keeping), compared with `device`. Nothing mounted: no members.
+   */
+  async holdsDevice(device: string): Promise<boolean> {
+    const mount = await findMountAt(await readMounts(this.mountInfoPath), this.mountPoint);
+    return deviceBacksMembers(NAME, this.options.sysRoot ?? '/sys', device, new Set(mount ? [mount.majorMinor] : []));
   }
 
   private mountOptions(): string[] {

@@ -131,6 +131,25 @@ export class LvmDriver implements FilesystemDriver {
     return (await this.reports.pvs()).filter((pv) => pv.vgName === this.volumeGroup).map((pv) => pv.pvName);
   }
 
+  /**
+   * The volume group's PVs by device number, and what is stacked on `device` (an active VG's
+   * device-mapper holds every PV). A PV LVM lists but whose node cannot be read is a "cannot tell".
+   */
+  async holdsDevice(device: string): Promise<boolean> {
+    const members = new Set<string>();
+    for (const pv of await this.devices()) {
+      const id = await this.probe.blockDeviceId(pv);
+      if (id === undefined) {
+        throw new DriverError(DRIVER, 'DEVICE_NOT_FOUND', `LVM lists ${pv} as a PV of ${this.volumeGroup}, but it is not a block device here.`, {
+          device: pv,
+          hint: 'Check `pvs` and that the device nodes exist; until then no volume of this group can be proven unused.',
+        });
+      }
+      members.add(id);
+    }
+    return this.probe.backsMembers(device, members);
+  }
+
   private async createVolumeGroup(): Promise<void> {
     const devices = this.options.devices ?? [];
     if (devices.length === 0) {

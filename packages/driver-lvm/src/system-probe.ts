@@ -1,6 +1,6 @@
 import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { holdersOf, readMounts, resolveBlockDevice, type MountEntry, type ResolvedDevice } from '@ebs-autoscale/blockdev';
+import { deviceBacksMembers, holdersOf, readMounts, resolveBlockDevice, type MountEntry, type ResolvedDevice } from '@ebs-autoscale/blockdev';
 
 /** What `statfs` says about a mounted filesystem, in bytes and inodes. */
 export interface FilesystemStats {
@@ -26,6 +26,8 @@ export interface SystemProbe {
   blockDeviceId(path: string): Promise<string | undefined>;
   /** Kernel names of the devices stacked on the device called `name` (device-mapper, md RAID). */
   holders(name: string): Promise<string[]>;
+  /** Whether `path` could hold the PVs numbered `members` (`major:minor`): blockdev's `deviceBacksMembers()`. */
+  backsMembers(path: string, members: ReadonlySet<string>): Promise<boolean>;
   /** Every mount of this process's namespace, as mountinfo lists them. */
   mounts(): Promise<MountEntry[]>;
   statfs(mountPoint: string): Promise<FilesystemStats>;
@@ -45,6 +47,9 @@ export function createSystemProbe(procRoot = '/proc', sysRoot = '/sys'): SystemP
     },
     holders(name) {
       return holdersOf(sysRoot, name);
+    },
+    backsMembers(path, members) {
+      return deviceBacksMembers('lvm', sysRoot, path, members);
     },
     mounts() {
       return readMounts(join(procRoot, 'self/mountinfo'));

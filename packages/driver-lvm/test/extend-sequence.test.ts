@@ -37,6 +37,7 @@ const probe: SystemProbe = {
   },
   blockDeviceId: async (path) => deviceId(path),
   holders: async () => [],
+  backsMembers: async (path, members) => members.has(deviceId(path) ?? path),
   mounts: async () => [{ majorMinor: '253:3', mountPoint: '/scratch', mountOptions: 'rw', fsType: 'ext4', source: '/dev/mapper/ebs_autoscale-data', options: 'rw' }],
   statfs: async () => ({ totalBytes: 100, usedBytes: 10, availableBytes: 90, totalInodes: 1000, freeInodes: 900 }),
   ensureDirectory: async () => {},

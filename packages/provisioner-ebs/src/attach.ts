@@ -31,13 +31,28 @@ export async function attachAndDiscover(context: ProvisionerContext, volumeId: s
     return device;
   } catch (error) {
     if (!hasErrorCode(error, 'TIMEOUT')) throw error;
-    throw new ProvisionerError('ebs', 'DEVICE_NOT_FOUND', `EC2 attached ${volumeId} as ${deviceName}, but no block device appeared under ${context.roots.devRoot}.`, {
+    // What the clean-up did is the caller's to say (see describeCleanup): this is thrown before it runs.
+    throw new ProvisionerError('ebs', 'DEVICE_NOT_FOUND', `EC2 attached ${volumeId} as ${deviceName}, but no block device that can be opened appeared under ${context.roots.devRoot}.`, {
       volumeId,
       cause: error,
       retryable: true,
-      hint: 'Check that the NVMe driver is loaded and udev is running (or that devRoot/sysRoot point at the right place); the volume was detached and deleted.',
+      hint: 'Check that the NVMe driver is loaded and udev is running (or that devRoot/sysRoot point at the right place).',
     });
   }
+}
+
+/**
+ * The error of a failed provision once its clean-up ran: a `DEVICE_NOT_FOUND` then says what the
+ * clean-up actually did, deleted or still there with the id to delete by hand (issue 12, item 8).
+ * Other errors pass unchanged.
+ */
+export function describeCleanup(error: unknown, volumeId: string, deleted: boolean): unknown {
+  if (!hasErrorCode(error, 'DEVICE_NOT_FOUND') || !(error instanceof ProvisionerError)) return error;
+  const outcome = deleted
+    ? 'The volume was detached and deleted.'
+    : `The clean-up failed, so ${volumeId} still exists: delete it by hand (\`aws ec2 detach-volume --force --volume-id ${volumeId}\` if it is attached, then \`aws ec2 delete-volume --volume-id ${volumeId}\`), or let the next start's reconcile do it.`;
+  const message = error.message.replace(/^\[ebs-autoscale\] \[ebs\] /, '').replace(error.hint ? ` ${error.hint}` : '', '');
+  return new ProvisionerError('ebs', 'DEVICE_NOT_FOUND', message, { volumeId, cause: error.cause, retryable: true, hint: `${error.hint ?? ''} ${outcome}`.trim() });
 }
 
 /** Picks a free device name and attaches; a name EC2 calls "in use" goes to the back of the list and the next is tried. */

@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deviceSlot } from './device-names.js';
 
@@ -43,13 +43,33 @@ export async function findVolumeDevice(volumeId: string, requestedName: string, 
   return undefined;
 }
 
-/** The real path of `path` (symlinks resolved), or undefined when it does not exist. */
+/**
+ * The real path of `path` (symlinks resolved), or undefined when it does not exist or cannot be opened
+ * yet. A node exists a moment before the device behind it opens: udev creates and relabels nodes while
+ * the kernel is still probing the namespace, and an open then fails with ENXIO or ENOENT. A device
+ * reported in that window made `btrfs device add` fail with "No such file or directory", and the volume
+ * was released and bought again 5.4 s later (issue 12, item 8); reported as not yet visible, it is
+ * polled for within the device schedule's bound instead.
+ */
 async function resolveExisting(path: string): Promise<string | undefined> {
   try {
     const real = await realpath(path);
     await stat(real);
-    return real;
+    return (await opensYet(real)) ? real : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** Opens read-only and closes: false only for the errors of a device that is not there yet. */
+async function opensYet(path: string): Promise<boolean> {
+  try {
+    await (await open(path, 'r')).close();
+    return true;
+  } catch (error) {
+    // Anything else (EACCES, EBUSY) is a device that exists; the driver reports it better than a timeout.
+    return !NOT_YET.has((error as NodeJS.ErrnoException).code ?? '');
+  }
+}
+
+const NOT_YET = new Set(['ENOENT', 'ENXIO', 'ENODEV']);

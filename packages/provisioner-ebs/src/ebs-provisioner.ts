@@ -11,7 +11,7 @@ import {
   type ReconcileReport,
   type VolumeProvisioner,
 } from '@ebs-autoscale/core';
-import { attachAndDiscover } from './attach.js';
+import { attachAndDiscover, describeCleanup } from './attach.js';
 import type { Ec2Api } from './ec2-api.js';
 import { Ec2Caller } from './ec2-caller.js';
 import { createEc2Api } from './ec2-client.js';
@@ -124,8 +124,7 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
         const device = await attachAndDiscover(context, volumeId, instance, signal);
         return { volumeId, device, sizeGiB };
       } catch (error) {
-        await ops.cleanup(volumeId);
-        throw error;
+        throw describeCleanup(error, volumeId, await ops.cleanup(volumeId));
       }
     });
   }

@@ -1,12 +1,17 @@
 import type { Volume } from '@aws-sdk/client-ec2';
 import type { ReconcileReport } from '@ebs-autoscale/core';
-import { attachAndDiscover, setDeleteOnTermination } from './attach.js';
+import { attachAndDiscover, describeCleanup, setDeleteOnTermination } from './attach.js';
 import type { ProvisionerContext } from './ebs-provisioner.js';
 
 /**
  * Repairs what a crash left among this mount point's volumes: an `available` one (created, never
  * attached) is attached or deleted per `context.orphans`; an attachment to this instance without
  * DeleteOnTermination gets it. One that is still `creating` is waited for first.
+ *
+ * Why this deletes without core's release guard (`proveUnused`): it deletes only volumes EC2 reports
+ * `available` or `error`, which are attached to no instance, so none can be a device of a filesystem
+ * mounted here. An attached volume (`in-use`) is never deleted here, whether or not its device can be
+ * seen; start-up's stray handling judges those, through the guard.
  */
 export async function reconcileOrphans(context: ProvisionerContext, volumes: readonly Volume[]): Promise<ReconcileReport> {
   const report = { attached: [] as string[], deleted: [] as string[], deleteOnTerminationSet: [] as string[] };
@@ -21,9 +26,10 @@ export async function reconcileOrphans(context: ProvisionerContext, volumes: rea
           await attachAndDiscover(context, volumeId, await context.describeInstance());
           report.attached.push(volumeId);
         } catch (error) {
-          await ops.cleanup(volumeId);
-          report.deleted.push(volumeId);
-          context.events.emit('error', { at: context.clock.now(), error: error as Error, context: `attaching orphan ${volumeId}; it was deleted` });
+          const deleted = await ops.cleanup(volumeId);
+          if (deleted) report.deleted.push(volumeId);
+          const outcome = deleted ? 'it was deleted' : 'its clean-up failed too, so it still exists (the next start tries again)';
+          context.events.emit('error', { at: context.clock.now(), error: describeCleanup(error, volumeId, deleted) as Error, context: `attaching orphan ${volumeId}; ${outcome}` });
         }
       } else {
         await ops.delete(volumeId, 'orphan');

@@ -62,7 +62,11 @@ export class VolumeOps {
     );
   }
 
-  /** Detaches `volumeId` if it is attached and waits until it is `available`. */
+  /**
+   * Detaches `volumeId` if it is attached and waits until it is `available`. A volume in the `error`
+   * state was never attached and never becomes available: there is nothing to wait for, and waiting
+   * would fail with `VOLUME_FAILED` again, so the clean-up never reached its delete (issue 12, item 5).
+   */
   async detach(volumeId: string, options: { force?: boolean } = {}): Promise<void> {
     const volume = await this.describe(volumeId);
     if (!volume || volume.State === 'available' || volume.State === 'error') return;
@@ -91,14 +95,17 @@ export class VolumeOps {
 
   /**
    * Best-effort clean-up after a failed provision: detach (forced: the volume never held data) and delete.
-   * A failure here is reported as an `error` event; `reconcile()` catches what is left.
+   * Returns whether the volume is gone, so the caller's error can say so; a failure here is also
+   * reported as an `error` event, and `reconcile()` catches what is left.
    */
-  async cleanup(volumeId: string): Promise<void> {
+  async cleanup(volumeId: string): Promise<boolean> {
     try {
       await this.detach(volumeId, { force: true });
       await this.delete(volumeId, 'cleanup');
+      return true;
     } catch (error) {
       this.events.emit('error', { at: this.clock.now(), error: error as Error, context: `clean-up of ${volumeId}; reconcile() will retry it` });
+      return false;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { createExecaRunner } from '@ebs-autoscale/core';
 import { afterEach, describe, it } from 'vitest';
 import { cannotGrowChecks, extendChecks } from './checks-extend.js';
+import { holdsChecks } from './checks-holds.js';
 import { prepareChecks } from './checks-prepare.js';
 import type { ConformanceCheck, DriverConformanceOptions } from './options.js';
 import { createLoopEnvironment } from './loop-device-factory.js';
@@ -62,5 +63,6 @@ export function runDriverConformance(options: DriverConformanceOptions): void {
 
     describe('prepare and usage', () => prepareChecks.forEach(register));
     describe('extend', () => (options.addDevice === false ? cannotGrowChecks : extendChecks).forEach(register));
+    describe('holdsDevice', () => holdsChecks.forEach(register));
   });
 }

@@ -27,7 +27,8 @@ export type ConformanceCheck =
   | 'extend-refuses-not-blank'
   | 'extend-refuses-mounted'
   | 'extend-refuses-member'
-  | 'extend-cannot-grow';
+  | 'extend-cannot-grow'
+  | 'holds-device';
 
 /** Options of {@link runDriverConformance}. */
 export interface DriverConformanceOptions {

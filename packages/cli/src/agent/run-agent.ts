@@ -6,7 +6,6 @@ import type { AgentConfig } from '../config/agent-config.js';
 import { logAutoscalerEvents } from '../observe/log-events.js';
 import { createAgentMetrics, serveMetrics } from '../observe/metrics.js';
 import { statusFilePath, writeStatusReport } from '../status/status-file.js';
-import { adoptStrays } from './adopt-strays.js';
 import { buildAgent, type BuildAgentOptions, type BuiltAgent } from './build-agent.js';
 import { resolveHostDriver } from './host-driver.js';
 import { acquireMountLock, DEFAULT_RUN_DIR } from './lock.js';
@@ -26,6 +25,8 @@ export interface RunAgentOptions extends Partial<BuildAgentOptions> {
   statusIntervalMs?: number;
   /** Where os-release is read from (an LVM layout without a filesystem takes the distribution's). */
   osReleasePaths?: readonly string[];
+  /** How long start-up waits for owned volumes' devices to appear before judging strays, ms. Default core's 60 000. */
+  straySettleMs?: number;
 }
 
 /** A running agent. */
@@ -75,8 +76,10 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     const report = await provisioner.reconcile();
     logger.info({ event: 'reconcile', ...report }, 'reconciled owned volumes');
     if (options.prepare !== false) await driver.prepare();
-    const strays = await adoptStrays(driver, provisioner, config.reconcile.orphans, logger);
-    if (strays.adopted.length + strays.released.length > 0) logger.info({ event: 'reconcile:strays', ...strays }, 'handled volumes outside the filesystem');
+    const strays = await autoscaler.adoptStrays({ orphans: config.reconcile.orphans, ...(options.straySettleMs === undefined ? {} : { settleMs: options.straySettleMs }) });
+    for (const volumeId of strays.adopted) logger.info({ event: 'stray:adopted', volumeId }, 'added a volume a crash left outside the filesystem');
+    for (const volumeId of strays.released) logger.info({ event: 'stray:released', volumeId }, 'released a volume a crash left outside the filesystem');
+    if (strays.adopted.length + strays.released.length + strays.kept.length > 0) logger.info({ event: 'reconcile:strays', ...strays }, 'handled volumes outside the filesystem');
 
     const statusFile = statusFilePath(config.mountPoint, runDir);
     let writing = Promise.resolve();

@@ -96,7 +96,13 @@ export async function uninstallCommand(args: string[], io: CliIo, deps: InstallC
       return EXIT.failed;
     }
   }
-  const result = await uninstallAgent({ ...paths, releaseVolumes: release, ...(deps.osReleasePaths ? { osReleasePaths: deps.osReleasePaths } : {}), say: (line) => io.stdout.write(`${line}\n`) });
+  const result = await uninstallAgent({
+    ...paths,
+    releaseVolumes: release,
+    ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
+    ...(deps.osReleasePaths ? { osReleasePaths: deps.osReleasePaths } : {}),
+    say: (line) => io.stdout.write(`${line}\n`),
+  });
   await removeStatusFile(result.mountPoint, values['run-dir']);
   io.stdout.write(release ? `Uninstalled; released ${result.releasedVolumes.length} volume(s).\n` : `Uninstalled; the data on ${result.mountPoint} is untouched.\n`);
   return EXIT.ok;

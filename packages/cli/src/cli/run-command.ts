@@ -36,6 +36,7 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
       'json-logs': { type: 'boolean' },
       'run-dir': { type: 'string' },
       'stop-grace': { type: 'string' },
+      'stray-settle': { type: 'string' },
     },
   });
   const level = values['log-level'];
@@ -51,6 +52,11 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
   const grace = values['stop-grace'] === undefined ? DEFAULT_STOP_GRACE_SECONDS : Number(values['stop-grace']);
   if (!(Number.isFinite(grace) && grace >= 0)) {
     io.stderr.write(`--stop-grace expects seconds, 0 or more, got "${values['stop-grace']}"\n`);
+    return EXIT.usage;
+  }
+  const settle = values['stray-settle'] === undefined ? undefined : Number(values['stray-settle']);
+  if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) {
+    io.stderr.write(`--stray-settle expects seconds, 0 or more, got "${values['stray-settle']}"\n`);
     return EXIT.usage;
   }
   const world = worldSettings(values);
@@ -75,6 +81,7 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
       logger,
       ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
       ...(port === undefined ? {} : { metricsPort: port }),
+      ...(settle === undefined ? {} : { straySettleMs: settle * 1000 }),
       ...world,
     });
     const signal = await received;

@@ -26,6 +26,8 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   --json-logs             JSON lines even on a terminal.
   --stop-grace <seconds>  On SIGTERM, wait this long for a scale-up in flight, then abandon it and
                           clean up what it created (default 540: the unit's TimeoutStopSec less 60).
+  --stray-settle <s>      At start, wait this long for owned volumes' devices to appear before
+                          judging strays (default 60). A volume whose device never shows is kept.
 `,
     common: true,
   },

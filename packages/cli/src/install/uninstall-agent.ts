@@ -1,17 +1,20 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EbsAutoscaleError, type CommandRunner } from '@ebs-autoscale/core';
+import { EbsAutoscaleError, releaseIfUnused, type CommandRunner, type KeptVolume } from '@ebs-autoscale/core';
 import { buildAgent } from '../agent/build-agent.js';
+import { acquireMountLock, DEFAULT_RUN_DIR } from '../agent/lock.js';
 import { mountSource } from '../agent/mount-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { removeFstabEntries } from './fstab-remove.js';
 import type { HostPaths } from './install-options.js';
-import { UNIT_NAME } from './systemd-unit.js';
+import { UNIT_NAME, unitNameFor } from './systemd-unit.js';
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallOptions extends HostPaths {
   /** Unmount and delete the volumes the agent created; the caller has confirmed. */
   readonly releaseVolumes: boolean;
+  /** Where the agents' locks are. Default `/run/ebs-autoscale`. */
+  readonly runDir?: string;
   readonly say?: (line: string) => void;
 }
 
@@ -22,42 +25,79 @@ export interface UninstallResult {
 }
 
 /**
- * Stops, disables and removes the service. With `releaseVolumes` also unmounts the filesystem,
- * removes its fstab line, removes an LVM layout's volume group (stopping there, with nothing
- * released, if LVM refuses) and detaches and deletes every volume the agent owns (the data is gone);
- * without it the mount, fstab and volumes stay as they are.
+ * Stops and removes the service; with `releaseVolumes` also unmounts the filesystem and detaches and
+ * deletes every volume the agent owns (the data is gone). Without it the mount, fstab and volumes stay.
+ *
+ * The order can be rerun after a crash at any step, and a rerun finishes the job: stop the agent;
+ * take the mount point's lock (so it refuses, naming the PID, while any agent runs, one started outside
+ * systemd too, and none starts under it); unmount; remove an LVM layout's volume group; release every
+ * owned volume through core's release guard (unmounted and nothing stacked on it is the proof); and
+ * only then remove the fstab line and the unit, which a rerun would need to find the work left.
  */
 export async function uninstallAgent(options: UninstallOptions): Promise<UninstallResult> {
   const say = options.say ?? (() => undefined);
   const config = await loadConfig(options.configPath);
-  const unitPath = join(options.unitDir, UNIT_NAME);
-  if (await stat(unitPath).then(() => true, () => false)) {
-    await options.runner.run('systemctl', ['disable', '--now', UNIT_NAME], { allowFailure: true });
-    await rm(unitPath, { force: true });
-    await options.runner.run('systemctl', ['daemon-reload'], { allowFailure: true });
-    say(`stopped, disabled and removed ${UNIT_NAME}`);
-  } else {
-    say(`no ${unitPath}; nothing to stop`);
+  // The mount point's own unit, and the one-per-host name of installs made before units were per mount point.
+  const units: string[] = [];
+  for (const name of new Set([unitNameFor(config.mountPoint), UNIT_NAME])) {
+    if (await stat(join(options.unitDir, name)).then(() => true, () => false)) units.push(name);
   }
-  if (!options.releaseVolumes) {
-    say(`kept ${config.mountPoint}, its fstab line and its volumes (pass --release-volumes to delete them)`);
-    return { mountPoint: config.mountPoint, releasedVolumes: [] };
+  for (const unit of units) {
+    await options.runner.run('systemctl', ['disable', '--now', unit], { allowFailure: true });
+    say(`stopped and disabled ${unit}`);
   }
-  // Let go of the devices before detaching them: EC2 would detach a mounted volume under btrfs.
-  for (let attempt = 0; attempt < 5 && (await mountSource(config.mountPoint)) !== undefined; attempt += 1) {
-    await options.runner.run('umount', [config.mountPoint], { allowFailure: true });
-  }
-  if ((await removeFstabEntries(options.fstabPath, config.mountPoint)) > 0) say(`removed the ${config.mountPoint} line from ${options.fstabPath}`);
-  if (config.driver.kind === 'lvm') await removeVolumeGroup(options.runner, config.driver.volumeGroup, say);
-  // Only the provisioner is used: the driver's filesystem is irrelevant to releasing volumes.
-  const { provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [] });
+  const lock = await acquireMountLock(config.mountPoint, { dir: options.runDir ?? DEFAULT_RUN_DIR }).catch((error: unknown) => {
+    const holder = error instanceof EbsAutoscaleError ? error.message.replace(/^\[ebs-autoscale\] \[lock\] /, '') : String(error);
+    throw new EbsAutoscaleError('uninstall', 'DEVICE_IN_USE', `Refused, nothing was unmounted or released: ${holder}`, { hint: 'Then run uninstall again.', cause: error });
+  });
   const released: string[] = [];
-  for (const volume of await provisioner.list()) {
-    await provisioner.release(volume.volumeId);
-    released.push(volume.volumeId);
-    say(`released ${volume.volumeId} (${volume.sizeGiB} GiB)`);
+  try {
+    if (options.releaseVolumes) {
+      await unmount(options.runner, config.mountPoint);
+      if (config.driver.kind === 'lvm') await removeVolumeGroup(options.runner, config.driver.volumeGroup, say);
+      const { driver, provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [] });
+      const kept: KeptVolume[] = [];
+      for (const volume of await provisioner.list()) {
+        const refused = await releaseIfUnused(driver, provisioner, volume);
+        if (refused) {
+          kept.push(refused);
+          say(`KEPT ${volume.volumeId}: ${refused.hint}`);
+        } else {
+          released.push(volume.volumeId);
+          say(`released ${volume.volumeId} (${volume.sizeGiB} GiB)`);
+        }
+      }
+      if (kept.length > 0) {
+        throw new EbsAutoscaleError('uninstall', 'DEVICE_IN_USE', `Kept ${kept.length} volume(s) that could not be proven unused: ${kept.map((volume) => volume.volumeId).join(', ')}; released ${released.length}.`, {
+          hint: `${kept[0]?.hint ?? ''} Then run uninstall --release-volumes again: the fstab line and the unit stay until every volume is gone.`,
+        });
+      }
+      if ((await removeFstabEntries(options.fstabPath, config.mountPoint)) > 0) say(`removed the ${config.mountPoint} line from ${options.fstabPath}`);
+    } else {
+      say(`kept ${config.mountPoint}, its fstab line and its volumes (pass --release-volumes to delete them)`);
+    }
+    for (const unit of units) {
+      await rm(join(options.unitDir, unit), { force: true });
+      say(`removed ${join(options.unitDir, unit)}`);
+    }
+    if (units.length > 0) await options.runner.run('systemctl', ['daemon-reload'], { allowFailure: true });
+    else say(`no ${unitNameFor(config.mountPoint)} in ${options.unitDir}; nothing to stop or remove`);
+  } finally {
+    await lock.release();
   }
   return { mountPoint: config.mountPoint, releasedVolumes: released };
+}
+
+/** Lets go of the devices before they are detached: EC2 would detach a mounted volume under the filesystem. */
+async function unmount(runner: CommandRunner, mountPoint: string): Promise<void> {
+  for (let attempt = 0; attempt < 5 && (await mountSource(mountPoint)) !== undefined; attempt += 1) {
+    await runner.run('umount', [mountPoint], { allowFailure: true });
+  }
+  if ((await mountSource(mountPoint)) !== undefined) {
+    throw new EbsAutoscaleError('uninstall', 'DEVICE_MOUNTED', `${mountPoint} is still mounted after 5 tries of umount; no volume was released.`, {
+      hint: `Something holds it open: stop it (\`fuser -vm ${mountPoint}\` shows what), then run uninstall --release-volumes again.`,
+    });
+  }
 }
 
 /**

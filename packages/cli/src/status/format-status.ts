@@ -10,7 +10,7 @@ export interface FormatStatusOptions {
 
 /**
  * A people-readable report of an autoscaler's status: usage and every gauge, devices, owned volumes,
- * thresholds and limits, and the last decision. Plain text without colour, so it reads the same in a
+ * volumes kept because they could not be proven unused, thresholds and limits, and the last decision. Plain text without colour, so it reads the same in a
  * terminal, a log and a test.
  */
 export function formatStatus(status: AutoscalerStatus, options: FormatStatusOptions = {}): string {
@@ -39,6 +39,13 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
     lines.push('Owned volumes: none added yet.');
   }
   lines.push(`Added: ${status.addedVolumes} volume${status.addedVolumes === 1 ? '' : 's'}, ${status.addedGiB} GiB`);
+  // A status file written by an agent from before kept volumes existed has no such field.
+  const kept = (status as Partial<AutoscalerStatus>).keptVolumes ?? [];
+  if (kept.length) {
+    lines.push('');
+    lines.push(`KEPT, not released (${kept.length}): each could not be proven to hold no data of ${status.mountPoint}`);
+    lines.push(table(['Volume', 'Device', 'Reason', 'Check'], kept.map((v) => [v.volumeId, v.device ?? '-', v.reason, v.hint])));
+  }
   lines.push('');
   const limits = status.limits;
   lines.push(

@@ -83,28 +83,36 @@ export class InMemoryDriver implements FilesystemDriver {
     return [...this.members];
   }
 
+  async holdsDevice(device: string): Promise<boolean> {
+    // The in-memory kernel: a device the host does not have cannot be seen, which is not a "no".
+    if (!this.host.devices.has(device)) {
+      throw new DriverError(this.name, 'NOT_A_BLOCK_DEVICE', `${device} does not exist.`, { device, hint: 'Pass the path the provisioner returned.' });
+    }
+    return this.members.includes(device);
+  }
+
   /** Writes `bytes`; throws ENOSPC-like when it does not fit, as a full filesystem would. Returns the bytes written. */
   write(bytes: number): number {
+    if (this.readOnly) throw new DriverError(this.name, 'COMMAND_FAILED', `Read-only file system (${this.mountPoint}).`);
     const fits = Math.min(bytes, this.totalBytes() - this.used);
     this.used += Math.max(0, fits);
     if (fits < bytes) throw new DriverError(this.name, 'LIMIT_REACHED', `No space left on device (${this.mountPoint}).`);
     return fits;
   }
 
+  /** As `mount -o remount,ro` (or `rw`): while read-only, `usage()` says so and writes and `extend()` fail. */
+  remount(mode: 'ro' | 'rw'): void {
+    this.readOnly = mode === 'ro';
+  }
+
   /** Deletes `bytes` of data. */
   remove(bytes: number): void {
-    if (this.readOnly) throw new DriverError(this.name, 'COMMAND_FAILED', `Read-only file system (${this.mountPoint}).`);
     this.used = Math.max(0, this.used - bytes);
   }
 
   /** Sets a gauge other than bytes (e.g. `inodes`), 0–100. */
   setGauge(kind: string, usedPercent: number): void {
     this.extraGauges = [...this.extraGauges.filter((gauge) => gauge.kind !== kind), { kind, usedPercent: clampPercent(usedPercent) }];
-  /** As `mount -o remount,ro` (or `rw`): while read-only, `usage()` says so and writes and `extend()` fail. */
-  remount(mode: 'ro' | 'rw'): void {
-    this.readOnly = mode === 'ro';
-  }
-
   }
 
   /** The next `extend()` throws this. */

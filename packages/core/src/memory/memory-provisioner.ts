@@ -31,6 +31,7 @@ export class InMemoryProvisioner implements VolumeProvisioner {
   private failures: Error[] = [];
   private resizeWaitFailures: Error[] = [];
   private nextId = 1;
+  private devicesHidden = false;
   /** How many times each method ran. */
   readonly calls = { provision: 0, release: 0, list: 0, resize: 0 };
 
@@ -65,7 +66,7 @@ export class InMemoryProvisioner implements VolumeProvisioner {
 
   async list(): Promise<OwnedVolume[]> {
     this.calls.list += 1;
-    return [...this.volumes.values()].map((volume) => ({ ...volume }));
+    return [...this.volumes.values()].map(({ device, ...volume }) => (this.devicesHidden ? volume : { ...volume, device }));
   }
 
   async resize(volumeId: string, sizeGiB: number): Promise<void> {
@@ -87,6 +88,11 @@ export class InMemoryProvisioner implements VolumeProvisioner {
     const volumeId = `vol-mem${String(this.nextId++).padStart(13, '0')}`;
     this.volumes.set(volumeId, { volumeId, sizeGiB, state: 'in-use', device, deleteOnTermination: true });
     return volumeId;
+  }
+
+  /** From now on `list()` reports no device for any volume: a host whose /dev lacks the nodes (a container's own /dev, udev lagging). */
+  hideDevices(hidden = true): void {
+    this.devicesHidden = hidden;
   }
 
   /** The next `provision()` calls throw these, in order. */
