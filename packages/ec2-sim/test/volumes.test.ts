@@ -107,7 +107,7 @@ describe('volume lifecycle through the SDK', () => {
     const zone = await errorOf(env.ec2.send(new AttachVolumeCommand({ VolumeId: other, InstanceId: env.sim.instance.instanceId, Device: '/dev/xvdg' })));
     expect(zone.name).toBe('InvalidVolume.ZoneMismatch');
 
-    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 20_000, VolumeType: 'gp3' })))).name).toBe('InvalidParameterValue');
+    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 70_000, VolumeType: 'gp3' })))).name).toBe('InvalidParameterValue');
     expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'st1' })))).name).toBe('InvalidParameterValue');
     expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'io2' })))).name).toBe('MissingParameter');
     expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-west-2a', Size: 10 })))).name).toBe('InvalidParameterValue');
