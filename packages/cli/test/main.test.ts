@@ -48,7 +48,7 @@ describe('ebs-autoscale main', () => {
     const c = capture();
     expect(await main(['config', '--config', file], c.io)).toBe(2);
     expect(c.err()).toContain(`2 problems in ${file}`);
-    expect(c.err()).toContain('volume.iops: expected an integer from 3000 to 16000 for gp3, got "fast"');
+    expect(c.err()).toContain('volume.iops: expected an integer from 3000 to 80000 for gp3, got "fast"');
   });
 
   it('exits 2 on a missing file and on invalid JSON, saying which', async () => {
