@@ -143,8 +143,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private operationId = 0;
   /**
    * A volume grown in place whose filesystem has not been seen to grow yet. The next attempt grows the
-   * filesystem onto it instead of asking for more: a second ModifyVolume within EBS's six-hour cooldown
-   * would be refused, and the first one already paid for the capacity.
+   * filesystem onto it instead of asking for more: EBS refuses a second ModifyVolume until the first is
+   * `completed` and allows four per volume in 24 hours, and the first one already paid for the capacity.
    */
   private pendingGrowth: PendingGrowth | undefined;
 
@@ -293,8 +293,9 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       return false;
     }
     // A volume an earlier run enlarged may still carry a smaller filesystem (stopped between ModifyVolume
-    // and resize2fs): grow onto it now, since asking EBS again would meet the six-hour cooldown. Growing a
-    // filesystem that already fills its device does nothing (resize2fs: "Nothing to do", exit 0).
+    // and resize2fs): grow onto it now, since asking EBS again would spend one of the four modifications
+    // it allows a volume in 24 hours. Growing a filesystem that already fills its device does nothing
+    // (resize2fs: "Nothing to do", exit 0).
     if (!this.driver.capabilities.addDevice && this.driver.capabilities.growInPlace && this.driver.growInPlace) {
       await this.driver.growInPlace().catch((error: unknown) => this.reportError(error, 'initialise: growing the filesystem onto its enlarged volume'));
     }
