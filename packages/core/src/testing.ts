@@ -3,4 +3,4 @@
 export { ManualClock } from './clock.js';
 export { MemoryHost } from './memory/memory-host.js';
 export { InMemoryDriver, type InMemoryDriverOptions } from './memory/memory-driver.js';
-export { InMemoryProvisioner, type InMemoryProvisionerOptions } from './memory/memory-provisioner.js';
+export { InMemoryProvisioner, type InMemoryProvisionerOptions, type MemoryCloudVolume } from './memory/memory-provisioner.js';

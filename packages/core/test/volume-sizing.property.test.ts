@@ -40,15 +40,23 @@ describe('predictive policy: volume sizes', () => {
     );
   });
 
-  it('is no larger than the minimum, the predicted shortfall, the reachability floor or the last remainder', () => {
+  it('is no larger than the minimum, the predicted shortfall, the free-space net, the reachability floor or the last remainder', () => {
     fc.assert(
       fc.property(limitsArb, anyState, rateArb, fc.double({ min: 0, max: 5000, noNaN: true }), (limits, state, rate, availableGiB) => {
         const samples = steadyFill(rate, availableGiB, 95);
         const decision = createPredictivePolicy({ limits }).decide({ now: samples.at(-1)!.at, samples, state });
         if (decision.action !== 'scale' || decision.sizeGiB === limits.minVolumeGiB) return;
         const shortfallGiB = (estimateFillRate(samples, { windowSeconds: 60 }) * COVER_SECONDS) / GIB - availableGiB;
+        // The free-space net: 15 s of gp3 at 1000 MiB/s, at most half the filesystem (predictive-policy.ts).
+        const last = samples.at(-1)!;
+        const netShortfallGiB = Math.min(15 * 1000 * MIB, (last.usedBytes + Math.max(0, last.availableBytes)) / 2) / GIB - availableGiB;
         const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
-        const reasons = [decision.sizeGiB < shortfallGiB + 1, decision.sizeGiB < reachableFloorGiB(limits, state) + 1, decision.sizeGiB === remaining];
+        const reasons = [
+          decision.sizeGiB < shortfallGiB + 1,
+          decision.sizeGiB < netShortfallGiB + 1,
+          decision.sizeGiB < reachableFloorGiB(limits, state) + 1,
+          decision.sizeGiB === remaining,
+        ];
         expect(reasons).toContain(true);
       }),
     );
