@@ -9,6 +9,7 @@ import { mountSource } from '../src/agent/mount-source.js';
 import { statusCommand } from '../src/cli/simple-commands.js';
 import { Filler } from '../src/demo/filler.js';
 import { toolOnPath } from '../src/install/find-tool.js';
+import { unitNameFor } from '../src/install/systemd-unit.js';
 import { AgentProcess } from './helpers/agent-process.js';
 import { BYTES_PER_GIB, capture, SimHost } from './helpers/sim-host.js';
 import { expectAllReleased, tearDown } from './helpers/tear-down.js';
@@ -77,7 +78,7 @@ describe.skipIf(!canRun)('the agent on static ext4 (VM: online resize2fs, loop d
     expect(execFileSync('blkid', ['-s', 'TYPE', '-o', 'value', device], { encoding: 'utf8' }).trim()).toBe('ext4');
     const uuid = execFileSync('blkid', ['-s', 'UUID', '-o', 'value', device], { encoding: 'utf8' }).trim();
     expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=${uuid} ${mountPoint} ext4 noatime,nofail 0 0$`, 'm'));
-    expect(readFileSync(join(host.unitDir, 'ebs-autoscale.service'), 'utf8')).toContain('--bytes-per-gib 128MiB');
+    expect(readFileSync(join(host.unitDir, unitNameFor(host.mountPoint)), 'utf8')).toContain('--bytes-per-gib 128MiB');
 
     agent = AgentProcess.start(host.runArgv());
     const ready = await agent.waitForEvent('agent:ready', { timeoutMs: 120_000 });

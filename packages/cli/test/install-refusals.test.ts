@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandRunner } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mountSource } from '../src/agent/mount-source.js';
 import { installCommand } from '../src/cli/install-command.js';
 import { main } from '../src/cli/main.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
@@ -26,11 +27,22 @@ async function installThroughMain(host: SimHost): Promise<{ code: number; text: 
   return { code, text: out.text() };
 }
 
-/** Runs everything for real but `mkfs.btrfs`, which fails: the driver's prepare fails after the volume exists. */
-class FailingMkfs implements CommandRunner {
-  private readonly recorder = new SystemctlRecorder();
-  run(command: string, args: readonly string[], options?: Parameters<CommandRunner['run']>[2]) {
-    return command === 'mkfs.btrfs' ? this.recorder.run('false', [], options) : this.recorder.run(command, args, options);
+/**
+ * Runs everything as {@link SystemctlRecorder} does, but one command (by name and first argument) as
+ * told: failing (`false`), or late, so the install's deadline passes while it runs.
+ */
+class Sabotage implements CommandRunner {
+  readonly recorder = new SystemctlRecorder();
+  constructor(
+    private readonly target: readonly string[],
+    private readonly how: 'fail' | { delayMs: number },
+  ) {}
+  async run(command: string, args: readonly string[], options?: Parameters<CommandRunner['run']>[2]) {
+    const hit = command === this.target[0] && (this.target[1] === undefined || args[0] === this.target[1]);
+    const how = this.how;
+    if (hit && how === 'fail') return this.recorder.run('false', [], options);
+    if (hit && how !== 'fail') await new Promise((resolve) => setTimeout(resolve, how.delayMs));
+    return this.recorder.run(command, args, options);
   }
 }
 
@@ -113,14 +125,43 @@ describe.skipIf(!canRun)('install releases the volume it created when a later st
   it('the driver’s prepare fails (mkfs.btrfs): the new volume is detached and deleted', async () => {
     host = await SimHost.start();
     const out = capture();
-    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, { runner: new FailingMkfs() }).catch((caught: Error) => caught);
+    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, { runner: new Sabotage(['mkfs.btrfs'], 'fail') }).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(Error);
-    const [created] = host.everOwned();
-    expect(created, out.text()).toBeDefined();
-    expect(out.text()).toContain(`released ${created!.volumeId}, the volume this install created`);
+    // Deleted volumes leave the simulator's list, so the id comes from what install said.
+    expect(out.text()).toMatch(/released vol-[0-9a-f]+, the volume this install created/);
     await host.sim.settled();
     expect(host.owned()).toEqual([]);
     expect(mutatingCalls(host)).toMatchObject({ CreateVolume: 1, AttachVolume: 1, DetachVolume: 1, DeleteVolume: 1 });
+  }, 60_000);
+
+  it('systemctl enable fails after the filesystem is made: unit, mount, fstab line and volume are undone', async () => {
+    host = await SimHost.start();
+    const out = capture();
+    const runner = new Sabotage(['systemctl', 'enable'], 'fail');
+    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, { runner }).catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(out.text()).toContain('the volume this install created');
+    await host.sim.settled();
+    expect(host.owned()).toEqual([]);
+    expect(await mountSource(host.mountPoint)).toBeUndefined();
+    expect(readFileSync(host.fstab, 'utf8')).not.toContain(host.mountPoint);
+    expect(await readdir(host.unitDir)).toEqual([]);
+  }, 60_000);
+
+  it('the deadline passes during prepare: the volume is released once prepare returns, and no agent is started', async () => {
+    host = await SimHost.start();
+    const out = capture();
+    const runner = new Sabotage(['mkfs.btrfs'], { delayMs: 10_000 });
+    const code = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '8'], out.io, { runner }).catch((caught: Error) => (out.io.stderr.write(caught.message), 1));
+    expect(code).toBe(1);
+    expect(out.text()).toContain('did not finish within 8 s');
+    expect(host.owned(), 'the volume was created before the deadline').toHaveLength(1);
+    // The install's work goes on in the background until prepare returns, then undoes itself.
+    for (let attempt = 0; attempt < 100 && host.owned().length > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 250));
+    await host.sim.settled();
+    expect(host.owned()).toEqual([]);
+    expect(mutatingCalls(host)).toMatchObject({ CreateVolume: 1, DeleteVolume: 1 });
+    expect(runner.recorder.systemctl.filter(([verb]) => verb === 'enable')).toEqual([]);
   }, 60_000);
 
   it('AttachVolume fails: the provisioner deletes what it created', async () => {
@@ -129,8 +170,8 @@ describe.skipIf(!canRun)('install releases the volume it created when a later st
     const result = await installThroughMain(host);
     expect(result.code, result.text).toBe(1);
     await host.sim.settled();
-    expect(host.everOwned()).toHaveLength(1);
     expect(host.owned()).toEqual([]);
+    expect(mutatingCalls(host)).toMatchObject({ CreateVolume: 1, DeleteVolume: 1 });
   }, 60_000);
 
   it('a rerun on our own filesystem changes nothing and buys nothing', async () => {

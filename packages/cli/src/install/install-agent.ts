@@ -1,6 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EbsAutoscaleError, type ProvisionedVolume } from '@ebs-autoscale/core';
+import { EbsAutoscaleError, type ProvisionedVolume, type VolumeProvisioner } from '@ebs-autoscale/core';
 import { LvmDriver } from '@ebs-autoscale/driver-lvm';
 import { buildAgent } from '../agent/build-agent.js';
 import { resolveHostDriver } from '../agent/host-driver.js';
@@ -67,57 +67,71 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     }
     const wiring = { ...options.world, runner: options.runner, fstabPath: options.fstabPath, driver: driverConfig };
 
-    if (target !== 'ours') {
-      if (target === 'non-empty') say(`${config.mountPoint} is not empty: its files stay on the disk below, hidden while the new filesystem is mounted over them`);
-      const device = options.device ?? config.initialVolume.device;
-      const built = buildAgent(config, { ...wiring, devices: [] });
-      let first: string;
-      let created: ProvisionedVolume | undefined;
-      if (device !== undefined) {
-        const { kind, model } = await deviceKind(device, options.world?.sysRoot);
-        if (kind === 'unknown') {
-          throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${device} is neither an EBS volume nor NVMe instance storage (sysfs model: ${model ?? 'none'}).`, {
-            hint: 'Pass an attached EBS volume or an instance-store disk, or leave out --device to create a volume.',
-          });
+    // Undone when anything below fails, the deadline included, once a volume was bought (issue 12, item 4).
+    let created: { volume: ProvisionedVolume; provisioner: VolumeProvisioner } | undefined;
+    let wroteUnit = false;
+    try {
+      if (target !== 'ours') {
+        if (target === 'non-empty') say(`${config.mountPoint} is not empty: its files stay on the disk below, hidden while the new filesystem is mounted over them`);
+        const device = options.device ?? config.initialVolume.device;
+        let first: string;
+        if (device !== undefined) {
+          first = await checkedDevice(device, options.world?.sysRoot, say);
+        } else {
+          say(`creating the first volume: ${sizeGiB} GiB ${config.volume.type}`);
+          const { provisioner } = buildAgent(config, { ...wiring, devices: [] });
+          created = { volume: await provisioner.provision({ sizeGiB, signal }), provisioner };
+          first = created.volume.device;
+          changed.push(`created a ${sizeGiB} GiB volume (${first})`);
         }
-        say(`first device: ${device} (${kind === 'ebs' ? 'EBS volume' : 'NVMe instance storage'})`);
-        first = device;
-      } else {
-        say(`creating the first volume: ${sizeGiB} GiB ${config.volume.type}`);
-        created = await built.provisioner.provision({ sizeGiB, signal });
-        first = created.device;
-        changed.push(`created a ${sizeGiB} GiB volume (${first})`);
-      }
-      try {
         const withDevice = buildAgent(config, { ...wiring, devices: [first] });
         await withDevice.driver.prepare();
         if (withDevice.driver instanceof LvmDriver) await ensureLvmFstabEntry(options.fstabPath, withDevice.driver, options.runner);
-      } catch (error) {
-        if (created) {
-          await releaseCreatedVolume({ volume: created, provisioner: built.provisioner, runner: options.runner, mountPoint: config.mountPoint, mountedBefore: false, say, ...(driverConfig.kind === 'lvm' ? { volumeGroup: driverConfig.volumeGroup } : {}) });
-        }
-        throw error;
+        changed.push(`mounted ${describeDriver(driverConfig)} on ${config.mountPoint} (fstab: ${options.fstabPath})`);
+      } else {
+        say(`${config.mountPoint} is already mounted`);
       }
-      changed.push(`mounted ${describeDriver(driverConfig)} on ${config.mountPoint} (fstab: ${options.fstabPath})`);
-    } else {
-      say(`${config.mountPoint} is already mounted`);
-    }
+      // Past the deadline the caller has already been told install failed: do not start an agent now.
+      signal.throwIfAborted();
 
-    const retired = await retireLegacyUnit(options.unitDir, config.mountPoint, options.runner);
-    if (retired) changed.push(retired);
-    if ((await readFile(unitPath, 'utf8').catch(() => undefined)) !== unit) {
-      await mkdir(options.unitDir, { recursive: true });
-      await writeFile(unitPath, unit, { mode: 0o644 });
-      changed.push(`wrote ${unitPath}`);
-    }
-    // systemctl only when something changed: a second install must not restart a running agent.
-    if (changed.length > 0) {
-      await options.runner.run('systemctl', ['daemon-reload']);
-      await options.runner.run('systemctl', ['enable', '--now', unitName]);
-      changed.push(`enabled and started ${unitName}`);
+      const retired = await retireLegacyUnit(options.unitDir, config.mountPoint, options.runner);
+      if (retired) changed.push(retired);
+      if ((await readFile(unitPath, 'utf8').catch(() => undefined)) !== unit) {
+        await mkdir(options.unitDir, { recursive: true });
+        await writeFile(unitPath, unit, { mode: 0o644 });
+        wroteUnit = true;
+        changed.push(`wrote ${unitPath}`);
+      }
+      // systemctl only when something changed: a second install must not restart a running agent.
+      if (changed.length > 0) {
+        await options.runner.run('systemctl', ['daemon-reload']);
+        await options.runner.run('systemctl', ['enable', '--now', unitName]);
+        changed.push(`enabled and started ${unitName}`);
+      }
+    } catch (error) {
+      if (created) {
+        if (wroteUnit) {
+          await options.runner.run('systemctl', ['disable', '--now', unitName], { allowFailure: true });
+          await rm(unitPath, { force: true });
+        }
+        await releaseCreatedVolume({ ...created, runner: options.runner, mountPoint: config.mountPoint, fstabPath: options.fstabPath, say, ...(driverConfig.kind === 'lvm' ? { volumeGroup: driverConfig.volumeGroup } : {}) });
+      }
+      throw error;
     }
     return { config, unitPath, changed };
   });
+}
+
+/** A device given to install, refused unless it is an EBS volume or NVMe instance storage. */
+async function checkedDevice(device: string, sysRoot: string | undefined, say: (line: string) => void): Promise<string> {
+  const { kind, model } = await deviceKind(device, sysRoot);
+  if (kind === 'unknown') {
+    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${device} is neither an EBS volume nor NVMe instance storage (sysfs model: ${model ?? 'none'}).`, {
+      hint: 'Pass an attached EBS volume or an instance-store disk, or leave out --device to create a volume.',
+    });
+  }
+  say(`first device: ${device} (${kind === 'ebs' ? 'EBS volume' : 'NVMe instance storage'})`);
+  return device;
 }
 
 /**

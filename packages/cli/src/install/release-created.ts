@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { findMountAt, MOUNTINFO_PATH, readMounts } from '@ebs-autoscale/blockdev';
 import type { CommandRunner, ProvisionedVolume, VolumeProvisioner } from '@ebs-autoscale/core';
+import { removeFstabEntries } from './fstab-remove.js';
 
 /** What {@link releaseCreatedVolume} needs to undo an install that failed after it bought a volume. */
 export interface CreatedVolumeCleanup {
@@ -8,8 +9,8 @@ export interface CreatedVolumeCleanup {
   readonly provisioner: VolumeProvisioner;
   readonly runner: CommandRunner;
   readonly mountPoint: string;
-  /** Whether something was mounted at the mount point before install began (then it is not ours to unmount). */
-  readonly mountedBefore: boolean;
+  /** The fstab whose line for the mount point prepare may have written. */
+  readonly fstabPath: string;
   /** An LVM layout's volume group, which must let go of the PV before the volume is detached. */
   readonly volumeGroup?: string;
   readonly say: (line: string) => void;
@@ -18,19 +19,22 @@ export interface CreatedVolumeCleanup {
 
 /**
  * Gives back the volume an install created when a later step failed (the driver's prepare, the fstab
- * line), so a failed install never leaves a paid-for volume behind. A plain release through the
+ * line, the unit, systemctl, or the deadline passing meanwhile), so a failed install never leaves a
+ * paid-for volume behind. A plain release through the
  * provisioner is right here, without core's release guard: install made this volume moments ago and
  * it holds nothing yet (no data, and no filesystem anyone uses: the guard protects members of a live
  * filesystem). What prepare may have set up on it is undone first, as uninstall would: the mount it
- * made, and an LVM group whose only PV it is, since device-mapper would keep a detached PV open.
+ * made (install creates a volume only when nothing was mounted there), its fstab line, and an LVM group
+ * whose only PV it is, since device-mapper would keep a detached PV open.
  * Failures here are reported, never thrown: the caller rethrows the error that stopped the install.
  */
 export async function releaseCreatedVolume(cleanup: CreatedVolumeCleanup): Promise<void> {
   const { volume, runner, mountPoint, say } = cleanup;
   try {
-    if (!cleanup.mountedBefore && (await findMountAt(await readMounts(cleanup.mountInfoPath ?? MOUNTINFO_PATH), mountPoint))) {
+    if (await findMountAt(await readMounts(cleanup.mountInfoPath ?? MOUNTINFO_PATH), mountPoint)) {
       await runner.run('umount', [mountPoint], { allowFailure: true });
     }
+    await removeFstabEntries(cleanup.fstabPath, mountPoint);
     if (cleanup.volumeGroup !== undefined) await removeOwnGroup(runner, cleanup.volumeGroup, volume.device);
     await cleanup.provisioner.release(volume.volumeId);
     say(`released ${volume.volumeId}, the volume this install created, after the failure below`);
