@@ -2,13 +2,16 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AutoscalerStatus } from '@ebs-autoscale/core';
 import { acquireMountLock } from '../src/agent/lock.js';
+import { statusCommand } from '../src/cli/simple-commands.js';
 import { ConfigError } from '../src/config/issues.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { canonicalMountPoint } from '../src/config/mount-point.js';
 import { unitNameFor } from '../src/install/systemd-unit.js';
-import { statusFilePath } from '../src/status/status-file.js';
+import { statusFilePath, writeStatusReport } from '../src/status/status-file.js';
 import { AgentProcess, AGENT_BIN } from './helpers/agent-process.js';
+import { capture } from './helpers/sim-host.js';
 
 let work: string;
 let real: string;
@@ -73,6 +76,14 @@ describe('one mount point, one agent, whatever alias the configuration uses', ()
     const lock = await acquireMountLock(configs[0]!.mountPoint, { dir: join(work, 'run'), pid: 100, isAlive: () => true });
     await expect(acquireMountLock(configs[1]!.mountPoint, { dir: join(work, 'run'), pid: 200, isAlive: () => true })).rejects.toThrow(/PID 100/);
     await lock.release();
+  });
+
+  it('`status --mountpoint <alias>` reads the status file of the real mount point', async () => {
+    const runDir = join(work, 'run');
+    await writeStatusReport(statusFilePath(real, runDir), { pid: process.pid, writtenAt: 1, status: { mountPoint: real } as unknown as AutoscalerStatus });
+    const out = capture();
+    expect(await statusCommand(['--mountpoint', `${work}/alias/`, '--run-dir', runDir, '--json'], out.io), out.text()).toBe(0);
+    expect(JSON.parse(out.text())).toMatchObject({ running: true, pid: process.pid });
   });
 
   it('refuses `run` on the alias while an agent holds the real mount point', async () => {
