@@ -1,11 +1,11 @@
 // Online ext4 resize for real. Excluded from host runs (`*.vm.test.ts`): resize2fs on a mounted ext4
 // needs CAP_SYS_RESOURCE, which the development host's container lacks; the VM harness (`pnpm test:vm`)
 // runs this as real root. The host test checks the command instead (ext4-static.test.ts).
-import { open } from 'node:fs/promises';
 import { createExecaRunner } from '@ebs-autoscale/core';
 import { LoopDeviceFactory, requireRootOrWarn, writeRandomFiles, checksumTree } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExt4StaticDriver } from '../src/index.js';
+import { growLoopDevice } from './helpers/grow-loop-device.js';
 
 const MIB = 1024 * 1024;
 const runner = createExecaRunner();
@@ -23,12 +23,7 @@ describe.skipIf(!requireRootOrWarn('ext4 online resize (VM)'))('ext4-static grow
     const sums = await checksumTree(mountPoint + '/data');
     const before = (await driver.usage()).totalBytes;
 
-    // What ModifyVolume does to an EBS volume: the device gets bigger under the mounted filesystem.
-    const backing = (await runner.run('losetup', ['--noheadings', '--output', 'BACK-FILE', device])).stdout.trim();
-    const handle = await open(backing, 'r+');
-    await handle.truncate(512 * MIB);
-    await handle.close();
-    await runner.run('losetup', ['--set-capacity', device]);
+    await growLoopDevice(runner, device, 512 * MIB);
 
     await driver.growInPlace();
     expect((await driver.usage()).totalBytes).toBeGreaterThan(before + 200 * MIB);

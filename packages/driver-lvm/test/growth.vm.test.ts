@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createExecaRunner } from '@ebs-autoscale/core';
-import { LoopDeviceFactory, canUseLoopDevices, warnSkip } from '@ebs-autoscale/testkit';
+import { canUseLoopDevices, warnSkip } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLvmDriver, type LvmDriverOptions } from '../src/index.js';
-import { removeVolumeGroupsOn } from './lvm-environment.js';
+import { createLvmLoopEnvironment } from './lvm-environment.js';
 
 // Runs in the VM (`pnpm test:vm`): thin pools need device-mapper and online ext4 growth needs
 // CAP_SYS_RESOURCE, neither of which the host has.
@@ -15,23 +15,15 @@ const canRun = canUseLoopDevices();
 if (!canRun) warnSkip('lvm growth scenarios', 'need root, loop devices and device-mapper (run `pnpm test:vm`)');
 
 describe.skipIf(!canRun)('lvm growth scenarios', () => {
-  const loops = new LoopDeviceFactory({ runner });
-  const made: string[] = [];
+  // Undoes only what these scenarios made (their mounts, VGs and loops): other VM test files run beside
+  // this one, and an earlier sweep of every testkit mount unmounted theirs (issue 18).
+  const environment = createLvmLoopEnvironment(runner);
   let counter = 0;
-  afterEach(async () => {
-    const mountPoints = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((line) => line.split(' ')[4] ?? '');
-    for (const mountPoint of mountPoints.filter((path) => path.includes('ebs-autoscale-testkit-'))) await runner.run('umount', [mountPoint], { allowFailure: true });
-    await removeVolumeGroupsOn(runner, made.splice(0));
-    await loops.cleanup();
-  });
+  afterEach(() => environment.cleanup());
 
-  const device = async (bytes: number) => {
-    const path = await loops.create(bytes);
-    made.push(path);
-    return path;
-  };
+  const device = (bytes: number) => environment.createDevice(bytes);
   const driverOn = async (options: Partial<LvmDriverOptions>) =>
-    createLvmDriver({ mountPoint: await loops.mountPoint(), devices: [await device(256 * MIB)], runner, volumeGroup: `growth_${process.pid}_${++counter}`, ...options });
+    createLvmDriver({ mountPoint: await environment.createMountPoint(), devices: [await device(256 * MIB)], runner, volumeGroup: `growth_${process.pid}_${++counter}`, ...options });
 
   it('extends a thin pool three times while a writer runs, and every file reads back intact', async () => {
     const driver = await driverOn({});
@@ -85,7 +77,7 @@ describe.skipIf(!canRun)('lvm growth scenarios', () => {
 
   it('grows xfs on a thin LV online', async () => {
     // mkfs.xfs refuses filesystems under 300 MiB.
-    const driver = createLvmDriver({ mountPoint: await loops.mountPoint(), devices: [await device(512 * MIB)], runner, filesystem: 'xfs', volumeGroup: `growth_${process.pid}_${++counter}` });
+    const driver = createLvmDriver({ mountPoint: await environment.createMountPoint(), devices: [await device(512 * MIB)], runner, filesystem: 'xfs', volumeGroup: `growth_${process.pid}_${++counter}` });
     await driver.prepare();
     await writeFile(join(driver.mountPoint, 'kept'), 'before');
     const before = (await driver.usage()).totalBytes;
