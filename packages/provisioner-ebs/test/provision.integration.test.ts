@@ -1,7 +1,7 @@
 import { AttachVolumeCommand, CreateVolumeCommand, DescribeVolumesModificationsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { hasErrorCode, ProvisionerError } from '@ebs-autoscale/core';
 import { ZERO_LATENCIES } from '@ebs-autoscale/ec2-sim';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Ec2Api } from '../src/index.js';
 import { volumeTags } from '../src/tags.js';
 import { liveVolumes, startHarness, type Harness } from './harness.js';
@@ -184,7 +184,7 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
         TagSpecifications: [{ ResourceType: 'volume', Tags: volumeTags(identity, '/scratch', Date.now()) }],
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitUntil(() => sim.volume(VolumeId!)?.state === 'available');
     const report = await provisioner.reconcile();
     expect(report).toEqual({ attached: [], deleted: [VolumeId], deleteOnTerminationSet: [] });
     expect(liveVolumes(sim)).toEqual([]);
@@ -209,9 +209,9 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
       ).VolumeId!;
     const ours = await create('/scratch');
     const theirs = await create('/other');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitUntil(() => [ours, theirs].every((id) => sim.volume(id)?.state === 'available'));
     await ec2.send(new AttachVolumeCommand({ VolumeId: ours, InstanceId: identity.instanceId, Device: '/dev/xvdcz' }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitUntil(() => sim.volume(ours)?.attachment?.state === 'attached');
     expect(sim.volume(ours)?.attachment?.deleteOnTermination).toBe(false);
     const report = await provisioner.reconcile();
     expect(report).toEqual({ attached: [], deleted: [], deleteOnTerminationSet: [ours] });
@@ -228,7 +228,7 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
     const { VolumeId } = await ec2.send(
       new CreateVolumeCommand({ AvailabilityZone: identity.availabilityZone, Size: 2, TagSpecifications: [{ ResourceType: 'volume', Tags: volumeTags(identity, '/scratch', Date.now()) }] }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitUntil(() => sim.volume(VolumeId!)?.state === 'available');
     expect(await provisioner.reconcile()).toEqual({ attached: [VolumeId], deleted: [], deleteOnTerminationSet: [] });
     expect(sim.volume(VolumeId!)?.attachment?.deleteOnTermination).toBe(true);
     ec2.destroy();
