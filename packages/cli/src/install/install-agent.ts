@@ -50,15 +50,15 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     say(`${distribution.name}: ${describeDriver(driverConfig)}`);
     await checkPrerequisites(driverConfig, distribution, hasTool);
     // Everything that can refuse runs before anything is created, EC2 calls included (issue 12, item 4).
+    const target = await inspectInstallTarget(config.mountPoint, driverConfig);
     const sizeGiB = options.initialSizeGiB ?? config.initialVolume.sizeGiB;
     const sizeProblem = volumeSizeProblem(sizeGiB, config.volume.type, config.volume.iops);
-    if (options.device === undefined && config.initialVolume.device === undefined && sizeProblem) {
+    if (target !== 'ours' && options.device === undefined && config.initialVolume.device === undefined && sizeProblem) {
       throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `The first volume's size: ${sizeProblem}; nothing was created.`, { hint: 'Pass another --initial-size, or set initialVolume.sizeGiB in the configuration.' });
     }
     const unitName = unitNameFor(config.mountPoint);
     const unitPath = join(options.unitDir, unitName);
     const unit = buildSystemdUnit({ mountPoint: config.mountPoint, configPath: options.configPath, nodePath: options.nodePath, binPath: options.binPath, ...(options.runArgs ? { runArgs: options.runArgs } : {}) });
-    const target = await inspectInstallTarget(config.mountPoint, driverConfig);
     // Written only now: a refused install leaves no file behind to pin the next try's --driver.
     if (json !== undefined) {
       await mkdir(dirname(options.configPath), { recursive: true });
