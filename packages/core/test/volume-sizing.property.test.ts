@@ -40,6 +40,15 @@ describe('predictive policy: volume sizes', () => {
     );
   });
 
+  it('buys what is wanted when the allowance left holds no two minimum volumes (found by the property above, seed -676520158)', () => {
+    // 5 GiB left, volumes of 3–4 GiB, two slots, 3.000000003 GiB wanted: no split leaves a creatable
+    // remainder, so the wish is clamped as it is (4 GiB), not cut to the 2 GiB a split would leave (3).
+    const limits = { minVolumeGiB: 3, maxVolumeGiB: 4, maxTotalCreatedGiB: 5, maxAttachedVolumes: 3, maxCreatedVolumes: Number.POSITIVE_INFINITY };
+    const state = { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 };
+    const samples = steadyFill(21474836.50147483, 0, 95);
+    expect(createPredictivePolicy({ limits }).decide({ now: samples.at(-1)!.at, samples, state })).toMatchObject({ action: 'scale', sizeGiB: 4 });
+  });
+
   it('is no larger than the minimum, the predicted shortfall, the free-space net, the reachability floor or the last remainder', () => {
     fc.assert(
       fc.property(limitsArb, anyState, rateArb, fc.double({ min: 0, max: 5000, noNaN: true }), (limits, state, rate, availableGiB) => {

@@ -58,9 +58,12 @@ export function wantedVolumeGiB(need: VolumeNeed, limits: ScalingLimits, state: 
   if (remaining <= limits.maxVolumeGiB) return remaining;
   // Taking it all would need more than one volume, and the clamp to maxVolumeGiB would then leave less
   // than a minimum volume, which could never be created. Leave exactly one minimum volume instead, when
-  // a slot is left for it after this one; else the maximum (the last slot: nothing more can come).
+  // a slot is left for it after this one; else the maximum (the last slot: nothing more can come). An
+  // allowance that holds no two minimum volumes has no such split: what is wanted, clamped, is all
+  // that can come, and taking `remaining - min` there would buy less than is wanted.
   const leavesCreatable = remaining - limits.maxVolumeGiB >= limits.minVolumeGiB;
-  return leavesCreatable || slotsLeft(limits, state) < 2 ? limits.maxVolumeGiB : remaining - limits.minVolumeGiB;
+  if (leavesCreatable || slotsLeft(limits, state) < 2) return limits.maxVolumeGiB;
+  return remaining - limits.minVolumeGiB >= limits.minVolumeGiB ? remaining - limits.minVolumeGiB : wanted;
 }
 
 /** Volumes that may still be created under the count limits. */
