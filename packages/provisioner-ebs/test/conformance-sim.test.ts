@@ -10,7 +10,11 @@ runProvisionerConformance({
   async createWorld(options) {
     const sim: Ec2Simulator = await startEc2Simulator({ latencies: 'zero' });
     const world = await createEbsWorld(
-      { region: sim.region, clientConfig: sim.clientConfig(), metadata: createMetadataClient(sim.imdsEndpoint), settle: () => vi.waitUntil(() => settled(sim)),
+      {
+        region: sim.region,
+        clientConfig: sim.clientConfig(),
+        metadata: createMetadataClient(sim.imdsEndpoint),
+        settle: async () => void (await vi.waitUntil(() => settled(sim))),
         failNextAttach: () => sim.faults.fail('AttachVolume', { code: 'IncorrectState', status: 400 }),
       },
       options,
