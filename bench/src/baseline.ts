@@ -62,14 +62,33 @@ const placeholder = !existsSync(BASELINE_CONFIG_FILE);
 if (placeholder) writeFileSync(BASELINE_CONFIG_FILE, '');
 const cells: Cell[] = [];
 let strand: string | undefined;
+const machine = machineName();
+const notes = [
+  `The two agents ran at the same time on ${machine}; each tree's CPU is its own, but both, and the bench's writers, share the cores, which lengthens scale-ups for both.`,
+  `Ours ran ${ours === 'built' ? 'the built CLI' : "the CLI from its TypeScript sources (Node's type transform: more CPU at start-up and more memory than the built one)"} with the default predictive policy${worlds.some((w) => w.name === 'scaled') ? ' (in the scaled world with the free-space net off, as the demo does: the net is sized in real bytes)' : ''}; the baseline ran with its install.sh defaults but for the world's volume sizes.`,
+];
+/** Written after every cell, so a run cut short still leaves its figures. */
+const writeReport = () => {
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(new URL('baseline.md', OUT), markdownReport({ cells, changes: BASELINE_CHANGES, machine, commit: BASELINE_COMMIT, strand, notes }));
+  writeFileSync(new URL('baseline.svg', OUT), svgReport(cells));
+};
 try {
+  if (!values['no-strand']) strand = await runStrandCheck({ world: worlds[0]!, checkout, aws, log: (line) => console.log(line) });
   for (const world of worlds) {
     for (const fill of chosenFills) {
       const runs: SideBySide[] = [];
       for (let i = 0; i < repeats; i += 1) {
         const started = Date.now();
         console.log(`${world.name} world, ${fill.name}, run ${i + 1}/${repeats} …`);
-        const run = await runSideBySide({ world, fill, checkout, aws, ours, log: (line) => console.log(line) });
+        let run: SideBySide;
+        try {
+          run = await runSideBySide({ world, fill, checkout, aws, ours, log: (line) => console.log(line) });
+        } catch (error) {
+          // One more try: a failed start-up on a loaded machine should not end a 40-minute benchmark.
+          console.log(`    failed (${(error as Error).message.split('\n')[0]}); once more`);
+          run = await runSideBySide({ world, fill, checkout, aws, ours, log: (line) => console.log(line) });
+        }
         runs.push(run);
         for (const who of ['baseline', 'ours'] as const) {
           const r = run[who];
@@ -78,21 +97,14 @@ try {
         console.log(`    (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
       cells.push({ world, fill, runs });
+      writeReport();
     }
   }
-  if (!values['no-strand']) strand = await runStrandCheck({ world: worlds[0]!, checkout, aws, log: (line) => console.log(line) });
 } finally {
   if (placeholder) rmSync(BASELINE_CONFIG_FILE, { force: true });
 }
 
-const machine = machineName();
-const notes = [
-  `The two agents ran at the same time on ${machine}; each tree's CPU is its own, but both, and the bench's writers, share the cores, which lengthens scale-ups a little for both.`,
-  `Ours ran ${ours === 'built' ? 'the built CLI' : 'the CLI from its TypeScript sources (Node\'s type transform: more CPU at start-up and more memory than the built one)'} with the default predictive policy${worlds.some((w) => w.name === 'scaled') ? ' (in the scaled world with the free-space net off, as the demo does: the net is sized in real bytes)' : ''}; the baseline ran with its install.sh defaults but for the world's volume sizes.`,
-];
-mkdirSync(OUT, { recursive: true });
-writeFileSync(new URL('baseline.md', OUT), markdownReport({ cells, changes: BASELINE_CHANGES, machine, commit: BASELINE_COMMIT, strand, notes }));
-writeFileSync(new URL('baseline.svg', OUT), svgReport(cells));
+writeReport();
 console.log(`\n${markdownTable(TABLE_HEADERS, tableRows(cells))}`);
 if (strand) console.log(`\n${strand}`);
 console.log(`\nWrote bench/out/baseline.md, baseline.svg (${machine}).`);

@@ -75,7 +75,8 @@ export async function runSideBySide(options: { world: World; fill: Fill; checkou
     baselineSide.agent = await NamespacedAgent.start({ argv: host.daemonArgv, env: host.env, setup: host.setup });
     oursSide.agent = await NamespacedAgent.start({ argv: await ourArgv({ dir: oursSide.dir, sim: oursSide.sim, world, mountPoint: oursSide.mountPoint, build: options.ours }), env: { ...process.env, NODE_OPTIONS: '' } });
     // Let both finish start-up (the baseline's first describe-volumes, our reconcile) before the fill.
-    await waitFor(() => oursSide.agent!.stdout.includes('"agent:ready"'), 60_000, 'our agent to be ready');
+    // Generous: from the sources under a loaded machine, start-up alone has taken over a minute.
+    await waitFor(() => oursSide.agent!.stdout.includes('"agent:ready"'), 240_000, 'our agent to be ready');
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
     const polls = sides.map((side) => new CapacityPoll(side.mountPoint));
