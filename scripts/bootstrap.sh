@@ -50,6 +50,25 @@ if ! command -v pnpm >/dev/null || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_V
 fi
 say "pnpm $(pnpm --version)"
 
+# Python tools the tests use as independent references: moto_server (an EC2 emulator) and the AWS CLI
+# v1 (botocore, the client amazon-ebs-autoscale uses). This machine kind ships them with its Python
+# (pyenv); PyPI is out of reach, so they are found, not installed. A CI run without them fails here
+# rather than letting their tests skip.
+for tool in moto_server aws; do
+  if ! command -v "$tool" >/dev/null; then
+    for dir in /root/.pyenv/shims /root/.pyenv/versions/*/bin /usr/local/bin; do
+      if [ -x "$dir/$tool" ]; then export PATH="$PATH:$dir"; break; fi
+    done
+  fi
+  if command -v "$tool" >/dev/null; then
+    say "$tool: $(command -v "$tool")"
+  elif [ "${CI:-}" = "true" ]; then
+    say "$tool is missing: the tests that compare against it cannot run (pip install 'moto[server]' awscli)"; exit 1
+  else
+    say "$tool is missing: its tests will skip (pip install 'moto[server]' awscli)"
+  fi
+done
+
 pnpm install --frozen-lockfile --reporter=silent
 pnpm run --silent build >/dev/null
 say "installed and built"
