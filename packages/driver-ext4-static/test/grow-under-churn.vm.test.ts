@@ -10,7 +10,7 @@ import { growLoopDevice } from './helpers/grow-loop-device.js';
 
 const MIB = 1024 * 1024;
 const runner = createExecaRunner();
-const ROUNDS = 24;
+const ROUNDS = 16;
 const START_MIB = 64;
 const STEP_MIB = 16;
 /**
