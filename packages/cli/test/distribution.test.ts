@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RecordingCommandRunner } from '@ebs-autoscale/core';
+import { RecordingCommandRunner } from '@ebs-autoscale/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installCommand } from '../src/cli/install-command.js';
 import { parseConfig } from '../src/config/load-config.js';

@@ -9,13 +9,11 @@ export { EbsAutoscaleError, DriverError, ProvisionerError, hasErrorCode, type Er
 export {
   createExecaRunner,
   CommandError,
-  RecordingCommandRunner,
   type CommandRunner,
   type CommandResult,
   type RunOptions,
-  type RecordedCommand,
 } from './command-runner.js';
-export { systemClock, sleep, ManualClock, type Clock, type TimerHandle, type TimerOptions } from './clock.js';
+export { systemClock, sleep, type Clock, type TimerHandle, type TimerOptions } from './clock.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { GIB, MIB, gibToBytes, bytesToGiB, formatBytes } from './units.js';
 export {

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExecaRunner, RecordingCommandRunner } from '@ebs-autoscale/core';
+import { createExecaRunner } from '@ebs-autoscale/core';
+import { RecordingCommandRunner } from '@ebs-autoscale/core/testing';
 import { checksumTree, LoopDeviceFactory, requireRootOrWarn } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBtrfsDriver } from '../src/index.js';

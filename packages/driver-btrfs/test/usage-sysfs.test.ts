@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExecaRunner, RecordingCommandRunner } from '@ebs-autoscale/core';
+import { createExecaRunner } from '@ebs-autoscale/core';
+import { RecordingCommandRunner } from '@ebs-autoscale/core/testing';
 import { LoopDeviceFactory, requireRootOrWarn, writeRandomFiles } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { btrfsSpace, createBtrfsDriver, readBtrfsAllocation } from '../src/index.js';

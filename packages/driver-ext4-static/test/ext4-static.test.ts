@@ -3,7 +3,8 @@
 // is mounted, usage() without a process, and the fstab line.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExecaRunner, RecordingCommandRunner, type CommandRunner } from '@ebs-autoscale/core';
+import { createExecaRunner, type CommandRunner } from '@ebs-autoscale/core';
+import { RecordingCommandRunner } from '@ebs-autoscale/core/testing';
 import { LoopDeviceFactory, requireRootOrWarn } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExt4StaticDriver } from '../src/index.js';

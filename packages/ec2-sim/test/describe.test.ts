@@ -7,7 +7,7 @@ import {
   paginateDescribeVolumes,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { ManualClock } from '@ebs-autoscale/core';
+import type { ManualClock } from '@ebs-autoscale/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ec2Simulator } from '../src/index.js';
 import { errorOf, startTestSim } from './helpers.js';

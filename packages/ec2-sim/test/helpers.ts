@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ManualClock } from '@ebs-autoscale/core';
+import { ManualClock } from '@ebs-autoscale/core/testing';
 import { startEc2Simulator, type Ec2Simulator, type Ec2SimulatorOptions } from '../src/index.js';
 
 /** A simulator on a ManualClock with zero latencies, and an SDK client that does not retry. */

@@ -52,7 +52,7 @@ describe('IMDSv2', () => {
 
   it('expires tokens on the simulator clock and can be made unavailable', async () => {
     const t = await token(1);
-    const clock = sim.clock as import('@ebs-autoscale/core').ManualClock;
+    const clock = sim.clock as import('@ebs-autoscale/core/testing').ManualClock;
     await clock.advance(1_000);
     expect((await get('/latest/meta-data/instance-id', t)).status).toBe(401);
     sim.faults.imdsUnavailable();

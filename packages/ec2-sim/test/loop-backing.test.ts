@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { lstat, open, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AttachVolumeCommand, CreateVolumeCommand, DeleteVolumeCommand, DetachVolumeCommand, ModifyVolumeCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { ManualClock } from '@ebs-autoscale/core';
+import type { ManualClock } from '@ebs-autoscale/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ec2Simulator } from '../src/index.js';
 import { startTestSim } from './helpers.js';

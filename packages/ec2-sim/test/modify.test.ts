@@ -1,5 +1,5 @@
 import { CreateVolumeCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, ModifyVolumeCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { ManualClock } from '@ebs-autoscale/core';
+import type { ManualClock } from '@ebs-autoscale/core/testing';
 import { afterEach, expect, it } from 'vitest';
 import type { Ec2Simulator, Ec2SimulatorOptions } from '../src/index.js';
 import { errorOf, startTestSim } from './helpers.js';

@@ -1,5 +1,6 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
-import { IsolatedEventEmitter, ManualClock } from '@ebs-autoscale/core';
+import { IsolatedEventEmitter } from '@ebs-autoscale/core';
+import { ManualClock } from '@ebs-autoscale/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { Ec2Api } from '../src/ec2-api.js';
 import { Ec2Caller } from '../src/ec2-caller.js';

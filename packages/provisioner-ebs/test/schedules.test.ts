@@ -1,4 +1,5 @@
-import { IsolatedEventEmitter, ManualClock } from '@ebs-autoscale/core';
+import { IsolatedEventEmitter } from '@ebs-autoscale/core';
+import { ManualClock } from '@ebs-autoscale/core/testing';
 import { createRandom } from '@ebs-autoscale/ec2-sim';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
