@@ -62,42 +62,77 @@ export type AutoscalerEventName = keyof AutoscalerEvents;
 /** The payload of one event. */
 export type AutoscalerEventPayload<K extends AutoscalerEventName> = Parameters<AutoscalerEvents[K]>[0];
 
+/** The one event every isolated emitter has: where a throwing listener is reported. */
+type ErrorEvent = { error: (event: { at: number; error: Error; context: string }) => void };
+
+// eventemitter3 types a listener by the event map; the guard wraps listeners of any event alike.
+type Listener = (...args: never[]) => void;
+
 /**
- * An EventEmitter on which a throwing listener cannot break the emitter's caller: each listener runs in
- * its own try/catch, and what it throws is re-emitted as an `error` event (a throwing `error` listener
- * is ignored, since there is nowhere left to report it).
+ * An EventEmitter on which a throwing listener cannot break the emitter's caller: each listener is
+ * registered wrapped in its own try/catch, and what it throws is re-emitted as an `error` event (a
+ * throwing `error` listener is ignored, since there is nowhere left to report it). Only eventemitter3's
+ * public methods are used, so `once`, a listener's context and removal keep its own semantics;
+ * `listeners()` and `removeListener()` speak of the caller's function, not the wrapper.
  */
-export class IsolatedEventEmitter<Events extends { error: (event: { at: number; error: Error; context: string }) => void }> extends EventEmitter<
-  Events
-> {
+export class IsolatedEventEmitter<Events extends ErrorEvent> extends EventEmitter<Events> {
+  /** Per event, the wrapper of each listener function, so that removal finds it. */
+  private readonly guards = new Map<unknown, WeakMap<Listener, Listener>>();
+  /** The caller's function behind each wrapper, for `listeners()`. */
+  private readonly originals = new WeakMap<Listener, Listener>();
+
   constructor(private readonly now: () => number) {
     super();
   }
 
-  override emit<K extends EventEmitter.EventNames<Events>>(event: K, ...args: EventEmitter.EventArgs<Events, K>): boolean {
-    // Mirrors eventemitter3's own emit (its `_events` store and `once` removal), with a try/catch per listener.
-    const prefix = (EventEmitter as unknown as { prefixed: string | boolean }).prefixed;
-    const key = prefix ? `${String(prefix)}${String(event)}` : String(event);
-    const stored = (this as unknown as { _events: Record<string, StoredListener | StoredListener[] | undefined> })._events[key];
-    if (!stored) return false;
-    const listeners = Array.isArray(stored) ? [...stored] : [stored];
-    for (const listener of listeners) {
-      if (listener.once) this.removeListener(event, listener.fn as never, listener.context, true);
-      try {
-        listener.fn.apply(listener.context, args);
-      } catch (thrown) {
-        if (event === 'error') continue;
-        const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-        const payload = { at: this.now(), error, context: `listener of '${String(event)}'` };
-        (this.emit as unknown as (name: string, value: unknown) => boolean)('error', payload);
-      }
-    }
-    return true;
+  override on<K extends EventEmitter.EventNames<Events>>(event: K, fn: EventEmitter.EventListener<Events, K>, context?: unknown): this {
+    return super.on(event, this.guard(event, fn), context);
   }
-}
 
-interface StoredListener {
-  fn: (...args: unknown[]) => void;
-  context: unknown;
-  once: boolean;
+  override addListener<K extends EventEmitter.EventNames<Events>>(event: K, fn: EventEmitter.EventListener<Events, K>, context?: unknown): this {
+    return super.addListener(event, this.guard(event, fn), context);
+  }
+
+  override once<K extends EventEmitter.EventNames<Events>>(event: K, fn: EventEmitter.EventListener<Events, K>, context?: unknown): this {
+    return super.once(event, this.guard(event, fn), context);
+  }
+
+  override removeListener<K extends EventEmitter.EventNames<Events>>(event: K, fn?: EventEmitter.EventListener<Events, K>, context?: unknown, once?: boolean): this {
+    return super.removeListener(event, fn && this.guardOf(event, fn), context, once);
+  }
+
+  override off<K extends EventEmitter.EventNames<Events>>(event: K, fn?: EventEmitter.EventListener<Events, K>, context?: unknown, once?: boolean): this {
+    return super.off(event, fn && this.guardOf(event, fn), context, once);
+  }
+
+  override listeners<K extends EventEmitter.EventNames<Events>>(event: K): EventEmitter.EventListener<Events, K>[] {
+    return super.listeners(event).map((listener) => (this.originals.get(listener as Listener) ?? listener) as EventEmitter.EventListener<Events, K>);
+  }
+
+  private guardOf<F>(event: unknown, fn: F): F {
+    return (this.guards.get(event)?.get(fn as Listener) ?? fn) as F;
+  }
+
+  private guard<F>(event: unknown, fn: F): F {
+    const known = this.guards.get(event)?.get(fn as Listener);
+    if (known) return known as F;
+    const report = (thrown: unknown): void => {
+      if (event === 'error') return;
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      (this.emit as unknown as (name: string, value: unknown) => boolean)('error', { at: this.now(), error, context: `listener of '${String(event)}'` });
+    };
+    const original = fn as unknown as (...args: unknown[]) => void;
+    const guarded = function (this: unknown, ...args: unknown[]): void {
+      try {
+        original.apply(this, args);
+      } catch (thrown) {
+        report(thrown);
+      }
+    };
+    const perEvent = this.guards.get(event) ?? new WeakMap<Listener, Listener>();
+    this.guards.set(event, perEvent);
+    perEvent.set(fn as Listener, guarded);
+    this.originals.set(guarded, fn as Listener);
+    return guarded as F;
+  }
 }
