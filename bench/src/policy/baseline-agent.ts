@@ -93,7 +93,7 @@ export class BaselineAgent {
     const { device } = await this.o.provisioner.provision({ sizeGiB });
     this.volumesCreated += 1;
     await sleep(clock, latencies.fsAdd(random) * 1000);
-    await this.o.driver.extend(device);
+    await this.o.driver.addDevice(device);
     this.o.model.addCapacity(this.o.host.devices.get(device) ?? 0);
     await sleep(clock, latencies.fsBalance(random) * 1000);
   }

@@ -33,7 +33,6 @@ export function createXfsDriver(options: XfsDriverOptions): FilesystemDriver {
   return {
     name: NAME,
     mountPoint,
-    capabilities: { addDevice: false, growInPlace: true },
 
     async prepare() {
       if (await mounted()) return;
@@ -60,9 +59,8 @@ export function createXfsDriver(options: XfsDriverOptions): FilesystemDriver {
       return { totalBytes: stats.blocks * stats.bsize, usedBytes: used, availableBytes: available, gauges: [bytesGauge(used, used + available), { kind: 'inodes', usedPercent: inodes }] };
     },
 
-    async extend(device) {
-      throw new DriverError(NAME, 'CANNOT_GROW', `Cannot add ${device}: this filesystem lives on one volume.`, { device, hint: 'Resize the volume and call growInPlace().' });
-    },
+    // No extend(): this filesystem lives on one volume and cannot add devices. Leaving the method out
+    // is how a driver says so; the autoscaler then grows the volume in place (growInPlace below).
 
     async growInPlace() {
       if (!(await mounted())) throw new DriverError(NAME, 'NOT_PREPARED', `${mountPoint} is not mounted.`, { hint: 'Call prepare() first.' });

@@ -7,6 +7,5 @@ runDriverConformance({
   name: 'xfs-single (example)',
   deviceSizeBytes: 512 * 1024 * 1024, // mkfs.xfs wants at least 300 MiB
   runner: createExecaRunner(),
-  addDevice: false,
   createDriver: ({ mountPoint, devices, runner }) => createXfsDriver({ mountPoint, device: devices[0]!, runner }),
 });

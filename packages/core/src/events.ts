@@ -1,8 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Decision, LimitKind } from './policy/policy.js';
 import type { PressureGauge, UsageSnapshot } from './usage.js';
-import type { ProvisionedVolume } from './volume-provisioner.js';
+import type { ProvisionedVolume, ReconcileReport } from './volume-provisioner.js';
 import type { KeptReason } from './release-guard.js';
+import type { StrayReport } from './strays.js';
 
 /** The stage of a scale operation that failed. */
 export type ScaleStage = 'provision' | 'extend' | 'resize' | 'grow' | 'capacity';
@@ -52,6 +53,13 @@ export interface AutoscalerEvents {
    * could not be proven not to hold the filesystem; `hint` says what to check. See `proveUnused()`.
    */
   'volume:kept': (event: { at: number; volumeId: string; device?: string; reason: KeptReason; hint: string }) => void;
+  /**
+   * Crash recovery ran (see `StorageAutoscaler.recover()`): the provisioner's reconcile (undefined when
+   * it has none) and what was done with the strays (each kept one also came as `volume:kept`). The
+   * growth strategy's own step (grow-in-place: growing onto a volume an earlier run enlarged) has run
+   * too; what it could not do came as an `error` event.
+   */
+  'recovery:complete': (event: { at: number; durationMs: number; reconcile: ReconcileReport | undefined; strays: StrayReport }) => void;
   /** Something went wrong outside a scale operation (a usage sample, a listener, a clean-up). The loop goes on. */
   error: (event: { at: number; error: Error; context: string }) => void;
 }

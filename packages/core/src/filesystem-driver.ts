@@ -1,17 +1,6 @@
 import type { UsageSnapshot } from './usage.js';
 
 /**
- * How a driver can grow. The autoscaler reads these and adapts: it adds devices, grows a volume in
- * place, or, when neither is possible, reports the pressure as a `limit:reached` event instead.
- */
-export interface DriverCapabilities {
-  /** `extend(device)` adds a new block device to the filesystem (btrfs multi-device, LVM). */
-  readonly addDevice: boolean;
-  /** `growInPlace()` grows the filesystem after its device was enlarged (EBS ModifyVolume + resize2fs). */
-  readonly growInPlace: boolean;
-}
-
-/**
  * The strategy that owns one mount point's filesystem. Implementations: `@ebs-autoscale/driver-btrfs`,
  * `@ebs-autoscale/driver-lvm`, `@ebs-autoscale/driver-ext4-static`, or your own; every one runs the
  * conformance suite in `@ebs-autoscale/testkit`.
@@ -25,6 +14,12 @@ export interface DriverCapabilities {
  *   provisioner delete a volume of the filesystem.
  * - Methods are not called concurrently by the autoscaler; a driver need not lock.
  *
+ * What a driver can do to grow is said once, by the optional methods it has: `extend()` (it adds
+ * devices) and `growInPlace()` (it grows onto an enlarged device). A driver that cannot do one leaves
+ * the method out rather than throwing from it. The autoscaler reads them once, when it is plugged in,
+ * and picks its growth strategy from them (`chooseGrowth()`); with neither it only watches, and reports
+ * pressure as a `cannot-grow` limit.
+ *
  * @example
  * ```ts
  * const driver: FilesystemDriver = createBtrfsDriver({ mountPoint: '/scratch', devices: ['/dev/nvme1n1'] });
@@ -35,8 +30,6 @@ export interface DriverCapabilities {
 export interface FilesystemDriver {
   /** A short name for logs and errors, e.g. `btrfs`. */
   readonly name: string;
-  /** What this driver can do to grow. */
-  readonly capabilities: DriverCapabilities;
   /** The mount point this driver manages. */
   readonly mountPoint: string;
   /**
@@ -46,9 +39,12 @@ export interface FilesystemDriver {
   prepare(): Promise<void>;
   /** A fresh snapshot of capacity and every pressure gauge. Cheap: called on every sample. */
   usage(): Promise<UsageSnapshot>;
-  /** Adds a blank block device and grows the filesystem online. Required when `capabilities.addDevice`. */
-  extend(device: string): Promise<void>;
-  /** Grows the filesystem to fill its (already enlarged) devices. Required when `capabilities.growInPlace`. */
+  /** Adds a blank block device and grows the filesystem online (btrfs multi-device, LVM). Absent when the driver cannot add devices. */
+  extend?(device: string): Promise<void>;
+  /**
+   * Grows the filesystem to fill its devices after one was enlarged (EBS ModifyVolume, then resize2fs).
+   * Does nothing when it already fills them. Absent when the driver cannot grow in place.
+   */
   growInPlace?(): Promise<void>;
   /** The block devices the filesystem lives on now. */
   devices(): Promise<string[]>;

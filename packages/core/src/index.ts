@@ -1,6 +1,10 @@
-export { StorageAutoscaler, type StorageAutoscalerOptions, type AutoscalerStatus, type EvaluationResult, type SkipReason } from './autoscaler.js';
+export { StorageAutoscaler } from './autoscaler.js';
+export type { StorageAutoscalerOptions } from './autoscaler-options.js';
+export type { AutoscalerStatus, EvaluationResult, SkipReason } from './autoscaler-status.js';
 export { IsolatedEventEmitter, type AutoscalerEvents, type AutoscalerEventName, type AutoscalerEventPayload, type ScaleStage } from './events.js';
-export type { FilesystemDriver, DriverCapabilities } from './filesystem-driver.js';
+export type { FilesystemDriver } from './filesystem-driver.js';
+export type { CapacityWaitOptions } from './growth/capacity-wait.js';
+export type { RecoveryOptions, RecoveryReport } from './recovery/recover.js';
 export { proveUnused, releaseIfUnused, type KeptVolume, type KeptReason, type GuardedVolume } from './release-guard.js';
 export { adoptStrays, type AdoptStraysOptions, type StrayContext, type StrayReport } from './strays.js';
 export type { VolumeProvisioner, ProvisionRequest, ProvisionedVolume, OwnedVolume, ReconcileReport } from './volume-provisioner.js';

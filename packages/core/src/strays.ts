@@ -35,6 +35,8 @@ export interface StrayContext {
   readonly clock: Clock;
   /** Told about every stray that could not be added. */
   readonly onAddFailed?: (volume: OwnedVolume, error: unknown) => void;
+  /** Aborts the settle wait (the autoscaler's `stop({ abandon: true })`). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -47,11 +49,11 @@ export interface StrayContext {
 export async function adoptStrays(context: StrayContext, options: AdoptStraysOptions): Promise<StrayReport> {
   const { driver, provisioner, clock } = context;
   const report: StrayReport = { adopted: [], released: [], kept: [] };
-  for (const volume of await settledVolumes(provisioner, clock, options.settleMs ?? 60_000, options.pollMs ?? 1000)) {
+  for (const volume of await settledVolumes(provisioner, clock, options.settleMs ?? 60_000, options.pollMs ?? 1000, context.signal)) {
     if (volume.state !== 'in-use') continue;
     // A device the kernel lists as a member is not a stray; one it cannot see falls to the guard below.
     if (volume.device !== undefined && (await driver.holdsDevice(volume.device).catch(() => false))) continue;
-    if (options.orphans === 'attach' && volume.device !== undefined && driver.capabilities.addDevice) {
+    if (options.orphans === 'attach' && volume.device !== undefined && driver.extend) {
       try {
         await driver.extend(volume.device);
         report.adopted.push(volume.volumeId);
@@ -68,11 +70,11 @@ export async function adoptStrays(context: StrayContext, options: AdoptStraysOpt
 }
 
 /** The owned volumes once none is attached without a visible device, or as they are after `settleMs`. */
-async function settledVolumes(provisioner: VolumeProvisioner, clock: Clock, settleMs: number, pollMs: number): Promise<OwnedVolume[]> {
+async function settledVolumes(provisioner: VolumeProvisioner, clock: Clock, settleMs: number, pollMs: number, signal?: AbortSignal): Promise<OwnedVolume[]> {
   const deadline = clock.now() + settleMs;
   for (;;) {
     const volumes = await provisioner.list();
     if (!volumes.some((volume) => volume.state === 'in-use' && volume.device === undefined) || clock.now() >= deadline) return volumes;
-    await sleep(clock, Math.min(pollMs, Math.max(0, deadline - clock.now())));
+    await sleep(clock, Math.min(pollMs, Math.max(0, deadline - clock.now())), signal);
   }
 }

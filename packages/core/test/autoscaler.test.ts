@@ -155,7 +155,7 @@ describe('StorageAutoscaler', () => {
   it('reports pressure as a limit when the driver cannot grow', async () => {
     const clock = new ManualClock();
     const host = new MemoryHost();
-    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: false } });
+    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, methods: { extend: false, growInPlace: false } });
     const provisioner = new InMemoryProvisioner({ host, clock });
     const autoscaler = new StorageAutoscaler({ driver, provisioner, clock });
     const limits: string[] = [];
@@ -169,7 +169,7 @@ describe('StorageAutoscaler', () => {
   it('grows in place when the driver and the provisioner can', async () => {
     const clock = new ManualClock();
     const host = new MemoryHost();
-    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: true } });
+    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, methods: { extend: false, growInPlace: true } });
     const provisioner = new InMemoryProvisioner({ host, clock });
     const [initial] = await driver.devices();
     const volumeId = provisioner.adopt(initial!, 100);
@@ -188,7 +188,7 @@ describe('StorageAutoscaler', () => {
     // nothing to do. The capacity wait grows again on each poll until the filesystem has it.
     const clock = new ManualClock();
     const host = new MemoryHost();
-    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: true } });
+    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, methods: { extend: false, growInPlace: true } });
     const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: 2500 });
     provisioner.adopt((await driver.devices())[0]!, 100);
     const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 1000 } });
@@ -208,7 +208,7 @@ describe('StorageAutoscaler', () => {
   async function growInPlaceWorld(options: { resizeVisibleAfterMs?: number; timeoutMs?: number } = {}) {
     const clock = new ManualClock();
     const host = new MemoryHost();
-    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, capabilities: { addDevice: false, growInPlace: true } });
+    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, methods: { extend: false, growInPlace: true } });
     const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: options.resizeVisibleAfterMs ?? 0 });
     const volumeId = provisioner.adopt((await driver.devices())[0]!, 100);
     const create = () =>

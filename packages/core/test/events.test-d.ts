@@ -1,5 +1,5 @@
 import { expectTypeOf, test } from 'vitest';
-import { StorageAutoscaler, type AutoscalerEventPayload, type KeptReason, type LimitKind, type ScaleStage } from '../src/index.js';
+import { StorageAutoscaler, type AutoscalerEventPayload, type KeptReason, type KeptVolume, type ReconcileReport, type LimitKind, type ScaleStage } from '../src/index.js';
 
 test('listener payloads are inferred from the event map', () => {
   const autoscaler = {} as StorageAutoscaler;
@@ -18,6 +18,11 @@ test('listener payloads are inferred from the event map', () => {
     expectTypeOf(event.reason).toEqualTypeOf<KeptReason>();
     expectTypeOf(event.device).toEqualTypeOf<string | undefined>();
     expectTypeOf(event.hint).toBeString();
+  });
+  autoscaler.on('recovery:complete', (event) => {
+    expectTypeOf(event.strays.kept).toEqualTypeOf<KeptVolume[]>();
+    expectTypeOf(event.reconcile).toEqualTypeOf<ReconcileReport | undefined>();
+    expectTypeOf(event.durationMs).toBeNumber();
   });
   expectTypeOf<AutoscalerEventPayload<'usage:sample'>['usage']['gauges'][number]['usedPercent']>().toBeNumber();
   // @ts-expect-error: not an event of the autoscaler

@@ -19,8 +19,8 @@ function setup() {
 /** The in-memory driver whose next extend() can add the device and then fail, as a `btrfs device add` that timed out after the add. */
 class PartialAddDriver extends InMemoryDriver {
   failAfterAdd = false;
-  override async extend(device: string): Promise<void> {
-    await super.extend(device);
+  override async addDevice(device: string): Promise<void> {
+    await super.addDevice(device);
     if (this.failAfterAdd) throw new Error('btrfs device add timed out (after the device was added)');
   }
 }
@@ -30,17 +30,17 @@ async function twoMembers({ driver, provisioner }: ReturnType<typeof setup>) {
   const [initial] = await driver.devices();
   const a = provisioner.adopt(initial!, 100);
   const b = await provisioner.provision({ sizeGiB: 50 });
-  await driver.extend(b.device);
+  await driver.addDevice(b.device);
   return [a, b.volumeId];
 }
 
-describe('start-up strays (autoscaler.adoptStrays)', () => {
+describe('start-up strays (autoscaler.recover)', () => {
   it('keeps and reports every volume whose device cannot be seen, after the settle on the injected clock; releases none', async () => {
     const world = setup();
     const { clock, provisioner, autoscaler, kept } = world;
     const members = await twoMembers(world);
     provisioner.hideDevices(); // a container's own /dev, or udev lagging at boot
-    const settling = autoscaler.adoptStrays({ orphans: 'delete', settleMs: 30_000, pollMs: 1000 });
+    const settling = autoscaler.recover({ orphans: 'delete', settleMs: 30_000, pollMs: 1000 }).then((recovery) => recovery.strays);
     await clock.advance(29_000);
     expect(provisioner.calls.list, 'still settling: it polls on the clock').toBeGreaterThan(20);
     await clock.advance(2_000);
@@ -59,11 +59,11 @@ describe('start-up strays (autoscaler.adoptStrays)', () => {
     const { host, driver, provisioner, autoscaler } = world;
     const members = await twoMembers(world);
     const stray = await provisioner.provision({ sizeGiB: 20 });
-    const deleted = await autoscaler.adoptStrays({ orphans: 'delete', settleMs: 0 });
+    const deleted = (await autoscaler.recover({ orphans: 'delete', settleMs: 0 })).strays;
     expect(deleted).toEqual({ adopted: [], released: [stray.volumeId], kept: [] });
     expect(host.devices.has(stray.device)).toBe(false);
     const again = await provisioner.provision({ sizeGiB: 20 });
-    expect(await autoscaler.adoptStrays({ orphans: 'attach', settleMs: 0 })).toEqual({ adopted: [again.volumeId], released: [], kept: [] });
+    expect((await autoscaler.recover({ orphans: 'attach', settleMs: 0 })).strays).toEqual({ adopted: [again.volumeId], released: [], kept: [] });
     expect(await driver.devices()).toContain(again.device);
     expect((await provisioner.list()).map((volume) => volume.volumeId)).toEqual(expect.arrayContaining(members));
   });

@@ -1,7 +1,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { deviceBacksMembers, ensureFstabEntry, findMountAt, isReadOnlyAt, readDeviceNumber, readMounts } from '@ebs-autoscale/blockdev';
-import { createExecaRunner, DriverError, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
+import { createExecaRunner, DriverError, type CommandRunner, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
 import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
 import { btrfsUsage } from './btrfs-usage.js';
@@ -17,7 +17,6 @@ const NAME = 'btrfs';
  */
 export class BtrfsDriver implements FilesystemDriver {
   readonly name = NAME;
-  readonly capabilities: DriverCapabilities = { addDevice: true, growInPlace: false };
   readonly mountPoint: string;
   private readonly runner: CommandRunner;
   private readonly guard: GuardContext;

@@ -21,7 +21,6 @@ import {
   DriverError,
   formatBytes,
   type CommandRunner,
-  type DriverCapabilities,
   type FilesystemDriver,
   type UsageSnapshot,
 } from '@ebs-autoscale/core';
@@ -32,11 +31,10 @@ const NAME = 'ext4-static';
 /**
  * The classic fixed volume (the custom-AMI recipe: one 1 TB volume, ext4, on `/data`) as a driver, so
  * the autoscaler can watch it and, after the provisioner's ModifyVolume, grow it in place. It never
- * adds devices: `extend()` refuses with `CANNOT_GROW`. Create it with {@link createExt4StaticDriver}.
+ * adds devices, so it has no `extend()`. Create it with {@link createExt4StaticDriver}.
  */
 export class Ext4StaticDriver implements FilesystemDriver {
   readonly name = NAME;
-  readonly capabilities: DriverCapabilities = { addDevice: false, growInPlace: true };
   readonly mountPoint: string;
   private readonly runner: CommandRunner;
   private readonly mountInfoPath: string;
@@ -94,13 +92,6 @@ export class Ext4StaticDriver implements FilesystemDriver {
       ],
       readOnly: await isReadOnlyAt(await readMounts(this.mountInfoPath), this.mountPoint),
     };
-  }
-
-  async extend(device: string): Promise<void> {
-    throw new DriverError(NAME, 'CANNOT_GROW', `Cannot add ${device}: this filesystem lives on one fixed volume.`, {
-      device,
-      hint: 'Grow the volume itself (EBS ModifyVolume) and call growInPlace(), or use the btrfs or LVM driver to add volumes.',
-    });
   }
 
   /**

@@ -3,7 +3,6 @@ import { createExt4StaticDriver } from '../src/index.js';
 
 runDriverConformance({
   name: 'ext4-static',
-  addDevice: false,
   deviceSizeBytes: 256 * 1024 * 1024,
   createDriver: ({ mountPoint, devices, runner }) => createExt4StaticDriver({ mountPoint, device: devices[0] ?? '', runner }),
 });

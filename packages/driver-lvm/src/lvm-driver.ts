@@ -1,5 +1,5 @@
 import { findMountAt, isReadOnlyAt } from '@ebs-autoscale/blockdev';
-import { DriverError, createExecaRunner, type CommandRunner, type DriverCapabilities, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
+import { DriverError, createExecaRunner, type CommandRunner, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import { assertUsableDevice, type DeviceCheckContext } from './device-checks.js';
 import { growFilesystem, hasSignature, makeFilesystem, type LvmFilesystem } from './filesystem.js';
 import { LAYOUT_DEFAULTS, type LvmLayout } from './layouts.js';
@@ -48,7 +48,6 @@ const DRIVER = 'lvm';
  */
 export class LvmDriver implements FilesystemDriver {
   readonly name = DRIVER;
-  readonly capabilities: DriverCapabilities = { addDevice: true, growInPlace: false };
   readonly mountPoint: string;
   readonly layout: LvmLayout;
   readonly volumeGroup: string;

@@ -36,12 +36,6 @@ export interface DriverConformanceOptions {
   name: string;
   /** Builds a driver on the given devices and mount point. Must not call `prepare()`: the suite does. */
   createDriver(context: DriverFactoryContext): FilesystemDriver | Promise<FilesystemDriver>;
-  /**
-   * Whether the driver adds devices (`capabilities.addDevice`). Default true. When false, the extend
-   * checks are replaced by one: `extend()` refuses with `CANNOT_GROW` and leaves the device untouched.
-   * The suite checks that the driver's capabilities say the same.
-   */
-  addDevice?: boolean;
   /** Size of every device the suite creates. Default 256 MiB (btrfs needs at least ~114 MiB). */
   deviceSizeBytes?: number;
   /** How many devices the driver is created on. Default 1. */

@@ -28,14 +28,6 @@ runDriverConformance({
 runDriverConformance({
   name: 'memory (fixed size)',
   environment: memoryEnvironment,
-  addDevice: false,
-  createDriver: ({ mountPoint }) => new CannotGrowDriver({ host, initialBytes: 256 * MIB, mountPoint, capabilities: { addDevice: false } }),
+  // No extend(): the suite reads that from the driver and runs extend-cannot-grow instead of extend-*.
+  createDriver: ({ mountPoint }) => new InMemoryDriver({ host, initialBytes: 256 * MIB, mountPoint, methods: { extend: false } }),
 });
-
-/** The in-memory driver, declared fixed-size: refuses to add devices the way ext4-static does. */
-class CannotGrowDriver extends InMemoryDriver {
-  override async extend(device: string): Promise<void> {
-    const { DriverError } = await import('@ebs-autoscale/core');
-    throw new DriverError(this.name, 'CANNOT_GROW', `cannot add ${device}: this filesystem has a fixed set of devices.`, { device });
-  }
-}

@@ -1,4 +1,4 @@
-import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
+import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type CapacityWaitOptions, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
 import { createEbsProvisioner, type EbsProvisioner, type EbsProvisionerOptions } from '@ebs-autoscale/provisioner-ebs';
 import type { AgentConfig } from '../config/agent-config.js';
 import { describeDistribution } from '../install/distribution.js';
@@ -19,7 +19,7 @@ export interface BuildAgentOptions {
   runner?: CommandRunner;
   clock?: Clock;
   /** Overrides of the autoscaler's capacity polling, for a demo on small devices. */
-  capacity?: ConstructorParameters<typeof StorageAutoscaler>[0]['capacity'];
+  capacity?: CapacityWaitOptions;
   /** Add an fstab line for the mount (install does; the demo does not). */
   fstabPath?: string;
   /**
@@ -67,7 +67,14 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const policy = buildPolicy(config);
-  const autoscaler = new StorageAutoscaler({ driver, provisioner, policy, ...(options.clock ? { clock: options.clock } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) });
+  const autoscaler = new StorageAutoscaler({
+    driver,
+    provisioner,
+    policy,
+    recovery: { orphans: config.reconcile.orphans },
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
+  });
   return { driver, provisioner, policy, autoscaler };
 }
 

@@ -41,9 +41,10 @@ export interface RunningAgent extends BuiltAgent {
 }
 
 /**
- * Starts the agent for one mount point: takes the lock, reconciles what a crash left behind, prepares
- * the filesystem (idempotent), and starts the autoscaler with logging, a status file and optional
- * metrics. The CLI's `run` and `demo` both go through here.
+ * Starts the agent for one mount point: takes the lock, prepares the filesystem (idempotent), has the
+ * autoscaler recover what a crash left behind (core's `recover()`: reconcile, strays, pending growth),
+ * and starts it with logging, a status file and optional metrics. The CLI's `run` and `demo` both go
+ * through here.
  */
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   const { config, logger } = options;
@@ -73,10 +74,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     provisioner.on('volume:attached', (e) => logger.info({ event: 'volume:attached', volumeId: e.volumeId, deviceName: e.deviceName }, 'attach requested'));
     provisioner.on('volume:deleted', (e) => logger.info({ event: 'volume:deleted', volumeId: e.volumeId, reason: e.reason }, 'volume deleted'));
 
-    const report = await provisioner.reconcile();
-    logger.info({ event: 'reconcile', ...report }, 'reconciled owned volumes');
     if (options.prepare !== false) await driver.prepare();
-    const strays = await autoscaler.adoptStrays({ orphans: config.reconcile.orphans, ...(options.straySettleMs === undefined ? {} : { settleMs: options.straySettleMs }) });
+    const { reconcile, strays } = await autoscaler.recover(options.straySettleMs === undefined ? {} : { settleMs: options.straySettleMs });
+    logger.info({ event: 'reconcile', ...reconcile }, 'reconciled owned volumes');
     for (const volumeId of strays.adopted) logger.info({ event: 'stray:adopted', volumeId }, 'added a volume a crash left outside the filesystem');
     for (const volumeId of strays.released) logger.info({ event: 'stray:released', volumeId }, 'released a volume a crash left outside the filesystem');
     if (strays.adopted.length + strays.released.length + strays.kept.length > 0) logger.info({ event: 'reconcile:strays', ...strays }, 'handled volumes outside the filesystem');

@@ -1,11 +1,11 @@
-import { GIB, type StorageAutoscaler } from '@ebs-autoscale/core';
+import { GIB, type CapacityWaitOptions } from '@ebs-autoscale/core';
 
 /**
  * The autoscaler's capacity wait for volumes scaled down by the loop-backed simulator, where one
  * "GiB" is `bytesPerGiB` real bytes: it counts a scale-up as done once half the added size shows
  * (as it does on EC2), in real bytes, polled often because small devices grow within a second.
  */
-export function scaledCapacity(bytesPerGiB: number): NonNullable<ConstructorParameters<typeof StorageAutoscaler>[0]['capacity']> {
+export function scaledCapacity(bytesPerGiB: number): CapacityWaitOptions {
   return { pollMs: 250, timeoutMs: 60_000, minGrowthRatio: (0.5 * bytesPerGiB) / GIB };
 }
 

@@ -1,5 +1,5 @@
 import { DriverError } from '../errors.js';
-import type { DriverCapabilities, FilesystemDriver } from '../filesystem-driver.js';
+import type { FilesystemDriver } from '../filesystem-driver.js';
 import { bytesGauge, clampPercent, type PressureGauge, type UsageSnapshot } from '../usage.js';
 import type { MemoryHost } from './memory-host.js';
 
@@ -9,23 +9,32 @@ export interface InMemoryDriverOptions {
   /** The initial device's size, bytes. */
   initialBytes: number;
   mountPoint?: string;
-  capabilities?: Partial<DriverCapabilities>;
+  /**
+   * Which of the driver's optional methods this one has, and so how it can grow. Default: `extend()`
+   * only (it adds devices, as btrfs). `{ extend: false, growInPlace: true }` is a static ext4; both
+   * false, a filesystem that cannot grow.
+   */
+  methods?: { readonly extend?: boolean; readonly growInPlace?: boolean };
 }
 
 /**
  * A filesystem that lives in memory: it keeps state and throws the real errors (a device that does not
  * exist, one already in the filesystem), so the autoscaler's tests exercise real behaviour without
  * root. `write()` and `remove()` change what is used; `failNextExtend()` injects a failure; `remount()`
- * makes it read-only or writable again.
+ * makes it read-only or writable again. A subclass changes what a device add does by overriding
+ * `addDevice()`, which `extend()` runs.
  */
 export class InMemoryDriver implements FilesystemDriver {
   readonly name = 'memory';
   readonly mountPoint: string;
-  readonly capabilities: DriverCapabilities;
+  /** Present unless `methods.extend` is false. */
+  readonly extend?: (device: string) => Promise<void>;
+  /** Present when `methods.growInPlace` is true. */
+  readonly growInPlace?: () => Promise<void>;
   private readonly host: MemoryHost;
   private readonly members: string[] = [];
   /**
-   * With `growInPlace`, the filesystem's share of each device, bytes: what the device measured when
+   * With `growInPlace()`, the filesystem's share of each device, bytes: what the device measured when
    * the filesystem last grew onto it. A device that grows (ModifyVolume) adds nothing until
    * growInPlace() runs, as resize2fs must run before ext4 sees it.
    */
@@ -41,10 +50,12 @@ export class InMemoryDriver implements FilesystemDriver {
   constructor(options: InMemoryDriverOptions) {
     this.host = options.host;
     this.mountPoint = options.mountPoint ?? '/mnt/memory';
-    this.capabilities = { addDevice: true, growInPlace: false, ...options.capabilities };
+    const methods = { extend: true, growInPlace: false, ...options.methods };
+    if (methods.extend) this.extend = (device) => this.addDevice(device);
+    if (methods.growInPlace) this.growInPlace = async () => this.growOntoDevices();
     const initial = this.host.attach(options.initialBytes);
     this.members.push(initial);
-    if (this.capabilities.growInPlace) this.grownTo.set(initial, options.initialBytes);
+    if (methods.growInPlace) this.grownTo.set(initial, options.initialBytes);
   }
 
   async prepare(): Promise<void> {
@@ -60,7 +71,11 @@ export class InMemoryDriver implements FilesystemDriver {
     return { totalBytes: total, usedBytes: this.used, availableBytes: Math.max(0, total - this.used), gauges, ...(this.readOnly ? { readOnly: true } : {}) };
   }
 
-  async extend(device: string): Promise<void> {
+  /**
+   * What `extend()` does: adds `device`, refusing as a real driver would. Callable whatever `methods`
+   * say, for a test or a bench that plays a host adding a device outside the autoscaler.
+   */
+  async addDevice(device: string): Promise<void> {
     this.calls.extend += 1;
     const failure = this.extendFailures.shift();
     if (failure) throw failure;
@@ -74,7 +89,7 @@ export class InMemoryDriver implements FilesystemDriver {
     this.members.push(device);
   }
 
-  async growInPlace(): Promise<void> {
+  private growOntoDevices(): void {
     this.calls.growInPlace += 1;
     for (const device of this.members) this.grownTo.set(device, this.host.devices.get(device) ?? 0);
   }

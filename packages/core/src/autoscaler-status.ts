@@ -1,0 +1,46 @@
+import type { Decision, LimitKind, ScalingLimits } from './policy/policy.js';
+import type { KeptVolume } from './release-guard.js';
+import type { PressureGauge, UsageSnapshot } from './usage.js';
+import type { OwnedVolume } from './volume-provisioner.js';
+
+/** Why `evaluate()` did not decide. */
+export type SkipReason = 'busy' | 'stopped' | 'backoff' | 'sample-failed' | 'init-failed' | 'read-only';
+
+/** What one `evaluate()` did. */
+export interface EvaluationResult {
+  /** The policy's decision, when a sample was taken. */
+  readonly decision?: Decision;
+  /** Set when no decision was made or acted on. */
+  readonly skipped?: SkipReason;
+  /** Set when a scale operation ran. */
+  readonly scaled?: 'complete' | 'failed';
+}
+
+/** A snapshot of everything the autoscaler knows, without any I/O. */
+export interface AutoscalerStatus {
+  readonly state: 'stopped' | 'running' | 'stopping';
+  readonly scaling: boolean;
+  readonly mountPoint: string;
+  readonly driver: string;
+  readonly provisioner: string;
+  readonly policy: string;
+  readonly intervalMs: number;
+  readonly limits: ScalingLimits;
+  readonly usage: UsageSnapshot | undefined;
+  readonly worst: PressureGauge | undefined;
+  readonly devices: readonly string[];
+  readonly volumes: readonly OwnedVolume[];
+  /** How many volumes this agent owns on the mount point (the initial one too, when the agent created it). */
+  readonly addedVolumes: number;
+  /** Total GiB of the volumes this agent owns, in-place growth included. */
+  readonly addedGiB: number;
+  readonly lastDecision: Decision | undefined;
+  readonly lastDecisionAt: number | undefined;
+  readonly consecutiveFailures: number;
+  readonly retryAt: number | undefined;
+  readonly limitReached: LimitKind | undefined;
+  /** The last sample found the mount read-only: nothing is added until it is writable again. */
+  readonly readOnly: boolean;
+  /** Volumes that were up for release but could not be proven unused, so were kept: see `proveUnused()`. */
+  readonly keptVolumes: readonly KeptVolume[];
+}
