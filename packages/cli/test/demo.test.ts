@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,6 +6,7 @@ import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { DEMO_DEFAULTS } from '../src/demo/demo-config.js';
 import type { DemoEvent } from '../src/demo/demo-timeline.js';
 import { formatDemoSummary, runDemo } from '../src/demo/run-demo.js';
+import { expectNoLoopDeviceOver } from './helpers/tear-down.js';
 import { createAgentLogger } from '../src/observe/logger.js';
 
 const missing = await missingPrerequisites();
@@ -33,7 +33,7 @@ describe.skipIf(!canRun)('demo end to end (root, loop devices, btrfs)', () => {
     expect(shown.filter((event) => event.text.includes('done in'))).toHaveLength(summary.volumesAdded);
     expect(formatDemoSummary(summary)).toContain(`initial volume + ${summary.volumesAdded} added`);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(summary.mountPoint);
-    expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(summary.stateDir);
+    await expectNoLoopDeviceOver(summary.stateDir);
     expect(existsSync(dirname(summary.mountPoint))).toBe(false);
   });
 });
