@@ -34,6 +34,7 @@ try {
   }
   for (let run = 0; run < agentRuns; run += 1) {
     for (const { variant, samples } of results) {
+      if (variant.helpOnly) continue;
       const agent = await measureAgent(variant, { idleSeconds, scaleUps });
       samples.idleRss.push(agent.idleRssBytes);
       samples.peakRss.push(agent.peakRssBytes);
@@ -46,7 +47,7 @@ try {
   const report = [
     `# Footprint (issue 13, item 3)`,
     '',
-    `Machine: ${machineName()}. \`--help\`: ${helpRuns} runs per variant; agent: ${agentRuns} runs, idle ${idleSeconds} s, then ${scaleUps} scale-ups against ec2-sim (loop devices, btrfs). ✓/✗: the median against the target.`,
+    `Machine: ${machineName()}. \`--help\`: ${helpRuns} runs per variant; agent: ${agentRuns} runs, idle ${idleSeconds} s, then ${scaleUps} scale-ups against ec2-sim (loop devices, btrfs). ✓/✗: the median against the target. Wall times move with the machine's load (other work shares its cores): the bare Node beside them is the floor.`,
     '',
     table,
     '',

@@ -11,6 +11,8 @@ import { BUNDLE_ENTRY } from '../../../scripts/release/bundle.mjs';
 export interface Variant {
   readonly name: string;
   readonly argv: readonly string[];
+  /** A reference for `--help` only (it runs no agent). */
+  readonly helpOnly?: boolean;
 }
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,6 +38,8 @@ export async function artifactVariants(): Promise<{ variants: Variant[]; tarball
     variants: [
       { name: 'artifact', argv: [join(top, 'bin/ebs-autoscale')] },
       { name: 'artifact, no Node flags', argv: [join(top, 'node/bin/node'), join(top, 'lib', BUNDLE_ENTRY)] },
+      // What no JavaScript of ours costs: the same Node running nothing (`--help` lands after `--`).
+      { name: 'bare node -e 0', argv: [join(top, 'node/bin/node'), '-e', '0', '--'], helpOnly: true },
     ],
     tarballBytes: artifact.bytes,
     bundleBytes: release.bundleBytes,

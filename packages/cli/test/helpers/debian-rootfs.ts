@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -43,9 +43,10 @@ export function debianRootfs(options: { arch: 'amd64' | 'arm64'; include?: reado
   const name = [SUITE, options.arch, 'minbase', ...(options.foreign ? ['foreign'] : []), ...include].join('-');
   const dir = join(ROOTFS_CACHE, name);
   if (existsSync(join(dir, '.complete'))) return dir;
-  const partial = `${dir}.partial`;
-  rmSync(partial, { recursive: true, force: true });
   mkdirSync(ROOTFS_CACHE, { recursive: true });
+  // A partial tree of its own, renamed into place when complete: another run may be making the same one.
+  const partial = mkdtempSync(`${dir}.partial-`);
+  chmodSync(partial, 0o755); // a root directory as Debian's; mkdtemp makes it 0700
   const args = ['--variant=minbase', `--arch=${options.arch}`, ...(include.length > 0 ? [`--include=${include.join(',')}`] : []), ...(options.foreign ? ['--foreign'] : []), SUITE, partial, debianMirror()];
   try {
     execFileSync('debootstrap', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
@@ -54,8 +55,14 @@ export function debianRootfs(options: { arch: 'amd64' | 'arm64'; include?: reado
     throw new Error(`debootstrap ${args.join(' ')} failed: ${(error as { stderr?: Buffer }).stderr?.toString().slice(-2000) ?? String(error)}`, { cause: error });
   }
   writeFileSync(join(partial, '.complete'), `${args.join(' ')}\n`);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(partial, dir);
+  // An incomplete tree from an interrupted run is in the way; a complete one from a concurrent run wins.
+  if (existsSync(dir) && !existsSync(join(dir, '.complete'))) rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(partial, dir);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(join(dir, '.complete'))) throw error;
+  }
   return dir;
 }
 
