@@ -70,7 +70,7 @@ const notes = [
 /** Written after every cell, so a run cut short still leaves its figures. */
 const writeReport = () => {
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(new URL('baseline.md', OUT), markdownReport({ cells, changes: BASELINE_CHANGES, machine, commit: BASELINE_COMMIT, strand, notes }));
+  writeFileSync(new URL('baseline.md', OUT), markdownReport({ cells, changes: BASELINE_CHANGES, machine, commit: BASELINE_COMMIT, strand, notes, oursLabel: ours === 'built' ? "the built CLI's `run`" : "the CLI's `run` from its TypeScript sources" }));
   writeFileSync(new URL('baseline.svg', OUT), svgReport(cells));
 };
 try {
