@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Ec2ApiError, requestLimitExceeded } from './api-error.js';
 import type { ActionHandler } from './actions/action.js';
 import { describeInstances, modifyInstanceAttribute } from './actions/instances.js';
-import { describeVolumesModifications, modifyVolumeAction, type VolumeModificationRule } from './actions/modifications.js';
+import { describeVolumesModifications, modifyVolumeAction } from './actions/modifications.js';
+import type { VolumeModificationRule } from './modification-rule.js';
 import { createTags, describeTags } from './actions/tags.js';
 import { attachVolume, createVolume, deleteVolume, describeVolumes, detachVolume } from './actions/volumes.js';
 import { boolParam, parseQuery } from './query.js';

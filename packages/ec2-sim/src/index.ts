@@ -20,4 +20,4 @@ export { DEFAULT_THROTTLE_LIMITS, throttleClassOf, type ThrottleLimits, type Act
 export { TokenBucket, type BucketLimit } from './token-bucket.js';
 export { createRandom, type Random } from './random.js';
 export type { SimVolumeView, SimAttachmentView, SimVolumeState, SimAttachmentState } from './state.js';
-export type { VolumeModificationRule } from './actions/modifications.js';
+export type { VolumeModificationRule } from './modification-rule.js';

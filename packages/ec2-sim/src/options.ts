@@ -1,5 +1,5 @@
 import type { Clock, CommandRunner } from '@ebs-autoscale/core';
-import type { VolumeModificationRule } from './actions/modifications.js';
+import type { VolumeModificationRule } from './modification-rule.js';
 import type { LatencyProfile, LatencyProfileName } from './latency.js';
 import type { ThrottleLimits } from './throttling.js';
 

@@ -3,7 +3,7 @@ import { hasErrorCode, ProvisionerError } from '@ebs-autoscale/core';
 import { findVolumeDevice } from './device-discovery.js';
 import { listDeviceNodes, pickDeviceName } from './device-names.js';
 import { Ec2CallError } from './ec2-errors.js';
-import type { ProvisionerContext } from './ebs-provisioner.js';
+import type { ProvisionerContext } from './provisioner-context.js';
 import { pollUntil } from './poll.js';
 
 /** How many device names we try when EC2 says the chosen one is in use (its view can lag ours). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Instance, Volume } from '@aws-sdk/client-ec2';
+import type { Volume } from '@aws-sdk/client-ec2';
 import {
   IsolatedEventEmitter,
   ProvisionerError,
@@ -27,26 +27,8 @@ import { resizeVolume } from './resize.js';
 import { resolveSchedules, type EbsSchedules } from './schedules.js';
 import { ownedVolumeFilters, tagValue, TAG_MOUNT_POINT, volumeTags, volumeTagSpecifications } from './tags.js';
 import { validateVolumeSpec, type VolumeSpec } from './volume-types.js';
+import type { ProvisionerContext } from './provisioner-context.js';
 import { VolumeOps } from './volume-ops.js';
-
-/** What the operation modules (attach, reconcile, resize) get from the provisioner. */
-export interface ProvisionerContext {
-  readonly ops: VolumeOps;
-  readonly identity: InstanceIdentity;
-  readonly roots: DeviceRoots;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly schedules: EbsSchedules;
-  readonly events: IsolatedEventEmitter<EbsProvisionerEvents>;
-  readonly mountPoint: string;
-  readonly orphans: 'attach' | 'delete';
-  readonly spec: VolumeSpec;
-  /** Device names that failed as "in use", oldest first. */
-  readonly failedDeviceNames: string[];
-  /** This provisioner's ModifyVolume starts, for the time EBS's modification rule frees a slot. */
-  readonly modifications: ModificationHistory;
-  describeInstance(signal?: AbortSignal): Promise<Instance>;
-}
 
 /**
  * The EBS {@link VolumeProvisioner}: creates, attaches and discovers EBS volumes for one mount point of
@@ -268,9 +250,7 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
       random: this.random,
       schedules: this.schedules,
       events: this,
-      mountPoint: this.options.mountPoint,
       orphans: this.options.orphans ?? 'delete',
-      spec: this.spec,
       failedDeviceNames: this.failedDeviceNames,
       modifications: this.modifications,
       describeInstance: async (signal) => {

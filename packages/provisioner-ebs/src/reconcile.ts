@@ -1,7 +1,7 @@
 import type { Volume } from '@aws-sdk/client-ec2';
 import type { ReconcileReport } from '@ebs-autoscale/core';
 import { attachAndDiscover, describeCleanup, setDeleteOnTermination } from './attach.js';
-import type { ProvisionerContext } from './ebs-provisioner.js';
+import type { ProvisionerContext } from './provisioner-context.js';
 
 /**
  * Repairs what a crash left among this mount point's volumes: an `available` one (created, never

@@ -1,7 +1,7 @@
 import type { Volume } from '@aws-sdk/client-ec2';
 import { ProvisionerError } from '@ebs-autoscale/core';
 import { Ec2CallError } from './ec2-errors.js';
-import type { ProvisionerContext } from './ebs-provisioner.js';
+import type { ProvisionerContext } from './provisioner-context.js';
 import { MODIFICATION_RULE } from './modification-rule.js';
 import { pollUntil } from './poll.js';
 import { validateVolumeSpec, type EbsVolumeType } from './volume-types.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FilesystemDriver } from '@ebs-autoscale/core';
 import { expect } from 'vitest';
 import { checksumTree, writeRandomFiles } from './checksum.js';
-import type { CheckDefinition } from './conformance.js';
+import type { CheckDefinition } from './check-definition.js';
 import { expectDriverError } from './expect-driver-error.js';
 import { firstMiB } from './first-mib.js';
 import { makeMounted, makeNotBlank } from './foreign-devices.js';

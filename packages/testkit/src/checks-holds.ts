@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { CheckDefinition } from './conformance.js';
+import type { CheckDefinition } from './check-definition.js';
 
 /**
  * The checks of `holdsDevice()`, the answer a volume's release hangs on: a `false` for a member lets

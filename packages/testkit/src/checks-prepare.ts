@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { checksumTree, writeRandomFiles } from './checksum.js';
-import type { CheckDefinition } from './conformance.js';
+import type { CheckDefinition } from './check-definition.js';
 import { expectDriverError } from './expect-driver-error.js';
 import { firstMiB } from './first-mib.js';
 import { makeMounted, makeNotBlank, probeUuid } from './foreign-devices.js';

@@ -1,25 +1,13 @@
-import { createExecaRunner, type FilesystemDriver } from '@ebs-autoscale/core';
+import { createExecaRunner } from '@ebs-autoscale/core';
 import { afterEach, describe, it } from 'vitest';
 import { cannotGrowChecks, extendChecks } from './checks-extend.js';
 import { holdsChecks } from './checks-holds.js';
 import { prepareChecks } from './checks-prepare.js';
-import type { ConformanceCheck, DriverConformanceOptions } from './options.js';
+import type { CheckDefinition } from './check-definition.js';
+import type { DriverConformanceOptions } from './options.js';
 import { createLoopEnvironment } from './loop-device-factory.js';
 import { canUseLoopDevices, warnSkip } from './root.js';
-import { SuiteContext, type SuiteWorld } from './suite-context.js';
-
-/** One check: its name, title, whether it needs real devices, and the body. */
-export interface CheckDefinition {
-  readonly name: ConformanceCheck;
-  readonly title: string;
-  readonly real: boolean;
-  /**
-   * Why the check does not apply to this driver, read from the methods it has (e.g. no `extend()`);
-   * undefined when it does. A check that does not apply is skipped with the reason printed.
-   */
-  readonly appliesTo?: (driver: FilesystemDriver) => string | undefined;
-  run(world: SuiteWorld, suite: SuiteContext, options: DriverConformanceOptions): Promise<void>;
-}
+import { SuiteContext } from './suite-context.js';
 
 // mkfs, mount and device add on loop devices take a few seconds on a loaded 2-core runner; a driver's
 // own vitest config may have the 5 s default, so the suite sets its own.
