@@ -7,8 +7,8 @@ import { RecordingCommandRunner } from '@ebs-autoscale/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installCommand } from '../src/cli/install-command.js';
 import { parseConfig } from '../src/config/load-config.js';
-import { describeDistribution, parseOsRelease, readOsRelease } from '../src/install/distribution.js';
-import { checkPrerequisites, resolveDriver, type ResolvedDriver } from '../src/install/prerequisites.js';
+import { describeDistribution, parseOsRelease, readOsRelease } from '../src/host/distribution.js';
+import { checkPrerequisites, resolveDriver, type ResolvedDriver } from '../src/host/prerequisites.js';
 import { capture } from './helpers/sim-host.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/os-release/${name}`, import.meta.url));

@@ -4,7 +4,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandRunner } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountSource } from '../src/agent/mount-source.js';
+import { mountSource } from '../src/host/mount-source.js';
 import { installCommand } from '../src/cli/install-command.js';
 import { main } from '../src/cli/main.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';

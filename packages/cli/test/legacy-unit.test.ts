@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CommandResult, CommandRunner } from '@ebs-autoscale/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { retireLegacyUnit } from '../src/install/legacy-unit.js';
-import { UNIT_HEADER, UNIT_NAME } from '../src/install/systemd-unit.js';
+import { UNIT_HEADER, UNIT_NAME } from '../src/systemd/systemd-unit.js';
 
 /** Records commands and answers each with success: systemctl without a host to change. */
 class Recorder implements CommandRunner {

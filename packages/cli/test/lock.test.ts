@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireMountLock, lockFileName } from '../src/agent/lock.js';
+import { acquireMountLock, lockFileName } from '../src/run-dir/lock.js';
 
 describe('acquireMountLock', () => {
   let dir: string;

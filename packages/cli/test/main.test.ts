@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { DEFAULT_LIMITS } from '@ebs-autoscale/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { writeStatusReport, statusFilePath } from '../src/status/status-file.js';
+import { writeStatusReport, statusFilePath } from '../src/run-dir/status-file.js';
 
 function capture() {
   const out: string[] = [];

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AutoscalerStatus } from '@ebs-autoscale/core';
-import { acquireMountLock } from '../src/agent/lock.js';
+import { acquireMountLock } from '../src/run-dir/lock.js';
 import { statusCommand } from '../src/cli/simple-commands.js';
 import { ConfigError } from '../src/config/issues.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { canonicalMountPoint } from '../src/config/mount-point.js';
-import { unitNameFor } from '../src/install/systemd-unit.js';
-import { statusFilePath, writeStatusReport } from '../src/status/status-file.js';
+import { unitNameFor } from '../src/systemd/systemd-unit.js';
+import { statusFilePath, writeStatusReport } from '../src/run-dir/status-file.js';
 import { AgentProcess, AGENT_BIN } from './helpers/agent-process.js';
 import { capture } from './helpers/sim-host.js';
 

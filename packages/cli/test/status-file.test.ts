@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AutoscalerStatus } from '@ebs-autoscale/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireMountLock } from '../src/agent/lock.js';
-import { readStatusReport, statusFilePath, writeStatusReport } from '../src/status/status-file.js';
+import { acquireMountLock } from '../src/run-dir/lock.js';
+import { readStatusReport, statusFilePath, writeStatusReport } from '../src/run-dir/status-file.js';
 
 let work: string;
 beforeEach(async () => {

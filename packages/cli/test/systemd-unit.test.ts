@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeSystemdPath } from '../src/install/systemd-escape.js';
-import { buildSystemdUnit, systemdQuote, unitNameFor } from '../src/install/systemd-unit.js';
+import { escapeSystemdPath } from '../src/systemd/systemd-escape.js';
+import { buildSystemdUnit, systemdQuote, unitNameFor } from '../src/systemd/systemd-unit.js';
 import { AGENT_BIN } from './helpers/agent-process.js';
 
 const has = (tool: string) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;

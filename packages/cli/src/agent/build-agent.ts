@@ -1,8 +1,8 @@
 import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type CapacityWaitOptions, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
 import { createEbsProvisioner, type EbsProvisioner, type EbsProvisionerOptions } from '@ebs-autoscale/provisioner-ebs';
 import type { AgentConfig } from '../config/agent-config.js';
-import { describeDistribution } from '../install/distribution.js';
-import { resolveDriver, type ResolvedDriver } from '../install/prerequisites.js';
+import { describeDistribution } from '../host/distribution.js';
+import { resolveDriver, type ResolvedDriver } from '../host/prerequisites.js';
 import { buildDriver } from './build-driver.js';
 
 /** Options of {@link buildAgent}: where the outside world is, for tests and the demo. */

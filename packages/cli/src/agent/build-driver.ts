@@ -4,7 +4,7 @@ import { createExt4StaticDriver } from '@ebs-autoscale/driver-ext4-static';
 import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { LvmDriver } from '@ebs-autoscale/driver-lvm';
-import type { ResolvedDriver } from '../install/prerequisites.js';
+import type { ResolvedDriver } from '../host/prerequisites.js';
 
 /** What every driver gets from the agent's wiring. */
 export interface DriverWiring {

@@ -5,11 +5,11 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/agent-config.js';
 import { logAutoscalerEvents } from '../observe/log-events.js';
 import { createAgentMetrics, serveMetrics } from '../observe/metrics.js';
-import { statusFilePath, writeStatusReport } from '../status/status-file.js';
+import { statusFilePath, writeStatusReport } from '../run-dir/status-file.js';
 import { buildAgent, type BuildAgentOptions, type BuiltAgent } from './build-agent.js';
-import { resolveHostDriver } from './host-driver.js';
-import { acquireMountLock, DEFAULT_RUN_DIR } from './lock.js';
-import { mountSource } from './mount-source.js';
+import { resolveHostDriver } from '../host/host-driver.js';
+import { acquireMountLock, DEFAULT_RUN_DIR } from '../run-dir/lock.js';
+import { mountSource } from '../host/mount-source.js';
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions extends Partial<BuildAgentOptions> {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { formatBytes } from '@ebs-autoscale/core';
 import { DEMO_DEFAULTS } from '../demo/demo-config.js';
 import { formatDemoSummary, runDemo, type DemoView } from '../demo/run-demo.js';
-import { toolOnPath } from '../install/find-tool.js';
+import { toolOnPath } from '../host/find-tool.js';
 import { createAgentLogger } from '../observe/logger.js';
 import { EXIT, type CliIo } from './io.js';
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
 import { LOG_LEVELS, type LogLevel } from '../config/agent-config.js';
 import { runAgent } from '../agent/run-agent.js';
-import { STOP_TIMEOUT_SECONDS } from '../install/systemd-unit.js';
+import { STOP_TIMEOUT_SECONDS } from '../systemd/systemd-unit.js';
 import { createAgentLogger } from '../observe/logger.js';
 import { EXIT, type CliIo } from './io.js';
 import { WORLD_OPTIONS, worldSettings } from './world-options.js';

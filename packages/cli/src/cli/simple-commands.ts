@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import type { AgentConfig } from '../config/agent-config.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
 import { canonicalMountPoint } from '../config/mount-point.js';
-import { unitNameFor } from '../install/systemd-unit.js';
+import { unitNameFor } from '../systemd/systemd-unit.js';
 import { buildIamPolicy } from '../iam/iam-policy.js';
 import { formatStatus } from '../status/format-status.js';
-import { readStatusReport, statusFilePath } from '../status/status-file.js';
+import { readStatusReport, statusFilePath } from '../run-dir/status-file.js';
 import { buildUserData } from '../userdata/userdata.js';
-import { DEFAULT_RUN_DIR } from '../agent/lock.js';
+import { DEFAULT_RUN_DIR } from '../run-dir/lock.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** `config`: validates and prints the normalised configuration. */

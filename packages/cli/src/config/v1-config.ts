@@ -84,7 +84,7 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
       const layout = (reader.string('layout', { oneOf: ['thin-pool', 'linear'] }) ?? 'thin-pool') as 'thin-pool' | 'linear';
       const volumeGroup = reader.string('volumeGroup', { pattern: NAME }) ?? INSTALL_DEFAULTS.volumeGroup;
       const logicalVolume = reader.string('logicalVolume', { pattern: NAME }) ?? INSTALL_DEFAULTS.logicalVolume;
-      // Left out, it is the distribution's preference, decided on the host (install/distribution.ts).
+      // Left out, it is the distribution's preference, decided on the host (host/distribution.ts).
       const filesystem = reader.string('filesystem', { oneOf: ['ext4', 'xfs'] }) as 'ext4' | 'xfs' | undefined;
       driver = { kind, layout, volumeGroup, logicalVolume, ...(filesystem ? { filesystem } : {}) };
     } else if (kind === 'ext4-static') driver = { kind };

@@ -6,7 +6,7 @@ import { startEc2Simulator, type Ec2Simulator } from '@ebs-autoscale/ec2-sim';
 import type { Logger } from 'pino';
 import { buildAgent } from '../agent/build-agent.js';
 import { runAgent, type RunningAgent } from '../agent/run-agent.js';
-import { mountSource } from '../agent/mount-source.js';
+import { mountSource } from '../host/mount-source.js';
 import { scaledCapacity } from '../agent/scaled-capacity.js';
 import { DEMO_DEFAULTS, demoConfig } from './demo-config.js';
 import { DemoTimeline, seconds, type DemoEvent, type DemoScaleUp } from './demo-timeline.js';

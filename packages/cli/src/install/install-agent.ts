@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { EbsAutoscaleError, type ProvisionedVolume, type VolumeProvisioner } from '@ebs-autoscale/core';
 import { LvmDriver } from '@ebs-autoscale/driver-lvm';
 import { buildAgent } from '../agent/build-agent.js';
-import { resolveHostDriver } from '../agent/host-driver.js';
+import { resolveHostDriver } from '../host/host-driver.js';
 import { INSTALL_DEFAULTS, type AgentConfig } from '../config/agent-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { canonicalMountPoint } from '../config/mount-point.js';
@@ -11,15 +11,15 @@ import { parseV1Config } from '../config/v1-config.js';
 import { volumeSizeProblem } from '../config/volume-rules.js';
 import { withDeadline } from './deadline.js';
 import { deviceKind } from './device-kind.js';
-import { describeDistribution, OS_RELEASE_PATHS, readOsRelease } from './distribution.js';
-import { toolOnPath } from './find-tool.js';
+import { describeDistribution, OS_RELEASE_PATHS, readOsRelease } from '../host/distribution.js';
+import { toolOnPath } from '../host/find-tool.js';
 import type { InstallOptions } from './install-options.js';
 import { inspectInstallTarget } from './install-target.js';
 import { retireLegacyUnit } from './legacy-unit.js';
 import { ensureLvmFstabEntry } from './lvm-fstab.js';
-import { checkPrerequisites, describeDriver } from './prerequisites.js';
+import { checkPrerequisites, describeDriver } from '../host/prerequisites.js';
 import { releaseCreatedVolume } from './release-created.js';
-import { buildSystemdUnit, unitNameFor } from './systemd-unit.js';
+import { buildSystemdUnit, unitNameFor } from '../systemd/systemd-unit.js';
 
 /** What an install did; `changed` is empty when everything was already in place. */
 export interface InstallResult {

@@ -1,7 +1,7 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { findMountAt, MOUNTINFO_PATH, readMounts, type MountEntry } from '@ebs-autoscale/blockdev';
 import { EbsAutoscaleError } from '@ebs-autoscale/core';
-import type { ResolvedDriver } from './prerequisites.js';
+import type { ResolvedDriver } from '../host/prerequisites.js';
 
 /**
  * What install found at the mount point: nothing yet (`absent`, created by the driver), a directory

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandRunner } from '@ebs-autoscale/core';
-import { UNIT_HEADER, UNIT_NAME } from './systemd-unit.js';
+import { UNIT_HEADER, UNIT_NAME } from '../systemd/systemd-unit.js';
 
 /**
  * Retires the one-per-host unit (`ebs-autoscale.service`) that installs wrote before units were named

@@ -2,12 +2,12 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EbsAutoscaleError, releaseIfUnused, type CommandRunner, type KeptVolume } from '@ebs-autoscale/core';
 import { buildAgent } from '../agent/build-agent.js';
-import { acquireMountLock, DEFAULT_RUN_DIR } from '../agent/lock.js';
-import { mountSource } from '../agent/mount-source.js';
+import { acquireMountLock, DEFAULT_RUN_DIR } from '../run-dir/lock.js';
+import { mountSource } from '../host/mount-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { removeFstabEntries } from './fstab-remove.js';
 import type { HostPaths } from './install-options.js';
-import { UNIT_NAME, unitNameFor } from './systemd-unit.js';
+import { UNIT_NAME, unitNameFor } from '../systemd/systemd-unit.js';
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallOptions extends HostPaths {

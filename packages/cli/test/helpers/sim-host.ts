@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createExecaRunner, MIB, type CommandRunner } from '@ebs-autoscale/core';
 import { startEc2Simulator, type Ec2Simulator, type LatencyProfile, type SimVolumeView } from '@ebs-autoscale/ec2-sim';
 import { TAG_MOUNT_POINT } from '@ebs-autoscale/provisioner-ebs';
-import { mountSource } from '../../src/agent/mount-source.js';
+import { mountSource } from '../../src/host/mount-source.js';
 import { installCommand, uninstallCommand } from '../../src/cli/install-command.js';
 import { AGENT_BIN } from './agent-process.js';
 

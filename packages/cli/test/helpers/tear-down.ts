@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, vi } from 'vitest';
-import { mountSource } from '../../src/agent/mount-source.js';
+import { mountSource } from '../../src/host/mount-source.js';
 import type { Filler } from '../../src/demo/filler.js';
 import type { AgentProcess } from './agent-process.js';
 import type { SimHost } from './sim-host.js';

@@ -3,8 +3,8 @@ import { constants } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AutoscalerStatus } from '@ebs-autoscale/core';
-import { DEFAULT_RUN_DIR, lockFileName, processIsAlive } from '../agent/lock.js';
-import { ensureRunDir } from '../agent/run-dir.js';
+import { DEFAULT_RUN_DIR, lockFileName, processIsAlive } from './lock.js';
+import { ensureRunDir } from './run-dir.js';
 
 /** What a running agent publishes for `ebs-autoscale status`. */
 export interface StatusReport {

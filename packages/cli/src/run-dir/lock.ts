@@ -1,8 +1,8 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EbsAutoscaleError } from '@ebs-autoscale/core';
-import { boundedName, escapeSystemdPath } from '../install/systemd-escape.js';
-import { unitNameFor } from '../install/systemd-unit.js';
+import { boundedName, escapeSystemdPath } from '../systemd/systemd-escape.js';
+import { unitNameFor } from '../systemd/systemd-unit.js';
 import { ensureRunDir } from './run-dir.js';
 
 /** Where locks and status files live: tmpfs, so a reboot clears them. */

@@ -1,6 +1,6 @@
 import type { AgentConfig } from '../config/agent-config.js';
-import { describeDistribution, OS_RELEASE_PATHS, readOsRelease, type Distribution } from '../install/distribution.js';
-import { resolveDriver, type ResolvedDriver } from '../install/prerequisites.js';
+import { describeDistribution, OS_RELEASE_PATHS, readOsRelease, type Distribution } from './distribution.js';
+import { resolveDriver, type ResolvedDriver } from './prerequisites.js';
 import { mountFilesystemType } from './mount-source.js';
 
 /** The configured driver as this host runs it, and the distribution that decided. */
