@@ -91,8 +91,11 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
       sampleValue(metrics, 'ebs_autoscale_capacity_bytes') === status.status.usage.totalBytes &&
       sampleValue(metrics, 'ebs_autoscale_used_bytes') === status.status.usage.usedBytes &&
       sampleValue(metrics, 'ebs_autoscale_volumes_added') === status.status.addedVolumes &&
-      // A sample taken after the scale-up, not the one before it that both may still show.
-      sampleValue(metrics, 'ebs_autoscale_devices') === status.status.devices.length;
+      // A sample taken after the scale-up, not the one before it that both may still show, nor one
+      // taken mid-scale-up (the new volume already owned, its device not yet in the filesystem).
+      sampleValue(metrics, 'ebs_autoscale_devices') === status.status.devices.length &&
+      !status.status.scaling &&
+      status.status.devices.length === host.btrfsDevices().length;
     for (let attempt = 0; attempt < 60 && !agrees(); attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
       status = await readStatus(host);
