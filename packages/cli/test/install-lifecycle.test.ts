@@ -25,7 +25,7 @@ function execStartArgv(unit: string): string[] {
 
 interface StatusJson {
   running: boolean;
-  status: { usage: { totalBytes: number; usedBytes: number }; addedVolumes: number; devices: string[] };
+  status: { usage: { totalBytes: number; usedBytes: number }; addedVolumes: number; devices: string[]; scaling: boolean };
 }
 
 async function readStatus(host: SimHost): Promise<StatusJson> {
@@ -95,7 +95,7 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
       // taken mid-scale-up (the new volume already owned, its device not yet in the filesystem).
       sampleValue(metrics, 'ebs_autoscale_devices') === status.status.devices.length &&
       !status.status.scaling &&
-      status.status.devices.length === host.btrfsDevices().length;
+      status.status.devices.length === host!.btrfsDevices().length;
     for (let attempt = 0; attempt < 60 && !agrees(); attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
       status = await readStatus(host);
