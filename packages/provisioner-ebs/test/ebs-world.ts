@@ -1,14 +1,14 @@
 // A ProvisionerWorld (testkit's provisioner suite) for the EBS provisioner on any EC2 endpoint: the
 // real SDK over HTTP, a raw EC2 client beside it to plant and inspect volumes, and a sandbox /dev and
 // /sys where a stand-in kernel makes an NVMe device appear for every attach the provisioner makes.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AttachVolumeCommand, CreateVolumeCommand, DescribeVolumesCommand, EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import type { CloudVolume, ProvisionerWorld, ProvisionerWorldOptions } from '@ebs-autoscale/testkit';
 import { createEbsProvisioner, createEc2Api, TAG_MOUNT_POINT, TAG_SOURCE_INSTANCE, volumeTags, type Ec2Api } from '../src/index.js';
 import type { InstanceIdentity, MetadataClient } from '../src/instance-identity.js';
-import { FAST_SCHEDULES } from './harness.js';
+import { FAST_SCHEDULES, playNitroKernel } from './harness.js';
 
 const MOUNT_POINT = '/scratch';
 const MUTATING: ReadonlySet<keyof Ec2Api> = new Set(['createVolume', 'attachVolume', 'detachVolume', 'deleteVolume', 'modifyInstanceAttribute', 'modifyVolume']);
@@ -71,15 +71,7 @@ export async function createEbsWorld(endpoint: EbsWorldEndpoint, options: Provis
     orphans: options.orphans,
     ...(options.maxOwnedVolumes !== undefined ? { limits: { maxOwnedVolumes: options.maxOwnedVolumes } } : {}),
   });
-  // The stand-in kernel: a Nitro host shows an attached volume as an NVMe controller whose serial is the id.
-  let controller = 1;
-  provisioner.on('volume:attached', ({ volumeId }) => {
-    const index = controller++;
-    const dir = join(sysRoot, 'class', 'nvme', `nvme${index}`);
-    void mkdir(join(dir, `nvme${index}n1`), { recursive: true })
-      .then(() => writeFile(join(dir, 'serial'), `${volumeId.replace('-', '')}\n`))
-      .then(() => writeFile(join(devRoot, `nvme${index}n1`), ''));
-  });
+  playNitroKernel(provisioner, devRoot, sysRoot);
   const identity: InstanceIdentity = await provisioner.instanceIdentity();
 
   const plant = async (mountPoint: string): Promise<string> => {

@@ -52,16 +52,7 @@ export async function startHarness(
     schedules: FAST_SCHEDULES,
     ...options.provisioner,
   });
-  if (options.fakeKernel ?? sim.devRoot === undefined) {
-    let controller = 1;
-    provisioner.on('volume:attached', ({ volumeId }) => {
-      const index = controller++;
-      const dir = join(sysRoot, 'class', 'nvme', `nvme${index}`);
-      void mkdir(join(dir, `nvme${index}n1`), { recursive: true })
-        .then(() => writeFile(join(dir, 'serial'), `${volumeId.replace('-', '')}\n`))
-        .then(() => writeFile(join(devRoot, `nvme${index}n1`), ''));
-    });
-  }
+  if (options.fakeKernel ?? sim.devRoot === undefined) playNitroKernel(provisioner, devRoot, sysRoot);
   return {
     sim,
     provisioner,
@@ -78,4 +69,20 @@ export async function startHarness(
 /** Volumes the simulator holds that are not deleted, the instance's root volume excepted. */
 export function liveVolumes(sim: Ec2Simulator) {
   return sim.volumes().filter((volume) => volume.volumeId !== sim.instance.rootVolumeId && volume.state !== 'deleted' && volume.state !== 'deleting');
+}
+
+/**
+ * Plays the kernel of a Nitro host where there is none (the simulator's memory backing, moto): for
+ * every attach the provisioner reports, the NVMe controller entries (`class/nvme/nvmeN/serial` with the
+ * volume id, the namespace, the dev node) appear as a Nitro host shows them.
+ */
+export function playNitroKernel(provisioner: EbsProvisioner, devRoot: string, sysRoot: string): void {
+  let controller = 1;
+  provisioner.on('volume:attached', ({ volumeId }) => {
+    const index = controller++;
+    const dir = join(sysRoot, 'class', 'nvme', `nvme${index}`);
+    void mkdir(join(dir, `nvme${index}n1`), { recursive: true })
+      .then(() => writeFile(join(dir, 'serial'), `${volumeId.replace('-', '')}\n`))
+      .then(() => writeFile(join(devRoot, `nvme${index}n1`), ''));
+  });
 }
