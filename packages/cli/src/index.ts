@@ -5,7 +5,6 @@ export { parseConfig, parseConfigText, loadConfig, DEFAULT_CONFIG_FILE } from '.
 export { canonicalMountPoint } from './config/mount-point.js';
 export { parseLegacyConfig } from './config/legacy-config.js';
 export { parseV1Config } from './config/v1-config.js';
-export { VOLUME_TYPES, VOLUME_TYPE_RULES, type VolumeType, type VolumeTypeRule } from './config/volume-rules.js';
 export { buildIamPolicy, DEFAULT_OWNERSHIP_TAG, SOURCE_INSTANCE_ARN_VARIABLE, type IamPolicy, type IamStatement, type IamPolicyOptions } from './iam/iam-policy.js';
 export { buildUserData, MIME_BOUNDARY, type UserDataOptions, type UserDataFile } from './userdata/userdata.js';
 export { formatStatus, describeDecision, type FormatStatusOptions } from './status/format-status.js';

@@ -19,7 +19,7 @@ import { Ec2CallError } from './ec2-errors.js';
 import type { EbsProvisionerEvents } from './events.js';
 import { findVolumeDevice, type DeviceRoots } from './device-discovery.js';
 import { createMetadataClient, fetchInstanceIdentity, type InstanceIdentity, type MetadataClient } from './instance-identity.js';
-import { checkLimits, DEFAULT_EBS_LIMITS, type EbsLimits } from './limits.js';
+import { assertRoomForVolume, DEFAULT_EBS_LIMITS, type EbsLimits } from './limits.js';
 import type { EbsProvisionerOptions } from './options.js';
 import { reconcileOrphans } from './reconcile.js';
 import { ModificationHistory } from './modification-rule.js';
@@ -89,11 +89,13 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
       const context = await this.context();
       const { ops, identity } = context;
       const [instance, created] = await Promise.all([context.describeInstance(signal), this.describeOwned(ops, identity, undefined, signal)]);
-      checkLimits(
+      const attachedEbs = instance.BlockDeviceMappings?.filter((mapping) => mapping.Ebs) ?? [];
+      assertRoomForVolume(
         {
           sizeGiB,
           instanceType: identity.instanceType,
-          attachedVolumes: instance.BlockDeviceMappings?.filter((mapping) => mapping.Ebs).length ?? 0,
+          attachedVolumes: attachedEbs.length,
+          attachedDataVolumes: attachedEbs.filter((mapping) => mapping.DeviceName !== instance.RootDeviceName).length,
           networkInterfaces: Math.max(1, instance.NetworkInterfaces?.length ?? 0),
           instanceStoreDisks: identity.blockDeviceMappings.filter((mapping) => mapping.name.startsWith('ephemeral')).length,
           created: created.map((volume) => ({ sizeGiB: volume.Size ?? 0, ours: tagValue(volume.Tags, TAG_MOUNT_POINT) === this.options.mountPoint })),

@@ -2,7 +2,12 @@ import { ProvisionerError } from '@ebs-autoscale/core';
 
 /** The limits checked before any mutating EC2 call. Defaults follow amazon-ebs-autoscale. */
 export interface EbsLimits {
-  /** EBS volumes attached to the instance, root included. Default 16; never more than the instance type allows. */
+  /**
+   * EBS volumes attached to the instance besides its root volume. Default 16; the instance type's own
+   * attachment slots (root included) are checked as well. Core's `ScalingLimits.maxAttachedVolumes` and
+   * amazon-ebs-autoscale's `max_ebs_volume_count` count the filesystem's volumes and never the root one,
+   * so one value serves both; data volumes of other mount points count here too, never fewer.
+   */
   maxAttachedVolumes: number;
   /** Volumes this agent owns (created by this instance for this mount point). Default 16. */
   maxOwnedVolumes: number;
@@ -10,10 +15,10 @@ export interface EbsLimits {
   maxCreatedVolumes: number;
   /** Total GiB of the volumes this instance created, across every mount point. Default 8000. */
   maxTotalCreatedGiB: number;
-  /** Smallest volume provisioned, GiB. Default 1. */
-  minVolumeSizeGiB: number;
-  /** Largest volume provisioned, GiB. Default 16384 (16 TiB, the gp2/st1/sc1 maximum). */
-  maxVolumeSizeGiB: number;
+  /** Smallest volume provisioned, GiB. Default 1. The same name and meaning as core's `ScalingLimits.minVolumeGiB`. */
+  minVolumeGiB: number;
+  /** Largest volume provisioned, GiB. Default 16384 (16 TiB, the gp2/st1/sc1 maximum). The same as core's `ScalingLimits.maxVolumeGiB`. */
+  maxVolumeGiB: number;
 }
 
 /** The default limits. */
@@ -22,8 +27,8 @@ export const DEFAULT_EBS_LIMITS: EbsLimits = {
   maxOwnedVolumes: 16,
   maxCreatedVolumes: 16,
   maxTotalCreatedGiB: 8000,
-  minVolumeSizeGiB: 1,
-  maxVolumeSizeGiB: 16_384,
+  minVolumeGiB: 1,
+  maxVolumeGiB: 16_384,
 };
 
 /** The name of a limit, as errors report it. */
@@ -49,24 +54,29 @@ export function instanceAttachmentLimit(instanceType: string): { slots: number; 
 export interface LimitInput {
   readonly sizeGiB: number;
   readonly instanceType: string;
-  /** EBS volumes attached now, root included. */
+  /** EBS volumes attached now, root included: what the instance type's slots count. */
   readonly attachedVolumes: number;
+  /** EBS volumes attached now besides the root volume: what `maxAttachedVolumes` counts. */
+  readonly attachedDataVolumes: number;
   readonly networkInterfaces: number;
   readonly instanceStoreDisks: number;
   /** Volumes created by this instance (any mount point), with their sizes and mount points. */
   readonly created: readonly { readonly sizeGiB: number; readonly ours: boolean }[];
 }
 
-/** Throws `LIMIT_REACHED`, naming the limit, when one more volume of `sizeGiB` would break a limit. */
-export function checkLimits(input: LimitInput, limits: EbsLimits): void {
+/**
+ * Throws `LIMIT_REACHED`, naming the limit, when one more volume of `sizeGiB` would break a limit of
+ * the instance or of {@link EbsLimits}. Called before any mutating EC2 call.
+ */
+export function assertRoomForVolume(input: LimitInput, limits: EbsLimits): void {
   const reached = (limit: EbsLimitName, message: string) =>
     new ProvisionerError('ebs', 'LIMIT_REACHED', `Limit ${limit} reached: ${message}`, {
       hint: limit === 'instanceAttachmentSlots' ? 'Use a larger volume size, or an instance type with more attachment slots.' : `Raise ${limit} if this is intended, or clean up unused volumes.`,
     });
-  if (input.sizeGiB < limits.minVolumeSizeGiB) throw reached('minVolumeSizeGiB', `${input.sizeGiB} GiB is below ${limits.minVolumeSizeGiB} GiB.`);
-  if (input.sizeGiB > limits.maxVolumeSizeGiB) throw reached('maxVolumeSizeGiB', `${input.sizeGiB} GiB is above ${limits.maxVolumeSizeGiB} GiB.`);
-  if (input.attachedVolumes + 1 > limits.maxAttachedVolumes) {
-    throw reached('maxAttachedVolumes', `${input.attachedVolumes} EBS volumes are attached and at most ${limits.maxAttachedVolumes} are allowed.`);
+  if (input.sizeGiB < limits.minVolumeGiB) throw reached('minVolumeGiB', `${input.sizeGiB} GiB is below ${limits.minVolumeGiB} GiB.`);
+  if (input.sizeGiB > limits.maxVolumeGiB) throw reached('maxVolumeGiB', `${input.sizeGiB} GiB is above ${limits.maxVolumeGiB} GiB.`);
+  if (input.attachedDataVolumes + 1 > limits.maxAttachedVolumes) {
+    throw reached('maxAttachedVolumes', `${input.attachedDataVolumes} EBS volumes besides the root volume are attached and at most ${limits.maxAttachedVolumes} are allowed.`);
   }
   const type = instanceAttachmentLimit(input.instanceType);
   const used = input.attachedVolumes + (type.sharedWithInterfaces ? input.networkInterfaces + input.instanceStoreDisks : 0);

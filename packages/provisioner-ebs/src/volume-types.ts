@@ -1,7 +1,10 @@
 import { ProvisionerError } from '@ebs-autoscale/core';
 
-/** The EBS volume types this provisioner creates. */
-export type EbsVolumeType = 'gp3' | 'gp2' | 'io1' | 'io2' | 'st1' | 'sc1';
+/** The EBS volume types this provisioner creates, in the order configuration errors list them. */
+export const EBS_VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1'] as const;
+
+/** One of {@link EBS_VOLUME_TYPES}. */
+export type EbsVolumeType = (typeof EBS_VOLUME_TYPES)[number];
 
 /** How a new volume is made: type, performance and encryption. */
 export interface VolumeSpec {
@@ -17,11 +20,18 @@ export interface VolumeSpec {
   kmsKeyId?: string;
 }
 
-interface TypeRules {
-  minGiB: number;
-  maxGiB: number;
-  iops?: { min: number; max: number; perGiB: number; required: boolean };
-  throughput?: { min: number; max: number; perIops: number };
+/** What EC2 accepts for one volume type. */
+export interface EbsVolumeTypeRule {
+  readonly minGiB: number;
+  readonly maxGiB: number;
+  /**
+   * Provisioned IOPS, absent when the type takes none. `perGiB` limits only IOPS above `min`: every gp3
+   * volume, 1 GiB included, gets (and accepts) 3,000 IOPS, as the EBS CSI driver's capIOPS applies it.
+   * `required`: CreateVolume refuses the type without `Iops`.
+   */
+  readonly iops?: { readonly min: number; readonly max: number; readonly perGiB: number; readonly required: boolean };
+  /** Throughput, MiB/s, absent when the type takes none; at most `perIops` MiB/s per provisioned IOPS. */
+  readonly throughput?: { readonly min: number; readonly max: number; readonly perIops: number };
 }
 
 /**
@@ -33,9 +43,10 @@ interface TypeRules {
  * user guide's: gp3 500 IOPS per GiB (above its 3,000 baseline) and 0.25 MiB/s per IOPS, io1 50 and
  * io2 1,000 IOPS per GiB. EC2 has the last word: a request it refuses surfaces as INVALID_ARGUMENT, so
  * keep these no wider than the documented ranges. ec2-sim keeps its own copy on purpose, and
- * test/volume-rules-vs-sim.test.ts holds the two against each other.
+ * test/volume-rules-vs-sim.test.ts holds the two against each other. The CLI's configuration checks
+ * read this table too, so a size or IOPS it accepts at load is one this provisioner creates.
  */
-const RULES: Record<EbsVolumeType, TypeRules> = {
+export const EBS_VOLUME_TYPE_RULES: Readonly<Record<EbsVolumeType, EbsVolumeTypeRule>> = {
   gp3: { minGiB: 1, maxGiB: 65_536, iops: { min: 3000, max: 80_000, perGiB: 500, required: false }, throughput: { min: 125, max: 2000, perIops: 0.25 } },
   gp2: { minGiB: 1, maxGiB: 16_384 },
   io1: { minGiB: 4, maxGiB: 16_384, iops: { min: 100, max: 64_000, perGiB: 50, required: true } },
@@ -44,13 +55,22 @@ const RULES: Record<EbsVolumeType, TypeRules> = {
   sc1: { minGiB: 125, maxGiB: 16_384 },
 };
 
-/** The volume types, for validation of configuration. */
-export const EBS_VOLUME_TYPES = Object.keys(RULES) as EbsVolumeType[];
+/** True for a name in {@link EBS_VOLUME_TYPES}. */
+export function isEbsVolumeType(value: unknown): value is EbsVolumeType {
+  return typeof value === 'string' && (EBS_VOLUME_TYPES as readonly string[]).includes(value);
+}
+
+/** The smallest volume, GiB, of `type` that EC2 creates with `iops`: what the per-GiB ratio allows above the type's minimum IOPS. */
+export function smallestSizeForIops(type: EbsVolumeType, iops: number): number {
+  const rules = EBS_VOLUME_TYPE_RULES[type];
+  if (!rules.iops || iops <= rules.iops.min) return rules.minGiB;
+  return Math.max(rules.minGiB, Math.ceil(iops / rules.iops.perGiB));
+}
 
 /** Throws `INVALID_ARGUMENT` unless `spec` can make a volume of `sizeGiB`; saying which rule failed. */
 export function validateVolumeSpec(spec: VolumeSpec, sizeGiB: number): void {
   const type = spec.type ?? 'gp3';
-  const rules = RULES[type];
+  const rules = EBS_VOLUME_TYPE_RULES[type] as EbsVolumeTypeRule | undefined;
   const invalid = (message: string, hint: string) => new ProvisionerError('ebs', 'INVALID_ARGUMENT', message, { hint });
   if (!rules) throw invalid(`Unknown volume type ${String(type)}.`, `Use one of ${EBS_VOLUME_TYPES.join(', ')}.`);
   if (!Number.isInteger(sizeGiB) || sizeGiB < rules.minGiB || sizeGiB > rules.maxGiB) {
@@ -59,8 +79,6 @@ export function validateVolumeSpec(spec: VolumeSpec, sizeGiB: number): void {
   if (spec.iops !== undefined) {
     if (!rules.iops) throw invalid(`${type} volumes take no provisioned IOPS.`, 'Remove `iops`, or use gp3, io1 or io2.');
     const { min, max, perGiB } = rules.iops;
-    // The per-GiB ratio limits IOPS above the type's minimum only: every gp3 volume, 1 GiB included,
-    // gets (and accepts) 3,000 IOPS, as the EBS CSI driver's capIOPS applies the ratio.
     const ceiling = Math.max(min, Math.min(max, perGiB * sizeGiB));
     if (!Number.isInteger(spec.iops) || spec.iops < min || spec.iops > ceiling) {
       throw invalid(`A ${sizeGiB} GiB ${type} volume takes ${min}–${ceiling} IOPS (${perGiB} per GiB, at most ${max}), got ${spec.iops}.`, 'Lower `iops` or raise the minimum volume size.');

@@ -117,16 +117,16 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
 
   it.each([
     ['maxAttachedVolumes', { maxAttachedVolumes: 1 }, 5],
-    ['maxVolumeSizeGiB', { maxVolumeSizeGiB: 4 }, 5],
-    ['minVolumeSizeGiB', { minVolumeSizeGiB: 10 }, 5],
+    ['maxVolumeGiB', { maxVolumeGiB: 4 }, 5],
+    ['minVolumeGiB', { minVolumeGiB: 10 }, 5],
     ['maxTotalCreatedGiB', { maxTotalCreatedGiB: 8 }, 5],
     ['maxOwnedVolumes', { maxOwnedVolumes: 1 }, 1],
     ['maxCreatedVolumes', { maxCreatedVolumes: 1 }, 1],
   ] as const)('enforces %s before any mutating call', async (limit, limits, sizeGiB) => {
     harness = await startHarness({ provisioner: { limits } });
     const { sim, provisioner } = harness;
-    if (limit === 'maxOwnedVolumes' || limit === 'maxCreatedVolumes' || limit === 'maxTotalCreatedGiB') {
-      // One earlier volume of ours, made by the same instance.
+    if (limit === 'maxAttachedVolumes' || limit === 'maxOwnedVolumes' || limit === 'maxCreatedVolumes' || limit === 'maxTotalCreatedGiB') {
+      // One earlier volume of ours, made by the same instance (attached beside the root volume, which maxAttachedVolumes does not count).
       await (limit === 'maxTotalCreatedGiB' ? provisioner.provision({ sizeGiB: 4 }) : provisioner.provision({ sizeGiB: 1 }));
     }
     sim.resetStats();

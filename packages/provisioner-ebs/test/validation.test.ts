@@ -1,6 +1,6 @@
 import { hasErrorCode, type EbsAutoscaleError } from '@ebs-autoscale/core';
 import { describe, expect, it } from 'vitest';
-import { checkLimits, DEFAULT_EBS_LIMITS, instanceAttachmentLimit, type LimitInput } from '../src/limits.js';
+import { assertRoomForVolume, DEFAULT_EBS_LIMITS, instanceAttachmentLimit, type LimitInput } from '../src/limits.js';
 import { validateVolumeSpec } from '../src/volume-types.js';
 import { volumeTags } from '../src/tags.js';
 import type { InstanceIdentity } from '../src/instance-identity.js';
@@ -42,24 +42,31 @@ describe('volume type validation', () => {
 });
 
 describe('limits', () => {
-  const base: LimitInput = { sizeGiB: 100, instanceType: 'm5.large', attachedVolumes: 1, networkInterfaces: 1, instanceStoreDisks: 0, created: [] };
+  const base: LimitInput = { sizeGiB: 100, instanceType: 'm5.large', attachedVolumes: 1, attachedDataVolumes: 0, networkInterfaces: 1, instanceStoreDisks: 0, created: [] };
 
   it('passes under every limit', () => {
-    expect(() => checkLimits(base, DEFAULT_EBS_LIMITS)).not.toThrow();
+    expect(() => assertRoomForVolume(base, DEFAULT_EBS_LIMITS)).not.toThrow();
   });
 
   it.each([
-    ['maxAttachedVolumes', { attachedVolumes: 16 }],
+    ['maxAttachedVolumes', { attachedVolumes: 17, attachedDataVolumes: 16 }],
     ['instanceAttachmentSlots', { attachedVolumes: 13, networkInterfaces: 15 }],
     ['maxOwnedVolumes', { created: Array.from({ length: 16 }, () => ({ sizeGiB: 1, ours: true })) }],
     ['maxCreatedVolumes', { created: Array.from({ length: 16 }, () => ({ sizeGiB: 1, ours: false })) }],
     ['maxTotalCreatedGiB', { created: [{ sizeGiB: 7950, ours: true }] }],
-    ['maxVolumeSizeGiB', { sizeGiB: 20_000 }],
-    ['minVolumeSizeGiB', { sizeGiB: 0 }],
+    ['maxVolumeGiB', { sizeGiB: 20_000 }],
+    ['minVolumeGiB', { sizeGiB: 0 }],
   ] as const)('names %s when it is reached', (limit, change) => {
-    const error = thrown(() => checkLimits({ ...base, ...change }, { ...DEFAULT_EBS_LIMITS, maxAttachedVolumes: limit === 'instanceAttachmentSlots' ? 40 : 16 }));
+    const error = thrown(() => assertRoomForVolume({ ...base, ...change }, { ...DEFAULT_EBS_LIMITS, maxAttachedVolumes: limit === 'instanceAttachmentSlots' ? 40 : 16 }));
     expect(error.code).toBe('LIMIT_REACHED');
     expect(error.message).toContain(limit);
+  });
+
+  it('counts the data volumes against maxAttachedVolumes, never the root volume', () => {
+    // core's maxAttachedVolumes and amazon-ebs-autoscale's max_ebs_volume_count both count data volumes;
+    // a root volume counted here refused the last volume they allow.
+    expect(() => assertRoomForVolume({ ...base, attachedVolumes: 16, attachedDataVolumes: 15 }, DEFAULT_EBS_LIMITS)).not.toThrow();
+    expect(thrown(() => assertRoomForVolume({ ...base, attachedVolumes: 17, attachedDataVolumes: 16 }, DEFAULT_EBS_LIMITS)).message).toContain('maxAttachedVolumes');
   });
 
   it('shares Nitro slots with network interfaces but not Xen ones', () => {

@@ -51,11 +51,10 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
       ...(config.volume.kmsKeyId ? { kmsKeyId: config.volume.kmsKeyId } : {}),
     },
     limits: {
-      // The provisioner counts every EBS volume on the instance, root included; ours counts the filesystem's.
-      maxAttachedVolumes: config.limits.maxAttachedVolumes + 1,
+      maxAttachedVolumes: config.limits.maxAttachedVolumes,
       maxTotalCreatedGiB: config.limits.maxTotalCreatedGiB,
-      minVolumeSizeGiB: config.limits.minVolumeGiB,
-      maxVolumeSizeGiB: config.limits.maxVolumeGiB,
+      minVolumeGiB: config.limits.minVolumeGiB,
+      maxVolumeGiB: config.limits.maxVolumeGiB,
       ...(Number.isFinite(config.limits.maxCreatedVolumes) ? { maxCreatedVolumes: config.limits.maxCreatedVolumes, maxOwnedVolumes: config.limits.maxCreatedVolumes } : {}),
     },
     orphans: config.reconcile.orphans,

@@ -1,5 +1,5 @@
 import type { ScalingLimits } from '@ebs-autoscale/core';
-import type { VolumeType } from './volume-rules.js';
+import type { EbsVolumeType } from '@ebs-autoscale/provisioner-ebs';
 
 /** Which filesystem driver owns the mount point, with its own settings. */
 export type DriverConfig =
@@ -32,7 +32,7 @@ export type PolicyConfig =
 
 /** How new EBS volumes are created. */
 export interface VolumeConfig {
-  readonly type: VolumeType;
+  readonly type: EbsVolumeType;
   readonly iops?: number;
   readonly throughput?: number;
   readonly encrypted: boolean;
@@ -79,7 +79,7 @@ export interface AgentConfig {
 export const INSTALL_DEFAULTS = Object.freeze({
   mountPoint: '/scratch',
   initialSizeGiB: 200,
-  volumeType: 'gp3' as VolumeType,
+  volumeType: 'gp3' as EbsVolumeType,
   iops: 3000,
   throughput: 125,
   initialThresholdPercent: 50,

@@ -1,13 +1,16 @@
 import type { ScalingLimits } from '@ebs-autoscale/core';
+import { EBS_VOLUME_TYPE_RULES, smallestSizeForIops, type EbsVolumeType } from '@ebs-autoscale/provisioner-ebs';
 import type { IssueList } from './issues.js';
-import { smallestSizeForIops, VOLUME_TYPE_RULES, type VolumeType } from './volume-rules.js';
+
+// The sizes a configuration sets, checked against the volume type's rules (provisioner-ebs's table, the
+// one EC2's CreateVolume applies) at load, so an impossible size is refused before any call.
 
 /** Field paths of the limits, as the file spells them. */
 export type LimitPaths = Record<'minVolumeGiB' | 'maxVolumeGiB' | 'maxTotalCreatedGiB' | 'maxAttachedVolumes', string>;
 
-/** Cross-field checks on limits that each field alone cannot make: min ≤ max, sizes the type allows. */
-export function checkLimits(limits: ScalingLimits, type: VolumeType, paths: LimitPaths, issues: IssueList, iops?: { value: number | undefined; path: string }): void {
-  const [lowest, highest] = VOLUME_TYPE_RULES[type].sizeGiB;
+/** Cross-field checks on configured limits that each field alone cannot make: min ≤ max, sizes the type allows, room for one volume. */
+export function checkConfiguredLimits(limits: ScalingLimits, type: EbsVolumeType, paths: LimitPaths, issues: IssueList, iops?: { value: number | undefined; path: string }): void {
+  const { minGiB: lowest, maxGiB: highest } = EBS_VOLUME_TYPE_RULES[type];
   if (limits.minVolumeGiB > limits.maxVolumeGiB) {
     issues.add(paths.minVolumeGiB, `expected at most ${paths.maxVolumeGiB} (${limits.maxVolumeGiB}), got ${limits.minVolumeGiB}`);
   }
@@ -21,7 +24,16 @@ export function checkLimits(limits: ScalingLimits, type: VolumeType, paths: Limi
   if (iops?.value !== undefined) {
     const smallest = smallestSizeForIops(type, iops.value);
     if (limits.minVolumeGiB < smallest) {
-      issues.add(iops.path, `${iops.value} IOPS needs ${type} volumes of at least ${smallest} GiB (${VOLUME_TYPE_RULES[type].iopsPerGiB} IOPS per GiB), but ${paths.minVolumeGiB} is ${limits.minVolumeGiB}; lower the IOPS or raise the minimum size`);
+      issues.add(iops.path, `${iops.value} IOPS needs ${type} volumes of at least ${smallest} GiB (${EBS_VOLUME_TYPE_RULES[type].iops?.perGiB} IOPS per GiB), but ${paths.minVolumeGiB} is ${limits.minVolumeGiB}; lower the IOPS or raise the minimum size`);
     }
   }
+}
+
+/** What is wrong with one volume's size for its type (and IOPS), in the configuration's wording, or undefined. */
+export function volumeSizeProblem(sizeGiB: number, type: EbsVolumeType, iops?: number): string | undefined {
+  const { minGiB: lowest, maxGiB: highest } = EBS_VOLUME_TYPE_RULES[type];
+  if (!Number.isInteger(sizeGiB) || sizeGiB < lowest || sizeGiB > highest) return `expected a whole number of GiB from ${lowest} to ${highest} for ${type} volumes, got ${sizeGiB}`;
+  const smallest = iops === undefined ? lowest : smallestSizeForIops(type, iops);
+  if (sizeGiB < smallest) return `${iops} IOPS needs ${type} volumes of at least ${smallest} GiB, got ${sizeGiB}`;
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS } from '@ebs-autoscale/core';
 import { INSTALL_DEFAULTS, type AgentConfig, type DriverConfig } from './agent-config.js';
-import { checkLimits } from './check-limits.js';
+import { checkConfiguredLimits } from './configured-sizes.js';
 import { IssueList } from './issues.js';
 import { ObjectReader } from './object-reader.js';
 import { readVolume } from './read-volume.js';
@@ -50,7 +50,7 @@ export function parseLegacyConfig(json: unknown, file?: string): AgentConfig {
     ...(maxAttachedVolumes === undefined ? {} : { maxAttachedVolumes }),
   };
   const prefix = 'limits.';
-  checkLimits(limits, volume.type, { minVolumeGiB: `${prefix}min_ebs_volume_size`, maxVolumeGiB: `${prefix}max_ebs_volume_size`, maxTotalCreatedGiB: `${prefix}max_logical_volume_size`, maxAttachedVolumes: `${prefix}max_ebs_volume_count` }, issues, { value: volume.iops, path: 'volume.iops' });
+  checkConfiguredLimits(limits, volume.type, { minVolumeGiB: `${prefix}min_ebs_volume_size`, maxVolumeGiB: `${prefix}max_ebs_volume_size`, maxTotalCreatedGiB: `${prefix}max_logical_volume_size`, maxAttachedVolumes: `${prefix}max_ebs_volume_count` }, issues, { value: volume.iops, path: 'volume.iops' });
 
   const logging = root.object('logging');
   const logFile = logging?.string('log_file', { absolutePath: true }) ?? INSTALL_DEFAULTS.logFile;

@@ -1,8 +1,8 @@
+import { EBS_VOLUME_TYPE_RULES, EBS_VOLUME_TYPES, isEbsVolumeType } from '@ebs-autoscale/provisioner-ebs';
 import { INSTALL_DEFAULTS, type VolumeConfig } from './agent-config.js';
 import type { IssueList } from './issues.js';
 import { quoteList, type ObjectReader } from './object-reader.js';
 import { tagKeyProblem } from './tag-keys.js';
-import { VOLUME_TYPE_RULES, VOLUME_TYPES, isVolumeType } from './volume-rules.js';
 
 /** Keys the two formats spell differently. */
 export interface VolumeKeys {
@@ -24,19 +24,20 @@ export function readVolume(reader: ObjectReader | undefined, issues: IssueList, 
   const rawType = reader.raw('type');
   let type = INSTALL_DEFAULTS.volumeType;
   if (rawType !== undefined) {
-    if (isVolumeType(rawType)) type = rawType;
-    else issues.expected(reader.at('type'), `one of ${quoteList(VOLUME_TYPES)}`, rawType);
+    if (isEbsVolumeType(rawType)) type = rawType;
+    else issues.expected(reader.at('type'), `one of ${quoteList(EBS_VOLUME_TYPES)}`, rawType);
   }
-  const rule = VOLUME_TYPE_RULES[type];
+  const rule = EBS_VOLUME_TYPE_RULES[type];
   const acceptStrings = options.legacy;
   const iops = readPerformance(reader, issues, 'iops', rule.iops, type, acceptStrings, options.legacy);
   const throughput = readPerformance(reader, issues, 'throughput', rule.throughput, type, acceptStrings, options.legacy);
-  if (rule.iopsRequired && iops === undefined && !reader.has('iops')) issues.add(reader.at('iops'), `is required for ${type}: an integer from ${rule.iops![0]} to ${rule.iops![1]}`);
-  // gp3 allows at most 0.25 MiB/s of throughput per provisioned IOPS (EC2 CreateVolume reference);
-  // without `iops` the volume gets gp3's baseline of 3,000, so the same ratio caps the throughput at 750.
-  const gp3Iops = iops ?? rule.iops?.[0];
-  if (type === 'gp3' && gp3Iops !== undefined && throughput !== undefined && throughput > gp3Iops / 4) {
-    issues.add(reader.at('throughput'), `expected at most ${Math.floor(gp3Iops / 4)} MiB/s for gp3 with ${gp3Iops} IOPS (0.25 MiB/s per IOPS${iops === undefined ? ', and 3000 is the baseline without `iops`' : ''}), got ${throughput}`);
+  if (rule.iops?.required && iops === undefined && !reader.has('iops')) issues.add(reader.at('iops'), `is required for ${type}: an integer from ${rule.iops.min} to ${rule.iops.max}`);
+  // Throughput is capped per provisioned IOPS (gp3: 0.25 MiB/s, provisioner-ebs's table); without `iops`
+  // the volume gets the type's baseline (gp3: 3,000), so the same ratio caps the throughput (at 750).
+  const ratedIops = iops ?? rule.iops?.min;
+  const perIops = rule.throughput?.perIops;
+  if (perIops !== undefined && ratedIops !== undefined && throughput !== undefined && throughput > ratedIops * perIops) {
+    issues.add(reader.at('throughput'), `expected at most ${Math.floor(ratedIops * perIops)} MiB/s for ${type} with ${ratedIops} IOPS (${perIops} MiB/s per IOPS${iops === undefined ? `, and ${ratedIops} is the baseline without \`iops\`` : ''}), got ${throughput}`);
   }
   const encrypted = reader.boolean('encrypted', { legacy: options.legacy }) ?? true;
   const kmsKey = options.keys?.kmsKeyId;
@@ -53,7 +54,7 @@ function readPerformance(
   reader: ObjectReader,
   issues: IssueList,
   key: 'iops' | 'throughput',
-  range: readonly [number, number] | undefined,
+  range: { readonly min: number; readonly max: number } | undefined,
   type: string,
   acceptStrings: boolean,
   legacy: boolean,
@@ -65,5 +66,5 @@ function readPerformance(
     issues.add(reader.at(key), `${type} volumes take no ${key === 'iops' ? 'provisioned IOPS' : 'throughput setting'}; remove it, got ${JSON.stringify(value)}`);
     return undefined;
   }
-  return reader.checkNumber(reader.at(key), value, { integer: true, min: range[0], max: range[1], context: `for ${type}`, acceptStrings });
+  return reader.checkNumber(reader.at(key), value, { integer: true, min: range.min, max: range.max, context: `for ${type}`, acceptStrings });
 }

@@ -1,10 +1,9 @@
 import { DEFAULT_LIMITS, type ScalingLimits } from '@ebs-autoscale/core';
 import { INSTALL_DEFAULTS, LOG_LEVELS, type AgentConfig, type DriverConfig, type LogLevel, type PolicyConfig } from './agent-config.js';
-import { checkLimits } from './check-limits.js';
+import { checkConfiguredLimits, volumeSizeProblem } from './configured-sizes.js';
 import { IssueList } from './issues.js';
 import { ObjectReader } from './object-reader.js';
 import { readVolume } from './read-volume.js';
-import { volumeSizeProblem } from './volume-rules.js';
 
 const NAME: [RegExp, string] = [/^[A-Za-z0-9+_.-]{1,127}$/, 'an LVM name: 1–127 of letters, digits and +_.-'];
 
@@ -43,7 +42,7 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
   initial?.finish();
 
   const limits = readLimits(root.object('limits'));
-  checkLimits(limits, volume.type, { minVolumeGiB: 'limits.minVolumeGiB', maxVolumeGiB: 'limits.maxVolumeGiB', maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB', maxAttachedVolumes: 'limits.maxAttachedVolumes' }, issues, { value: volume.iops, path: 'volume.iops' });
+  checkConfiguredLimits(limits, volume.type, { minVolumeGiB: 'limits.minVolumeGiB', maxVolumeGiB: 'limits.maxVolumeGiB', maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB', maxAttachedVolumes: 'limits.maxAttachedVolumes' }, issues, { value: volume.iops, path: 'volume.iops' });
 
   const reconcileReader = root.object('reconcile');
   const orphans = (reconcileReader?.string('orphans', { oneOf: ['attach', 'delete'] }) ?? 'delete') as 'attach' | 'delete';

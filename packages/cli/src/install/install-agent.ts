@@ -8,7 +8,7 @@ import { INSTALL_DEFAULTS, type AgentConfig } from '../config/agent-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { canonicalMountPoint } from '../config/mount-point.js';
 import { parseV1Config } from '../config/v1-config.js';
-import { volumeSizeProblem } from '../config/volume-rules.js';
+import { volumeSizeProblem } from '../config/configured-sizes.js';
 import { withDeadline } from './deadline.js';
 import { deviceKind } from './device-kind.js';
 import { describeDistribution, OS_RELEASE_PATHS, readOsRelease } from '../host/distribution.js';

@@ -76,7 +76,7 @@ export interface ScalingLimits {
   readonly maxVolumeGiB: number;
   /** Most GiB this agent may create in total. Default 8000. */
   readonly maxTotalCreatedGiB: number;
-  /** Most volumes the filesystem may span, the initial one included. Default 16. */
+  /** Most volumes the filesystem may span, the initial one included (an instance's root volume is not one). Default 16. */
   readonly maxAttachedVolumes: number;
   /** Most volumes this agent may create. Default: no limit beyond the others. */
   readonly maxCreatedVolumes: number;
