@@ -70,5 +70,11 @@ for tool in moto_server aws; do
 done
 
 pnpm install --frozen-lockfile --reporter=silent
-pnpm run --silent build >/dev/null
+# Quiet when it works; the build's own output when it does not, so a failed CI run says why.
+build_log=$(mktemp)
+if ! pnpm run --silent build >"$build_log" 2>&1; then
+  tail -n 60 "$build_log"; rm -f "$build_log"
+  say "pnpm build failed (its last lines are above)"; exit 1
+fi
+rm -f "$build_log"
 say "installed and built"
