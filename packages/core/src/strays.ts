@@ -69,8 +69,13 @@ export async function adoptStrays(context: StrayContext, options: AdoptStraysOpt
   return report;
 }
 
-/** The owned volumes once none is attached without a visible device, or as they are after `settleMs`. */
-async function settledVolumes(provisioner: VolumeProvisioner, clock: Clock, settleMs: number, pollMs: number, signal?: AbortSignal): Promise<OwnedVolume[]> {
+/**
+ * The owned volumes once none is attached without a visible device, or as they are after `settleMs`.
+ * An attachment in flight (attaching after a crash, detaching after a killed release) shows as an
+ * in-use volume with no device; waiting for it to finish turns it into one the release guard can
+ * prove either way, instead of one it must keep.
+ */
+export async function settledVolumes(provisioner: VolumeProvisioner, clock: Clock, settleMs: number, pollMs: number, signal?: AbortSignal): Promise<OwnedVolume[]> {
   const deadline = clock.now() + settleMs;
   for (;;) {
     const volumes = await provisioner.list();

@@ -1,6 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EbsAutoscaleError, releaseIfUnused, type CommandRunner, type KeptVolume } from '@ebs-autoscale/core';
+import { EbsAutoscaleError, releaseIfUnused, settledVolumes, systemClock, type CommandRunner, type KeptVolume } from '@ebs-autoscale/core';
 import { buildAgent } from '../agent/build-agent.js';
 import { acquireMountLock, DEFAULT_RUN_DIR } from '../run-dir/lock.js';
 import { mountSource } from '../host/mount-source.js';
@@ -8,6 +8,9 @@ import { loadConfig } from '../config/load-config.js';
 import { removeFstabEntries } from './fstab-remove.js';
 import type { HostPaths } from './install-options.js';
 import { UNIT_NAME, unitNameFor } from '../systemd/systemd-unit.js';
+
+/** How long uninstall waits for attachments in flight before it judges what to release: EC2 detaches in seconds. */
+const UNINSTALL_SETTLE_MS = 60_000;
 
 /** Options of {@link uninstallAgent}. */
 export interface UninstallOptions extends HostPaths {
@@ -57,7 +60,9 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
       if (config.driver.kind === 'lvm') await removeVolumeGroup(options.runner, config.driver.volumeGroup, say);
       const { driver, provisioner } = buildAgent(config, { ...options.world, runner: options.runner, devices: [] });
       const kept: KeptVolume[] = [];
-      for (const volume of await provisioner.list()) {
+      // A release killed mid-detach leaves a volume in-use with no device for a few seconds: wait for
+      // such attachments to settle (at most a minute, as start-up's stray handling does), then judge.
+      for (const volume of await settledVolumes(provisioner, systemClock, UNINSTALL_SETTLE_MS, 1000)) {
         const refused = await releaseIfUnused(driver, provisioner, volume);
         if (refused) {
           kept.push(refused);
