@@ -11,7 +11,8 @@ export function spread(values: readonly number[]): Spread | undefined {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return undefined;
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // Halves first: (a + b) / 2 overflows to ±Infinity for two values near ±Number.MAX_VALUE.
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : sorted[mid - 1]! / 2 + sorted[mid]! / 2;
   return { min: sorted[0]!, median, max: sorted[sorted.length - 1]!, n: sorted.length };
 }
 
