@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AgentConfig } from '../config/agent-config.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
+import { configOrDefaults } from '../config/config-or-defaults.js';
 import { canonicalMountPoint } from '../config/mount-point.js';
 import { unitNameFor } from '../systemd/systemd-unit.js';
 import { buildIamPolicy } from '../iam/iam-policy.js';
@@ -24,7 +25,9 @@ export async function iamPolicyCommand(args: string[], io: CliIo): Promise<numbe
     args,
     options: { config: { type: 'string', short: 'c' }, region: { type: 'string' }, account: { type: 'string' }, 'instance-tag': { type: 'string' } },
   });
-  const config = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
+  // Run on a laptop before any host exists, too: without a config file, the defaults, said on stderr.
+  const { config, usedDefaults } = await configOrDefaults(values.config, DEFAULT_CONFIG_FILE);
+  if (usedDefaults) io.stderr.write(`ebs-autoscale iam-policy: ${usedDefaults}\n`);
   const tag = values['instance-tag'];
   const separator = tag?.indexOf('=') ?? -1;
   if (tag !== undefined && separator < 1) {
