@@ -10,6 +10,7 @@ import { startEc2Simulator } from '@ebs-autoscale/ec2-sim';
 // how a mount is set up (bench/ does not depend on the CLI package, and this needs no build).
 import { installCommand } from '../../../packages/cli/src/cli/install-command.ts';
 import { Filler } from '../../../packages/cli/src/demo/filler.ts';
+import { smallConfig } from '../../../packages/cli/test/helpers/sim-host.ts';
 import { readCpu, readStatusBytes } from '../real/proc.js';
 import { withoutNodeOptions } from './measure-help.js';
 import type { Variant } from './variants.js';
@@ -82,18 +83,9 @@ export async function measureAgent(variant: Variant, options: { idleSeconds: num
   }
 }
 
-/** The CLI tests' small config, with room for `scaleUps` volumes of 2 GiB after the first. */
+/** The CLI tests' small config (one home: their smallConfig), with room for `scaleUps` volumes of 2 GiB after the first. */
 function benchConfig(mountPoint: string, scaleUps: number): Record<string, unknown> {
-  return {
-    version: 1,
-    mountPoint,
-    driver: { kind: 'btrfs' },
-    policy: { kind: 'predictive', intervalSeconds: 0.5, initialThresholdPercent: 80, leadTimeSeconds: 3, safetyFactor: 3, rateWindowSeconds: 5, horizonSeconds: 60 },
-    volume: { type: 'gp3' },
-    initialVolume: { sizeGiB: 2 },
-    limits: { minVolumeGiB: 2, maxVolumeGiB: 4, maxTotalCreatedGiB: 50, maxAttachedVolumes: scaleUps + 3 },
-    logging: { level: 'info', summaryIntervalSeconds: 5 },
-  };
+  return smallConfig(mountPoint, { limits: { minVolumeGiB: 2, maxVolumeGiB: 4, maxTotalCreatedGiB: 50, maxAttachedVolumes: scaleUps + 3 } });
 }
 
 /** Counts the agent's JSON log events as they come; `until` resolves at the n-th of one, fails after 120 s or at exit. */
