@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MIB } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountSource } from '../src/host/mount-source.js';
-import { statusCommand } from '../src/cli/simple-commands.js';
+import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { toolOnPath } from '../src/host/find-tool.js';
 import { unitNameFor } from '../src/systemd/systemd-unit.js';

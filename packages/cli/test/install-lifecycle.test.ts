@@ -4,7 +4,7 @@ import { MIB } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountSource } from '../src/host/mount-source.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
-import { statusCommand } from '../src/cli/simple-commands.js';
+import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { systemdQuote, unitNameFor } from '../src/systemd/systemd-unit.js';
 import { AGENT_BIN, AgentProcess } from './helpers/agent-process.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AutoscalerStatus } from '@ebs-autoscale/core';
 import { acquireMountLock } from '../src/run-dir/lock.js';
-import { statusCommand } from '../src/cli/simple-commands.js';
+import { statusCommand } from '../src/cli/status-command.js';
 import { ConfigError } from '../src/config/issues.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { canonicalMountPoint } from '../src/config/mount-point.js';

@@ -4,7 +4,7 @@
 import { createExecaRunner } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
-import { statusCommand } from '../src/cli/simple-commands.js';
+import { statusCommand } from '../src/cli/status-command.js';
 import { AgentProcess } from './helpers/agent-process.js';
 import { capture, SimHost } from './helpers/sim-host.js';
 import { tearDown } from './helpers/tear-down.js';

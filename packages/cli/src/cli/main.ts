@@ -31,7 +31,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await runCommand(args, io);
       }
       case 'status': {
-        const { statusCommand } = await import('./simple-commands.js');
+        const { statusCommand } = await import('./status-command.js');
         return await statusCommand(args, io);
       }
       case 'demo': {
@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await iamPolicyCommand(args, io);
       }
       case 'userdata': {
-        const { userdataCommand } = await import('./simple-commands.js');
+        const { userdataCommand } = await import('./userdata-command.js');
         return userdataCommand(args, io);
       }
       case 'install': {
