@@ -7,6 +7,7 @@ export type { CapacityWaitOptions } from './growth/capacity-wait.js';
 export type { RecoveryOptions, RecoveryReport } from './recovery/recover.js';
 export { proveUnused, releaseIfUnused, type KeptVolume, type KeptReason, type GuardedVolume } from './release-guard.js';
 export { adoptStrays, settledVolumes, type AdoptStraysOptions, type StrayContext, type StrayReport } from './strays.js';
+export type { SpaceReclaimer, ReclaimResult } from './reclaim/space-reclaimer.js';
 export type { VolumeProvisioner, ProvisionRequest, ProvisionedVolume, OwnedVolume, ReconcileReport } from './volume-provisioner.js';
 export { worstGauge, bytesGauge, clampPercent, type PressureGauge, type UsageSnapshot } from './usage.js';
 export { EbsAutoscaleError, DriverError, ProvisionerError, hasErrorCode, type ErrorCode, type EbsAutoscaleErrorOptions } from './errors.js';
