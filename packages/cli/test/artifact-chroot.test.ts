@@ -23,6 +23,7 @@ describe.skipIf(reasons.length > 0)('the linux-x64 artifact in a Debian chroot w
   let out: string;
   let chroot: Chroot;
   let bin: string;
+  let artifactName: string;
   let host: SimHost | undefined;
   let agent: AgentProcess | undefined;
   let filler: Filler | undefined;
@@ -37,6 +38,7 @@ describe.skipIf(reasons.length > 0)('the linux-x64 artifact in a Debian chroot w
     mkdirSync(join(chroot.root, 'opt'), { recursive: true });
     execFileSync('tar', ['-xzf', release.artifacts[0]!.file, '-C', join(chroot.root, 'opt')]);
     bin = `/opt/${release.name('x64')}/bin/ebs-autoscale`;
+    artifactName = `${release.name('x64')}.tar.gz`;
     // The default config path, as on a host: the commands below take no --config.
     writeFileSync(join(chroot.root, 'etc/ebs-autoscale.json'), JSON.stringify(smallConfig('/var/lib/docker')));
   }, 600_000);
@@ -63,7 +65,7 @@ describe.skipIf(reasons.length > 0)('the linux-x64 artifact in a Debian chroot w
     expect(JSON.parse(chroot.run([bin, 'config']))).toMatchObject({ mountPoint: '/var/lib/docker' });
     const policy = JSON.parse(chroot.run([bin, 'iam-policy'])) as { Statement: { Action: string | string[] }[] };
     expect(policy.Statement.flatMap((statement) => statement.Action)).toContain('ec2:CreateVolume');
-    expect(chroot.run([bin, 'userdata', '--mountpoint', '/var/lib/docker'])).toContain('Content-Type: multipart/mixed');
+    expect(chroot.run([bin, 'userdata', '--artifact', `s3://bucket/${artifactName}`, '--mountpoint', '/var/lib/docker'])).toContain('Content-Type: multipart/mixed');
   });
 
   it('runs `run` against ec2-sim outside the chroot, through one scale-up', async () => {

@@ -94,11 +94,18 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     common: true,
   },
   userdata: {
-    summary: 'Print EC2 user data (MIME multi-part cloud-config) that installs the agent.',
-    options: `  -m, --mountpoint <dir>  Mount point to grow (default /scratch; /var/lib/docker for containers,
-                          which also stops Docker during install and starts it after).
-  --package <spec>        npm spec or tarball URL to install (default @ebs-autoscale/cli).
-  -- <args…>              Extra arguments for \`ebs-autoscale install\`.
+    summary: 'Print EC2 user data (MIME multi-part, for launch templates and AWS Batch) that installs the agent at boot.',
+    options: `  --artifact <url>        The release tarball: s3://bucket/key.tar.gz (fetched with the AWS CLI) or
+                          https://… (curl). Built by \`pnpm release\`. Required.
+  --sha256 <hex>          Its SHA-256 (from SHA256SUMS). Required for https; for s3 without it, the
+                          SHA256SUMS beside the tarball is fetched and checked.
+  --os <al2023|ubuntu>    The AMI's distribution (default al2023): dnf or apt for the packages.
+  --driver <name>         btrfs, lvm or ext4-static (default: lvm, a thin pool with xfs, on al2023;
+                          btrfs on ubuntu).
+  -m, --mountpoint <dir>  Mount point to grow (default /scratch; /var/lib/docker for containers).
+  --before <unit>         A unit that starts only once the mount exists; repeatable (default
+                          docker.service and ecs.service for /var/lib/docker, else ecs.service).
+  -- <args…>              Extra arguments for \`ebs-autoscale install\` (e.g. --initial-size 100).
 `,
     common: false,
   },

@@ -1,84 +1,68 @@
+import { parseArtifactSource, userdataError } from './artifact-source.js';
+import { cloudConfig } from './cloud-config.js';
+import { multipart } from './mime.js';
+import { AGENT_PREFIX, buildSetupScript } from './setup-script.js';
+import { isPlainUnitName, SETUP_SCRIPT_PATH, SETUP_UNIT, setupUnits } from './setup-units.js';
+import { TARGET_OS_PROFILES, type TargetOs, type UserdataDriver } from './target-os.js';
+
+/** EC2 takes at most this much user data (16 KiB before base64). */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
 /** Options of {@link buildUserData}. */
 export interface UserDataOptions {
-  /** The mount point to grow. Default `/scratch`; `/var/lib/docker` for container storage. */
-  mountPoint?: string;
-  /** What `npm install -g` installs: a registry spec or a tarball URL/path. Default `@ebs-autoscale/cli`. */
-  packageSpec?: string;
-  /** Extra arguments for `ebs-autoscale install`, e.g. `['--initial-size', '100']`. */
-  installArgs?: readonly string[];
-  /** OS packages cloud-init installs first. Default: btrfs-progs, and Node.js from the distribution. */
-  osPackages?: readonly string[];
+  /** `s3://bucket/key.tar.gz`, `https://…` or `http://…` (a mirror inside the VPC): the release tarball. */
+  readonly artifact: string;
+  /** Its SHA-256; required but for s3, where SHA256SUMS beside it is checked instead. */
+  readonly sha256?: string;
+  /** Default `al2023`. */
+  readonly os?: TargetOs;
+  /** Default: the distribution's (LVM thin pool with xfs on AL2023, btrfs on Ubuntu). */
+  readonly driver?: UserdataDriver;
+  /** Default `/scratch`; `/var/lib/docker` for container storage. */
+  readonly mountPoint?: string;
   /**
-   * systemd services stopped before `install` and started after it, so nothing writes under the mount
-   * point while the filesystem is mounted over it. Default `['docker']` for `/var/lib/docker`, else none.
+   * Units that start only after the mount exists. Default: `docker.service` and `ecs.service` for
+   * `/var/lib/docker`, and `ecs.service` for any other mount point (so no job lands before it).
    */
-  stopServices?: readonly string[];
-  /** Files cloud-init writes early (its `write_files`, before most services start), e.g. Docker's `daemon.json`. */
-  files?: readonly UserDataFile[];
+  readonly orderBefore?: readonly string[];
+  /** Extra `ebs-autoscale install` arguments, e.g. `['--initial-size', '100']`. */
+  readonly installArgs?: readonly string[];
 }
-
-/** One file of {@link UserDataOptions.files}. */
-export interface UserDataFile {
-  readonly path: string;
-  readonly content: string;
-  /** Octal mode, default `0644`. */
-  readonly permissions?: string;
-}
-
-/** The boundary AWS Batch's launch-template examples use; any string absent from the parts works. */
-export const MIME_BOUNDARY = '==';
 
 /**
- * The EC2 user data that installs and starts the agent, as MIME multi-part: AWS Batch merges its own
- * part into a launch template's user data and accepts only this form (`MIME-Version`, a
- * `multipart/mixed` boundary, each part with its `Content-Type`, closed by `--==--`).
+ * EC2 user data that installs and starts the agent from a release artifact, as MIME multi-part (the
+ * form AWS Batch merges into a launch template's user data): one cloud-config part, whose `bootcmd`
+ * writes a setup script and the units that order Docker and ECS after the mount (see
+ * {@link cloudConfig}, {@link setupUnits}, {@link buildSetupScript}). Everything that can be refused is
+ * refused here, on the laptop, not at boot.
  *
  * @example
  * ```ts
- * writeFileSync('userdata.txt', buildUserData({ mountPoint: '/var/lib/docker' }));
+ * writeFileSync('userdata.txt', buildUserData({
+ *   artifact: 's3://my-bucket/ebs-autoscale-0.1.0-linux-arm64.tar.gz',
+ *   mountPoint: '/var/lib/docker',
+ * }));
  * ```
  */
-export function buildUserData(options: UserDataOptions = {}): string {
+export function buildUserData(options: UserDataOptions): string {
+  const os = TARGET_OS_PROFILES[options.os ?? 'al2023'];
+  if (!os) throw userdataError(`--os ${JSON.stringify(options.os)} is not one of ${Object.keys(TARGET_OS_PROFILES).join(', ')}.`, 'Pass --os al2023 or --os ubuntu.');
+  const driver = options.driver ?? os.defaultDriver;
+  if (driver === 'btrfs' && os.distribution.btrfsUnsupported) throw userdataError(`the btrfs driver cannot run on ${os.distribution.name}: ${os.distribution.btrfsUnsupported}.`, 'Leave out --driver for the LVM thin pool with xfs, or pass --os ubuntu.');
   const mountPoint = options.mountPoint ?? '/scratch';
-  const spec = options.packageSpec ?? '@ebs-autoscale/cli';
-  const packages = options.osPackages ?? ['btrfs-progs', 'nodejs'];
-  const install = ['ebs-autoscale', 'install', '--mountpoint', mountPoint, ...(options.installArgs ?? [])];
-  const services = options.stopServices ?? (mountPoint === '/var/lib/docker' ? ['docker'] : []);
-  const files = options.files ?? [];
-  // cloud-config runcmd entries given as lists are exec'd without a shell, so no value needs quoting.
-  const cloudConfig = [
-    '#cloud-config',
-    'repo_update: true',
-    'packages:',
-    ...packages.map((name) => `  - ${yamlString(name)}`),
-    ...(files.length === 0 ? [] : ['write_files:', ...files.flatMap((file) => [`  - path: ${yamlString(file.path)}`, `    permissions: ${yamlString(file.permissions ?? '0644')}`, `    content: ${JSON.stringify(file.content)}`])]),
-    'runcmd:',
-    `  - [npm, install, --global, ${yamlString(spec)}]`,
-    ...services.map((service) => `  - [systemctl, stop, ${yamlString(service)}]`),
-    `  - [${install.map(yamlString).join(', ')}]`,
-    // --no-block: a service ordered after cloud-init would otherwise wait for this very script.
-    ...services.map((service) => `  - [systemctl, start, --no-block, ${yamlString(service)}]`),
-    '',
-  ].join('\n');
-  return [
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
-    '',
-    `--${MIME_BOUNDARY}`,
-    'Content-Type: text/cloud-config; charset="us-ascii"',
-    '',
-    cloudConfig,
-    `--${MIME_BOUNDARY}--`,
-    '',
-  ].join('\n');
-}
-
-/**
- * A YAML flow scalar that always reads back as a string: plain when safe, otherwise double-quoted
- * (JSON escaping is valid YAML). Numbers and YAML 1.1 booleans are quoted, since cloud-init would
- * hand an exec'd command an int or a bool.
- */
-function yamlString(value: string): string {
-  const plain = /^[A-Za-z0-9@/._-][A-Za-z0-9@/._=:-]*$/.test(value) && !/^[-+.\d]+$/.test(value) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(value);
-  return plain ? value : JSON.stringify(value);
+  // The path goes into a unit's RequiresMountsFor= and a shell word; plain path characters keep both simple.
+  if (!/^\/[A-Za-z0-9._/-]*$/.test(mountPoint) || mountPoint.split('/').some((part) => part === '..' || part === '.')) {
+    throw userdataError(`--mountpoint ${JSON.stringify(mountPoint)} is not an absolute path of letters, digits and . _ - /.`, 'Pass a plain path such as /scratch or /var/lib/docker.');
+  }
+  const orderBefore = options.orderBefore ?? (mountPoint === '/var/lib/docker' ? ['docker.service', 'ecs.service'] : ['ecs.service']);
+  const badUnit = orderBefore.find((name) => !isPlainUnitName(name));
+  if (badUnit !== undefined) throw userdataError(`--before ${JSON.stringify(badUnit)} is not a unit name (name.service, .socket, .target or .mount).`, 'Pass unit names as systemctl lists them.');
+  const artifact = parseArtifactSource(options.artifact, options.sha256);
+  const script = buildSetupScript({ os, driver, artifact, mountPoint, installArgs: options.installArgs ?? [] });
+  const files = [{ path: SETUP_SCRIPT_PATH, content: script, mode: '0755' }, ...setupUnits(mountPoint, orderBefore)];
+  const comment = `ebs-autoscale: grows ${mountPoint} with EBS volumes (${os.distribution.name}, ${driver} driver).\nThe agent comes from ${artifact.url}, unpacked to ${AGENT_PREFIX}; ${SETUP_UNIT} logs to the console.`;
+  const text = multipart([{ contentType: 'text/cloud-config', body: cloudConfig(comment, files, SETUP_UNIT) }]);
+  const size = Buffer.byteLength(text);
+  if (size > USER_DATA_LIMIT_BYTES) throw userdataError(`the user data is ${size} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}.`, 'Pass fewer install arguments.');
+  return text;
 }
