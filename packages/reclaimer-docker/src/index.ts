@@ -1,0 +1,10 @@
+export { createDockerReclaimer, DOCKER_RECLAIMER_DEFAULTS, DockerReclaimError } from './docker-reclaimer.js';
+export type { DockerReclaimerOptions } from './docker-reclaimer.js';
+export { readEcsCleanupKnobs, EcsKnobError } from './ecs-knobs.js';
+export type { EcsCleanupKnobs } from './ecs-knobs.js';
+export { connectDocker, defaultDockerSocket } from './docker-engine.js';
+export type { DockerEngine, DockerDiskUsage, DockerContainerDetails, DockerImageDetails, DockerImageRemoval } from './docker-engine.js';
+export { planReclaim, lastUsedMs } from './plan.js';
+export type { ReclaimPlan, PlannedImage, ReclaimRules } from './plan.js';
+export type { DockerSnapshot, ContainerFacts, ImageFacts } from './snapshot.js';
+export { parseGoDuration } from './go-duration.js';
