@@ -3,6 +3,8 @@ import type { Clock } from './clock.js';
 import type { FilesystemDriver } from './filesystem-driver.js';
 import type { CapacityWaitOptions } from './growth/capacity-wait.js';
 import type { ScalingPolicy } from './policy/policy.js';
+import type { ReclaimOptions } from './reclaim/reclaim-plan.js';
+import type { SpaceReclaimer } from './reclaim/space-reclaimer.js';
 import type { RecoveryOptions } from './recovery/recover.js';
 import type { VolumeProvisioner } from './volume-provisioner.js';
 
@@ -40,4 +42,12 @@ export interface StorageAutoscalerOptions {
    * how long to wait for their devices to appear.
    */
   recovery?: RecoveryOptions;
+  /**
+   * What frees space without buying a volume (Docker's unused images, a cache), asked in this order
+   * when pressure crosses the threshold: before provisioning while the policy's slack allows, beside it
+   * when the time to full is short, and alone at a limit. Default none.
+   */
+  reclaimers?: readonly SpaceReclaimer[];
+  /** How long a reclaim round may hold back a scale-up, and the pause after one that freed too little. */
+  reclaim?: ReclaimOptions;
 }

@@ -1,5 +1,6 @@
 import type { Decision, LimitKind, ScalingLimits } from './policy/policy.js';
 import type { KeptVolume } from './release-guard.js';
+import type { ReservationInfo } from './reservations/reservation.js';
 import type { PressureGauge, UsageSnapshot } from './usage.js';
 import type { OwnedVolume } from './volume-provisioner.js';
 
@@ -14,6 +15,8 @@ export interface EvaluationResult {
   readonly skipped?: SkipReason;
   /** Set when a scale operation ran. */
   readonly scaled?: 'complete' | 'failed';
+  /** Bytes the reclaimers freed before the decision was acted on, when a round ran first. */
+  readonly reclaimedBytes?: number;
 }
 
 /** A snapshot of everything the autoscaler knows, without any I/O. */
@@ -43,4 +46,12 @@ export interface AutoscalerStatus {
   readonly readOnly: boolean;
   /** Volumes that were up for release but could not be proven unused, so were kept: see `proveUnused()`. */
   readonly keptVolumes: readonly KeptVolume[];
+  /** The active reservations, waiting and granted, oldest first (`reserve()`). */
+  readonly reservations: readonly ReservationInfo[];
+  /** Their bytes, waiting and granted: demand the policy counts as used. */
+  readonly reservedBytes: number;
+  /** The names of the space reclaimers, in the order they run. */
+  readonly reclaimers: readonly string[];
+  /** Bytes the reclaimers freed since the autoscaler was made. */
+  readonly reclaimedBytes: number;
 }

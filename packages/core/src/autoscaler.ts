@@ -11,9 +11,15 @@ import type { GrowthContext, GrowthStrategy } from './growth/strategy.js';
 import { Inventory } from './inventory.js';
 import { checkPlugIns } from './plug-in-check.js';
 import { createPredictivePolicy } from './policy/predictive-policy.js';
+import { addableGiB } from './policy/limits.js';
 import type { Decision, LimitKind, ScalingPolicy, ScalingState, UsageSample } from './policy/policy.js';
+import { planReclaim } from './reclaim/reclaim-plan.js';
+import { checkReclaimers, ReclaimRounds } from './reclaim/reclaim-round.js';
 import { recover, type RecoveryOptions, type RecoveryReport } from './recovery/recover.js';
 import type { KeptVolume } from './release-guard.js';
+import type { Reservation, ReservationInfo, ReservationRequest } from './reservations/reservation.js';
+import { ReservationDesk, type DecisionRecord } from './reservations/reservation-desk.js';
+import { GIB } from './units.js';
 import { worstGauge, type PressureGauge, type UsageSnapshot } from './usage.js';
 import type { VolumeProvisioner } from './volume-provisioner.js';
 
@@ -47,6 +53,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   /** How this autoscaler grows, chosen once from the plug-ins' methods; undefined when it cannot. */
   private readonly growth: GrowthStrategy | undefined;
   private readonly inventory = new Inventory();
+  private readonly desk: ReservationDesk;
+  private readonly reclaim: ReclaimRounds;
 
   private state: AutoscalerStatus['state'] = 'stopped';
   private timer: TimerHandle | undefined;
@@ -68,6 +76,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private consecutiveFailures = 0;
   private retryAt: number | undefined;
   private operationId = 0;
+  /** The last decision of the evaluation in flight, which the reservation desk settles by. */
+  private decisionRecord: DecisionRecord | undefined;
 
   constructor(options: StorageAutoscalerOptions) {
     const clock = options.clock ?? systemClock;
@@ -82,6 +92,51 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     this.recoveryOptions = options.recovery ?? {};
     this.capacity = new CapacityWait(this.driver, clock, options.capacity);
     this.growth = chooseGrowth(this.growthContext());
+    checkReclaimers(options.reclaimers ?? []);
+    const emit = this.emit.bind(this) as ReclaimRounds['emit'];
+    this.reclaim = new ReclaimRounds([...(options.reclaimers ?? [])], clock, options.reclaim ?? {}, emit);
+    this.desk = new ReservationDesk({
+      clock,
+      emit,
+      intervalMs: this.policy.intervalMs,
+      evaluateNow: () => this.evaluateNow(),
+      addableBytes: () => (this.growth ? addableGiB(this.policy.limits, this.scalingState()) * GIB : 0),
+      retryAt: () => this.retryAt,
+    });
+  }
+
+  /**
+   * Reserves `bytes` for a job about to write them, and resolves once the free space covers every
+   * active reservation plus the policy's headroom: the reserved bytes count as demand at once, so the
+   * policy grows for them (at the next evaluation, which `reserve()` starts itself, in as few volumes
+   * as the limits allow; never beside a scale-up in flight). It rejects with an `EbsAutoscaleError`:
+   * `INVALID_ARGUMENT` for a bad request, `LIMIT_REACHED` when the limits cannot cover it, `ABORTED`
+   * when `signal` aborts or the autoscaler stops while it waits. A granted reservation counts until
+   * `release()` or its expiry (`ttlMs` after the grant, on the autoscaler's clock). Events:
+   * `reservation:granted`, `reservation:released`, `reservation:expired`, `reservation:refused`.
+   *
+   * @example
+   * ```ts
+   * const reservation = await autoscaler.reserve({ bytes: 300 * GIB, holder: 'align-42', ttlMs: 6 * 3600_000 });
+   * try {
+   *   await runStep(); // writes up to 300 GiB
+   * } finally {
+   *   reservation.release();
+   * }
+   * ```
+   */
+  reserve(request: ReservationRequest): Promise<Reservation> {
+    return this.desk.reserve(request);
+  }
+
+  /** Ends an active reservation by id (waiting ones are withdrawn); true when this call ended it. */
+  releaseReservation(id: string): boolean {
+    return this.desk.release(id);
+  }
+
+  /** The active reservations, waiting and granted, oldest first. No I/O. */
+  reservations(): ReservationInfo[] {
+    return this.desk.book.list();
   }
 
   /**
@@ -102,12 +157,14 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    * operation's waits are aborted instead, and the provisioner cleans up what it created.
    */
   async stop(options: { abandon?: boolean } = {}): Promise<void> {
+    this.desk.stopAll();
     if (this.state === 'stopped') return;
     this.state = 'stopping';
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (options.abandon) this.abort.abort(new EbsAutoscaleError('autoscaler', 'ABORTED', 'The autoscaler was stopped.'));
     await this.inFlight?.catch(() => undefined);
+    await this.reclaim.inFlight;
     this.state = 'stopped';
   }
 
@@ -117,8 +174,12 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    */
   evaluate(): Promise<EvaluationResult> {
     if (this.inFlight) return Promise.resolve({ skipped: 'busy' });
+    this.decisionRecord = undefined;
     const run = this.evaluateOnce().finally(() => {
       this.inFlight = undefined;
+      const record = this.decisionRecord;
+      this.decisionRecord = undefined;
+      if (record) this.desk.settle(record);
     });
     this.inFlight = run;
     return run;
@@ -178,7 +239,20 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       limitReached: this.limitReached,
       readOnly: this.readOnly,
       keptVolumes: [...inventory.kept],
+      reservations: this.desk.book.list(),
+      reservedBytes: this.desk.book.reservedBytes(),
+      reclaimers: this.reclaim.reclaimers.map((reclaimer) => reclaimer.name),
+      reclaimedBytes: this.reclaim.totalFreedBytes,
     };
+  }
+
+  /** One evaluation after the one in flight, if any: the reservation desk's way in, never a second at once. */
+  private async evaluateNow(): Promise<EvaluationResult> {
+    for (;;) {
+      const running = this.inFlight;
+      if (!running) return this.evaluate();
+      await running;
+    }
   }
 
   /** Read through a method so TypeScript does not narrow `state` across awaits. */
@@ -200,20 +274,50 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     );
   }
 
-  /** sample → decide → grow → confirm → emit. */
+  /** sample → decide → reclaim → grow → confirm → emit. */
   private async evaluateOnce(): Promise<EvaluationResult> {
     if (this.state === 'stopping') return { skipped: 'stopped' };
     if (!(await this.initialise())) return { skipped: 'init-failed' };
     await this.growth?.resume?.();
-    const usage = await this.sample();
+    let usage = await this.sample();
     if (!usage) return { skipped: 'sample-failed' };
     if (this.noteReadOnly(usage)) return { skipped: 'read-only' };
+    let decision = this.decide(usage);
+    const plan = this.reclaim.ready() ? planReclaim(decision, this.policy.limits, this.reclaim.budgetMs, this.policy.intervalMs) : undefined;
+    if (plan?.mode === 'alongside-provisioning') {
+      // The time to full is short: the scale-up goes at once, the round runs beside it.
+      void this.reclaim.run(plan, this.abort.signal);
+    } else if (plan) {
+      const reclaimedBytes = await this.reclaim.run(plan, this.abort.signal);
+      // Provision only what reclaiming did not free: decide again on a fresh sample.
+      const after = reclaimedBytes > 0 ? await this.sample() : undefined;
+      if (after && !this.noteReadOnly(after)) {
+        usage = after;
+        decision = this.decide(after);
+      }
+      return { ...(await this.act(decision, usage)), reclaimedBytes };
+    }
+    return this.act(decision, usage);
+  }
+
+  /** Asks the policy, with the reservations counted as demand, and records the decision. */
+  private decide(usage: UsageSnapshot): Decision {
     const now = this.clock.now();
-    const decision = this.policy.decide({ now, samples: this.samples, state: this.scalingState() });
+    this.desk.refuseWhatCannotFit(usage.availableBytes);
+    const reservedBytes = this.desk.book.reservedBytes();
+    const waitingIds = this.desk.book.waiting().map((info) => info.id);
+    const decision = this.policy.decide({ now, samples: this.samples, state: this.scalingState(), reservedBytes });
     this.lastDecision = decision;
     this.lastDecisionAt = now;
+    this.decisionRecord = { decision, availableBytes: usage.availableBytes, reservedBytes, waitingIds };
     this.noteThreshold(decision);
     if (decision.action !== 'none') this.emit('decision', { at: now, decision });
+    return decision;
+  }
+
+  /** What a decision leads to: nothing, a limit reported, a backoff waited out, or a scale-up. */
+  private async act(decision: Decision, usage: UsageSnapshot): Promise<EvaluationResult> {
+    const now = this.clock.now();
     if (decision.action === 'none') {
       this.limitReached = undefined;
       return { decision };

@@ -4,6 +4,8 @@ import type { PressureGauge, UsageSnapshot } from './usage.js';
 import type { ProvisionedVolume, ReconcileReport } from './volume-provisioner.js';
 import type { KeptReason } from './release-guard.js';
 import type { StrayReport } from './strays.js';
+import type { ReclaimMode } from './reclaim/reclaim-plan.js';
+import type { RefusalReason, ReservationInfo } from './reservations/reservation.js';
 
 /** The stage of a scale operation that failed. */
 export type ScaleStage = 'provision' | 'extend' | 'resize' | 'grow' | 'capacity';
@@ -60,6 +62,34 @@ export interface AutoscalerEvents {
    * too; what it could not do came as an `error` event.
    */
   'recovery:complete': (event: { at: number; durationMs: number; reconcile: ReconcileReport | undefined; strays: StrayReport }) => void;
+  /**
+   * A reservation is granted: the free space covers it and every other active one, and the policy
+   * wants nothing more with them counted as used. `reserve()` resolves after this.
+   */
+  'reservation:granted': (event: { at: number; reservation: ReservationInfo; waitedMs: number; availableBytes: number; reservedBytes: number }) => void;
+  /** A granted reservation was released; its bytes stop counting. */
+  'reservation:released': (event: { at: number; reservation: ReservationInfo }) => void;
+  /** A granted reservation reached its `expiresAt` unreleased; its bytes stop counting. */
+  'reservation:expired': (event: { at: number; reservation: ReservationInfo }) => void;
+  /**
+   * A reservation was not granted: the limits cannot cover it (`limit`, with the policy's limit when
+   * one was reached), its signal aborted or it was released while waiting (`aborted`), or the
+   * autoscaler stopped (`stopped`). `reserve()` rejects with `error`.
+   */
+  'reservation:refused': (event: { at: number; id: string; holder: string; bytes: number; reason: RefusalReason; limit?: LimitKind; error: Error }) => void;
+  /**
+   * A reclaim round began: the reclaimers run, in order, until `targetBytes` are freed or `budgetMs`
+   * passes. `before-provisioning`: a scale-up waits for it (within the policy's slack);
+   * `alongside-provisioning`: the time to full is short, so the scale-up runs at once beside it;
+   * `at-limit`: no volume can be added, so reclaiming is all there is.
+   */
+  'reclaim:start': (event: { at: number; mode: ReclaimMode; targetBytes: number; budgetMs: number; reclaimers: string[] }) => void;
+  /** One reclaimer finished and freed `bytesFreed`; `late` when it finished after its round's budget (the round did not count it). */
+  'reclaim:done': (event: { at: number; reclaimer: string; bytesFreed: number; removed: readonly string[]; durationMs: number; late: boolean }) => void;
+  /** One reclaimer threw, or did not finish within the round's budget (a `TIMEOUT` error). The loop goes on. */
+  'reclaim:failed': (event: { at: number; reclaimer: string; error: Error }) => void;
+  /** A reclaim round ended: what it freed in time, against what it was asked. */
+  'reclaim:complete': (event: { at: number; mode: ReclaimMode; targetBytes: number; bytesFreed: number; durationMs: number; timedOut: boolean }) => void;
   /** Something went wrong outside a scale operation (a usage sample, a listener, a clean-up). The loop goes on. */
   error: (event: { at: number; error: Error; context: string }) => void;
 }

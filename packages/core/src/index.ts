@@ -8,6 +8,9 @@ export type { RecoveryOptions, RecoveryReport } from './recovery/recover.js';
 export { proveUnused, releaseIfUnused, type KeptVolume, type KeptReason, type GuardedVolume } from './release-guard.js';
 export { adoptStrays, settledVolumes, type AdoptStraysOptions, type StrayContext, type StrayReport } from './strays.js';
 export type { SpaceReclaimer, ReclaimResult } from './reclaim/space-reclaimer.js';
+export type { ReclaimMode, ReclaimOptions } from './reclaim/reclaim-plan.js';
+export type { Reservation, ReservationInfo, ReservationRequest, RefusalReason } from './reservations/reservation.js';
+export { DEFAULT_RESERVATION_TTL_MS } from './reservations/validate-request.js';
 export type { VolumeProvisioner, ProvisionRequest, ProvisionedVolume, OwnedVolume, ReconcileReport } from './volume-provisioner.js';
 export { worstGauge, bytesGauge, clampPercent, type PressureGauge, type UsageSnapshot } from './usage.js';
 export { EbsAutoscaleError, DriverError, ProvisionerError, hasErrorCode, type ErrorCode, type EbsAutoscaleErrorOptions } from './errors.js';
@@ -31,7 +34,8 @@ export {
   type Decision,
   type LimitKind,
 } from './policy/policy.js';
-export { resolveLimits, limitBlockingGrowth, clampVolumeSize } from './policy/limits.js';
+export { resolveLimits, limitBlockingGrowth, clampVolumeSize, addableGiB } from './policy/limits.js';
+export { withReservedDemand } from './policy/reserved-demand.js';
 export {
   createCompatibilityPolicy,
   thresholdForAddedVolumes,

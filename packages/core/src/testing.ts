@@ -6,3 +6,4 @@ export { RecordingCommandRunner, type RecordedCommand } from './command-runner.j
 export { MemoryHost } from './memory/memory-host.js';
 export { InMemoryDriver, type InMemoryDriverOptions } from './memory/memory-driver.js';
 export { InMemoryProvisioner, type InMemoryProvisionerOptions, type MemoryCloudVolume } from './memory/memory-provisioner.js';
+export { InMemoryReclaimer, type InMemoryReclaimerOptions } from './memory/memory-reclaimer.js';

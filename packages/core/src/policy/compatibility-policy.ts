@@ -1,6 +1,8 @@
 import { EbsAutoscaleError } from '../errors.js';
 import { clampVolumeSize, limitBlockingGrowth, resolveLimits } from './limits.js';
 import type { Decision, PolicyInput, ScalingLimits, ScalingPolicy } from './policy.js';
+import { withReservedDemand } from './reserved-demand.js';
+import { thresholdShortfallGiB } from './volume-sizing.js';
 
 /** Options of {@link createCompatibilityPolicy}. */
 export interface CompatibilityPolicyOptions {
@@ -53,14 +55,19 @@ export function createCompatibilityPolicy(options: CompatibilityPolicyOptions = 
     historySeconds: 0,
     limits,
     decide(input: PolicyInput): Decision {
-      const current = input.samples.at(-1);
-      if (!current) throw new EbsAutoscaleError('policy', 'INVALID_ARGUMENT', 'decide() needs at least one sample.');
+      const raw = input.samples.at(-1);
+      if (!raw) throw new EbsAutoscaleError('policy', 'INVALID_ARGUMENT', 'decide() needs at least one sample.');
+      const reservedBytes = Math.max(0, input.reservedBytes ?? 0);
+      const current = withReservedDemand(raw, reservedBytes);
       const thresholdPercent = thresholdForAddedVolumes(input.state.addedVolumes, initial);
       const worstPercent = current.worstPercent;
       if (worstPercent < thresholdPercent) return { action: 'none', thresholdPercent, worstPercent };
       const limit = limitBlockingGrowth(limits, input.state);
       if (limit) return { action: 'limit', limit, thresholdPercent, worstPercent };
-      const sizeGiB = clampVolumeSize(sizeForAddedVolumes(input.state.addedVolumes, limits), limits, input.state);
+      // Without reservations, exactly the bash agent's schedule; with them, at least what brings the
+      // filesystem below the threshold with the reservations counted, so one volume meets them where it can.
+      const reservedGiB = reservedBytes > 0 ? thresholdShortfallGiB(current.totalBytes - current.availableBytes, current.totalBytes, thresholdPercent) : 0;
+      const sizeGiB = clampVolumeSize(Math.max(sizeForAddedVolumes(input.state.addedVolumes, limits), reservedGiB), limits, input.state);
       return { action: 'scale', sizeGiB, trigger: 'threshold', thresholdPercent, worstPercent };
     },
   };

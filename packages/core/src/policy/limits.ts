@@ -31,6 +31,18 @@ export function limitBlockingGrowth(limits: ScalingLimits, state: ScalingState):
 }
 
 /**
+ * The most GiB the limits still let this agent add, in volumes of at most `maxVolumeGiB` in the slots
+ * the count limits leave: an upper bound on how far the filesystem can grow, which
+ * `StorageAutoscaler.reserve()` checks a reservation against before anything is bought. 0 when a
+ * limit blocks growth.
+ */
+export function addableGiB(limits: ScalingLimits, state: ScalingState): number {
+  if (limitBlockingGrowth(limits, state)) return 0;
+  const slots = Math.min(limits.maxAttachedVolumes - state.attachedVolumes, limits.maxCreatedVolumes - state.addedVolumes);
+  return Math.max(0, Math.min(limits.maxTotalCreatedGiB - state.addedGiB, slots * limits.maxVolumeGiB));
+}
+
+/**
  * Clamps a wanted size to [min, max] and to what the total limit leaves. Call only when
  * {@link limitBlockingGrowth} returned nothing: then the result is always within [min, max].
  */

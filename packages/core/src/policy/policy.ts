@@ -30,6 +30,12 @@ export interface PolicyInput {
   /** Recent samples, oldest first; the last is the current one. Never empty. */
   readonly samples: readonly UsageSample[];
   readonly state: ScalingState;
+  /**
+   * Bytes promised to reservations (`StorageAutoscaler.reserve()`), waiting or granted: demand not yet
+   * written. A policy counts them as used (see `withReservedDemand()`) and sizes a volume to cover
+   * them, so that one reservation is met with as few volumes as the limits allow. Default 0.
+   */
+  readonly reservedBytes?: number;
 }
 
 /** Which limit stopped a scale. */
@@ -47,6 +53,13 @@ export type Decision =
       readonly thresholdPercent: number;
       readonly worstPercent: number;
       readonly secondsToFull?: number;
+      /**
+       * How long this scale-up may wait and still arrive before the filesystem is full, by the
+       * policy's lead time: seconds to full less the lead time × safety factor, 0 when it may not
+       * wait. The autoscaler lets its space reclaimers run first only within it. Absent when the
+       * policy projects no time to full (no fill, or a policy without a projection).
+       */
+      readonly slackSeconds?: number;
     }
   | {
       readonly action: 'limit';

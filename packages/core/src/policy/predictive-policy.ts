@@ -2,7 +2,8 @@ import { thresholdForAddedVolumes, validateThreshold } from './compatibility-pol
 import { estimateFillRate, estimateGaugeRise } from './fill-rate.js';
 import { clampVolumeSize, limitBlockingGrowth, resolveLimits } from './limits.js';
 import type { Decision, PolicyInput, ScalingLimits, ScalingPolicy } from './policy.js';
-import { gaugeShortfallGiB, wantedVolumeGiB } from './volume-sizing.js';
+import { withReservedDemand } from './reserved-demand.js';
+import { gaugeShortfallGiB, thresholdShortfallGiB, wantedVolumeGiB } from './volume-sizing.js';
 import { EbsAutoscaleError } from '../errors.js';
 import { MIB } from '../units.js';
 
@@ -101,8 +102,12 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
     historySeconds: Math.max(rateWindowSeconds, surgeWindowSeconds),
     limits,
     decide(input: PolicyInput): Decision {
-      const current = input.samples.at(-1);
-      if (!current) throw new EbsAutoscaleError('policy', 'INVALID_ARGUMENT', 'decide() needs at least one sample.');
+      const raw = input.samples.at(-1);
+      if (!raw) throw new EbsAutoscaleError('policy', 'INVALID_ARGUMENT', 'decide() needs at least one sample.');
+      // Reserved bytes are demand: the triggers read the sample with them counted as used; the rates
+      // keep reading the raw samples (a reservation is not a write).
+      const reservedBytes = Math.max(0, input.reservedBytes ?? 0);
+      const current = withReservedDemand(raw, reservedBytes);
       const thresholdPercent = thresholdForAddedVolumes(input.state.addedVolumes, initial);
       const worstPercent = current.worstPercent;
       const rate = estimateFillRate(input.samples, { windowSeconds: rateWindowSeconds });
@@ -126,20 +131,25 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
       const lead = Math.max(leadTimeSeconds, measured);
       // Half of what the filesystem can hold (used + free; an ext4's reserved blocks are neither), so the
       // net never fires before the usage gauge reads 50 %.
-      const netBytes = Math.min(minFreeBytes, (current.usedBytes + Math.max(0, current.availableBytes)) / 2);
+      const netBytes = Math.min(minFreeBytes, (raw.usedBytes + Math.max(0, raw.availableBytes)) / 2);
       const lowOnFree = netBytes > 0 && current.availableBytes < netBytes;
       const trigger = worstPercent >= thresholdPercent ? 'threshold' : secondsToFull < lead * safetyFactor || lowOnFree ? 'predicted' : undefined;
       const shown = Number.isFinite(secondsToFull) ? { secondsToFull } : {};
       if (!trigger) return { action: 'none', thresholdPercent, worstPercent, ...shown };
+      // Reclaimers (Docker's unused images) may run first while the volume could still arrive in time.
+      const slack = Number.isFinite(secondsToFull) ? { slackSeconds: Math.max(0, secondsToFull - lead * safetyFactor) } : {};
       const limit = limitBlockingGrowth(limits, input.state);
       if (limit) return { action: 'limit', limit, thresholdPercent, worstPercent, ...shown };
       const coverSeconds = horizonSeconds + lead * safetyFactor;
       // When the worst gauge is not bytes, the volume must also relieve it, at its rise over the rate
       // window (the mean, as sizing by bytes takes the median: a burst of files does not buy a large volume).
-      const atLeastGiB = (current.worstKind ?? 'bytes') === 'bytes' ? 0 : gaugeShortfallGiB(worstPercent, estimateGaugeRise(input.samples, rateWindowSeconds), coverSeconds, current.totalBytes);
-      const wanted = wantedVolumeGiB({ bytesPerSecond: rate, coverSeconds, availableBytes: current.availableBytes, minFreeBytes: netBytes, atLeastGiB }, limits, input.state);
+      const gaugeGiB = (current.worstKind ?? 'bytes') === 'bytes' ? 0 : gaugeShortfallGiB(worstPercent, estimateGaugeRise(input.samples, rateWindowSeconds), coverSeconds, current.totalBytes);
+      // A reservation is met in one volume where the limits allow: below the threshold after the add too.
+      const reservedGiB = reservedBytes > 0 ? thresholdShortfallGiB(current.totalBytes - current.availableBytes, current.totalBytes, thresholdPercent) : 0;
+      const atLeastGiB = Math.max(gaugeGiB, reservedGiB);
+      const wanted = wantedVolumeGiB({ bytesPerSecond: rate, coverSeconds, availableBytes: raw.availableBytes, minFreeBytes: netBytes, atLeastGiB, reservedBytes }, limits, input.state);
       const sizeGiB = clampVolumeSize(wanted, limits, input.state);
-      return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown };
+      return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown, ...slack };
     },
   };
 }

@@ -39,6 +39,8 @@ export interface VolumeNeed {
   readonly minFreeBytes?: number;
   /** Add at least this, GiB, whatever the bytes say (a gauge other than bytes: {@link gaugeShortfallGiB}). Default 0. */
   readonly atLeastGiB?: number;
+  /** Bytes promised to reservations, wanted free on top of the rest (`PolicyInput.reservedBytes`). Default 0. */
+  readonly reservedBytes?: number;
 }
 
 /**
@@ -50,8 +52,8 @@ export interface VolumeNeed {
  * volume, else a size that leaves at least one minimum volume to create.
  */
 export function wantedVolumeGiB(need: VolumeNeed, limits: ScalingLimits, state: ScalingState): number {
-  const { bytesPerSecond, coverSeconds, availableBytes, minFreeBytes = 0, atLeastGiB = 0 } = need;
-  const shortfallGiB = (Math.max(bytesPerSecond * coverSeconds, minFreeBytes) - Math.max(0, availableBytes)) / GIB;
+  const { bytesPerSecond, coverSeconds, availableBytes, minFreeBytes = 0, atLeastGiB = 0, reservedBytes = 0 } = need;
+  const shortfallGiB = (Math.max(bytesPerSecond * coverSeconds, minFreeBytes) + Math.max(0, reservedBytes) - Math.max(0, availableBytes)) / GIB;
   const wanted = Math.max(limits.minVolumeGiB, shortfallGiB, atLeastGiB, reachableFloorGiB(limits, state));
   const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
   if (remaining - wanted >= limits.minVolumeGiB) return wanted;
@@ -83,4 +85,15 @@ function slotsLeft(limits: ScalingLimits, state: ScalingState): number {
  */
 export function gaugeShortfallGiB(worstPercent: number, risePercentPerSecond: number, coverSeconds: number, totalBytes: number): number {
   return (totalBytes * ((worstPercent + risePercentPerSecond * coverSeconds) / 100 - 1)) / GIB;
+}
+
+/**
+ * GiB to add so that the filesystem, with `demandBytes` used or promised (written bytes, the free space
+ * an ext4 keeps for root, and reservations), reads below `thresholdPercent` after the add, so that a
+ * reservation is met by one volume and not by one that lands just above the threshold and a second.
+ * One GiB more for the strict comparison and the filesystem's own overhead on the new space.
+ * 0 or less when no add is needed.
+ */
+export function thresholdShortfallGiB(demandBytes: number, totalBytes: number, thresholdPercent: number): number {
+  return (demandBytes / (thresholdPercent / 100) - totalBytes) / GIB + 1;
 }
