@@ -9,7 +9,7 @@ import { mountSource } from '../src/host/mount-source.js';
 import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { toolOnPath } from '../src/host/find-tool.js';
-import { unitNameFor } from '../src/systemd/systemd-unit.js';
+import { dropInPathFor } from '../src/systemd/unit-names.js';
 import { AgentProcess } from './helpers/agent-process.js';
 import { BYTES_PER_GIB, capture, SimHost } from './helpers/sim-host.js';
 import { expectAllReleased, tearDown } from './helpers/tear-down.js';
@@ -78,7 +78,7 @@ describe.skipIf(!canRun)('the agent on static ext4 (VM: online resize2fs, loop d
     expect(execFileSync('blkid', ['-s', 'TYPE', '-o', 'value', device], { encoding: 'utf8' }).trim()).toBe('ext4');
     const uuid = execFileSync('blkid', ['-s', 'UUID', '-o', 'value', device], { encoding: 'utf8' }).trim();
     expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=${uuid} ${mountPoint} ext4 noatime,nofail 0 0$`, 'm'));
-    expect(readFileSync(join(host.unitDir, unitNameFor(host.mountPoint)), 'utf8')).toContain('--bytes-per-gib 128MiB');
+    expect(readFileSync(dropInPathFor(host.unitDir, host.mountPoint), 'utf8')).toContain('--bytes-per-gib 128MiB');
 
     agent = AgentProcess.start(host.runArgv());
     const ready = await agent.waitForEvent('agent:ready', { timeoutMs: 120_000 });

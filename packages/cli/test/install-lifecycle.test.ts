@@ -6,22 +6,18 @@ import { mountSource } from '../src/host/mount-source.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
-import { systemdQuote, unitNameFor } from '../src/systemd/systemd-unit.js';
+import { systemdQuote } from '../src/systemd/systemd-quote.js';
+import { dropInPathFor, instanceNameFor, TEMPLATE_NAME, unitNameFor } from '../src/systemd/unit-names.js';
 import { AGENT_BIN, AgentProcess } from './helpers/agent-process.js';
 import { expectAllReleased, tearDown } from './helpers/tear-down.js';
 import { freePort, sampleSum, sampleValue, scrape, type PromSample } from './helpers/prometheus.js';
 import { capture, SimHost, smallConfig } from './helpers/sim-host.js';
+import { instanceArgv } from './helpers/unit-exec.js';
 
 const missing = await missingPrerequisites();
 const canRun = missing.length === 0;
 if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the install → run → uninstall test: ${missing.join('; ')}`);
 
-/** The words of a unit's `ExecStart=` line, unquoted as systemd reads them (the inverse of systemdQuote). */
-function execStartArgv(unit: string): string[] {
-  const line = /^ExecStart=(.*)$/m.exec(unit)?.[1];
-  if (!line) throw new Error(`no ExecStart in:\n${unit}`);
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => (match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!).replaceAll('%%', '%').replaceAll('$$', '$'));
-}
 
 interface StatusJson {
   running: boolean;
@@ -52,13 +48,15 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
 
     const first = await host.install();
     expect(first.code, first.text).toBe(0);
-    const unit = readFileSync(join(host.unitDir, unitName), 'utf8');
-    // The unit carries the sandbox and size scale install was given, so what it starts finds the simulator's devices.
-    const expectedRun = [process.execPath, AGENT_BIN, 'run', ...host.runArgs].map(systemdQuote).join(' ');
-    expect(unit).toContain(`ExecStart=${expectedRun}\n`);
-    for (const line of ['Restart=on-failure', 'Wants=network-online.target', 'After=network-online.target local-fs.target', `RequiresMountsFor=${mountPoint}`, 'TimeoutStopSec=600', 'WantedBy=multi-user.target']) {
+    expect(unitName).toBe(`ebs-autoscale@${instanceNameFor(mountPoint)}.service`);
+    const unit = readFileSync(join(host.unitDir, TEMPLATE_NAME), 'utf8');
+    for (const line of [`ExecStart=${[process.execPath, AGENT_BIN, 'run', '--instance'].map(systemdQuote).join(' ')} %i`, 'Restart=on-failure', 'Wants=network-online.target', 'After=network-online.target local-fs.target', 'RequiresMountsFor=%f', 'TimeoutStopSec=600', 'WantedBy=multi-user.target']) {
       expect(unit).toContain(`${line}\n`);
     }
+    // The instance's drop-in carries the sandbox and size scale install was given (and the config, away
+    // from /etc), so what it starts finds the simulator's devices.
+    const dropIn = readFileSync(dropInPathFor(host.unitDir, mountPoint), 'utf8');
+    expect(dropIn).toContain(`\nExecStart=\nExecStart=${[process.execPath, AGENT_BIN, 'run', '--instance'].map(systemdQuote).join(' ')} %i ${host.runArgs.map(systemdQuote).join(' ')}\n`);
     expect(host.runner.systemctl).toEqual([['daemon-reload'], ['enable', '--now', unitName]]);
     expect(await mountSource(mountPoint)).toBeDefined();
     expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} btrfs \\S*nofail\\S* 0 0$`, 'm'));
@@ -70,11 +68,12 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     expect(again.text).toContain('nothing changed');
     expect(host.runner.systemctl).toHaveLength(2);
     expect(host.owned()).toHaveLength(1);
-    expect(readFileSync(join(host.unitDir, unitName), 'utf8')).toBe(unit);
+    expect(readFileSync(join(host.unitDir, TEMPLATE_NAME), 'utf8')).toBe(unit);
+    expect(readFileSync(dropInPathFor(host.unitDir, mountPoint), 'utf8')).toBe(dropIn);
 
     // What systemd would start, word for word (NODE_OPTIONS only lets node run the TypeScript sources).
     sim.resetStats();
-    agent = AgentProcess.start(execStartArgv(unit));
+    agent = AgentProcess.start(instanceArgv(host.unitDir, mountPoint));
     await agent.waitForEvent('agent:ready');
     // Two throttled CreateVolume calls: retried by the provisioner, counted in the metrics.
     sim.faults.throttle({ actions: ['CreateVolume'], count: 2 });
@@ -132,7 +131,8 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     expect(keep.code, keep.text).toBe(0);
     expect(keep.text).toContain('untouched');
     expect(host.runner.systemctl.slice(2)).toEqual([['disable', '--now', unitName], ['daemon-reload']]);
-    expect(existsSync(join(host.unitDir, unitName))).toBe(false);
+    expect(existsSync(join(host.unitDir, TEMPLATE_NAME))).toBe(false);
+    expect(existsSync(join(host.unitDir, `${unitName}.d`))).toBe(false);
     expect(await mountSource(mountPoint)).toBeDefined();
     expect(host.owned()).toHaveLength(volumes);
 

@@ -12,7 +12,7 @@ import { uninstallCommand } from '../src/cli/install-command.js';
 import { main } from '../src/cli/main.js';
 import { deviceKind } from '../src/install/device-kind.js';
 import { removeFstabEntries } from '../src/install/fstab-remove.js';
-import { unitNameFor } from '../src/systemd/systemd-unit.js';
+import { unitNameFor } from '../src/systemd/unit-names.js';
 
 function capture() {
   const out: string[] = [];

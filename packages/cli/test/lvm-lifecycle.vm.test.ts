@@ -7,7 +7,7 @@ import { mountSource } from '../src/host/mount-source.js';
 import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { toolOnPath } from '../src/host/find-tool.js';
-import { unitNameFor } from '../src/systemd/systemd-unit.js';
+import { dropInPathFor } from '../src/systemd/unit-names.js';
 import { AgentProcess } from './helpers/agent-process.js';
 import { capture, SimHost } from './helpers/sim-host.js';
 import { expectAllReleased, tearDown } from './helpers/tear-down.js';
@@ -83,7 +83,7 @@ describe.skipIf(!canRun)('the agent on LVM (VM: device-mapper, loop devices)', (
     // A thin LV is mounted with discard, so deleted files return their blocks to the pool.
     const mountOptions = layout === 'thin-pool' ? 'discard,nofail' : 'defaults,nofail';
     expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} ext4 ${mountOptions} 0 0$`, 'm'));
-    const unit = readFileSync(join(host.unitDir, unitNameFor(host.mountPoint)), 'utf8');
+    const unit = readFileSync(dropInPathFor(host.unitDir, host.mountPoint), 'utf8');
     expect(unit).toContain('--bytes-per-gib 128MiB');
 
     agent = AgentProcess.start(host.runArgv());

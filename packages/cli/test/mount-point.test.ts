@@ -8,7 +8,7 @@ import { statusCommand } from '../src/cli/status-command.js';
 import { ConfigError } from '../src/config/issues.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { canonicalMountPoint } from '../src/config/mount-point.js';
-import { unitNameFor } from '../src/systemd/systemd-unit.js';
+import { unitNameFor } from '../src/systemd/unit-names.js';
 import { statusFilePath, writeStatusReport } from '../src/run-dir/status-file.js';
 import { AgentProcess, AGENT_BIN } from './helpers/agent-process.js';
 import { capture } from './helpers/sim-host.js';

@@ -9,7 +9,7 @@ import { MIB } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountSource } from '../src/host/mount-source.js';
 import { main } from '../src/cli/main.js';
-import { unitNameFor } from '../src/systemd/systemd-unit.js';
+import { dropInPathFor } from '../src/systemd/unit-names.js';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { AGENT_BIN, AgentProcess } from './helpers/agent-process.js';
@@ -96,7 +96,7 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
     const uninstall = await uninstallProcess(world, []);
     expect(await uninstall.exited, uninstall.tail()).toEqual({ code: 0, signal: null });
     expect(uninstall.tail()).toContain('released 2 volume(s)');
-    expect(existsSync(join(world.unitDir, unitNameFor(world.mountPoint)))).toBe(false);
+    expect(existsSync(dropInPathFor(world.unitDir, world.mountPoint))).toBe(false);
     await expectAllReleased(world);
   }, 240_000);
 
@@ -110,12 +110,12 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
     expect(world.owned().length, 'one volume is left for the rerun').toBeGreaterThanOrEqual(1);
     expect(await mountSource(world.mountPoint)).toBeUndefined();
     // Removed only after every volume: the rerun still finds what is left to do.
-    expect(existsSync(join(world.unitDir, unitNameFor(world.mountPoint)))).toBe(true);
+    expect(existsSync(dropInPathFor(world.unitDir, world.mountPoint))).toBe(true);
     expect(readFileSync(world.fstab, 'utf8')).toContain(world.mountPoint);
 
     const again = await uninstallProcess(world, []);
     expect(await again.exited, again.tail()).toEqual({ code: 0, signal: null });
-    expect(existsSync(join(world.unitDir, unitNameFor(world.mountPoint)))).toBe(false);
+    expect(existsSync(dropInPathFor(world.unitDir, world.mountPoint))).toBe(false);
     await expectAllReleased(world);
   }, 240_000);
 
@@ -129,7 +129,7 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
     expect(agent.running).toBe(true);
     expect(await mountSource(host.mountPoint)).toBeDefined();
     expect(host.owned().map((volume) => volume.state)).toEqual(['in-use']);
-    expect(existsSync(join(host.unitDir, unitNameFor(host.mountPoint)))).toBe(true);
+    expect(existsSync(dropInPathFor(host.unitDir, host.mountPoint))).toBe(true);
     expect(readFileSync(host.fstab, 'utf8')).toContain(host.mountPoint);
   }, 240_000);
 });

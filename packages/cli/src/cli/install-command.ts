@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createExecaRunner, type CommandRunner } from '@ebs-autoscale/core';
 import { removeStatusFile } from '../agent/run-agent.js';
-import { DEFAULT_CONFIG_FILE } from '../config/load-config.js';
+import { INSTALL_DEFAULTS } from '../config/agent-config.js';
+import { loadLocatedConfig, locateConfig } from '../config/config-location.js';
 import { installAgent } from '../install/install-agent.js';
 import type { HostPaths } from '../install/install-options.js';
 import { uninstallAgent } from '../install/uninstall-agent.js';
@@ -30,6 +31,8 @@ const DRIVERS = ['btrfs', 'lvm', 'ext4-static'] as const;
 
 const HOST_OPTIONS = {
   config: { type: 'string', short: 'c' },
+  mountpoint: { type: 'string', short: 'm' },
+  'config-dir': { type: 'string' },
   'unit-dir': { type: 'string' },
   fstab: { type: 'string' },
   ...WORLD_OPTIONS,
@@ -40,7 +43,7 @@ const HOST_OPTIONS = {
 export async function installCommand(args: string[], io: CliIo, deps: InstallCommandDeps = {}): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...HOST_OPTIONS, mountpoint: { type: 'string', short: 'm' }, driver: { type: 'string' }, device: { type: 'string' }, 'initial-size': { type: 'string' }, timeout: { type: 'string' }, node: { type: 'string' }, bin: { type: 'string' } },
+    options: { ...HOST_OPTIONS, driver: { type: 'string' }, device: { type: 'string' }, 'initial-size': { type: 'string' }, timeout: { type: 'string' }, node: { type: 'string' }, bin: { type: 'string' } },
   });
   const driver = values.driver;
   if (driver !== undefined && !(DRIVERS as readonly string[]).includes(driver)) {
@@ -57,8 +60,11 @@ export async function installCommand(args: string[], io: CliIo, deps: InstallCom
     io.stderr.write(`--timeout expects a positive number of seconds, got "${values.timeout}"\n`);
     return EXIT.usage;
   }
+  // The file of this mount point (`-m`), or the one `--config` names; with neither, the host's only one, or /scratch's.
+  const location = await locateConfig({ config: values.config, mountPoint: values.mountpoint, configDir: values['config-dir'] });
+  const configPath = location.exists || values.config !== undefined || values.mountpoint !== undefined ? location.file : (await locateConfig({ mountPoint: INSTALL_DEFAULTS.mountPoint, configDir: values['config-dir'] })).file;
   const result = await installAgent({
-    ...hostPaths(values, deps),
+    ...hostPaths(values, deps, configPath),
     ...(values.mountpoint ? { mountPoint: values.mountpoint } : {}),
     ...(values.device ? { device: values.device } : {}),
     ...(driver ? { driver: driver as (typeof DRIVERS)[number] } : {}),
@@ -79,11 +85,12 @@ export async function installCommand(args: string[], io: CliIo, deps: InstallCom
 /** `uninstall`: stops and removes the service; deletes volumes only with `--release-volumes` and a confirmation. */
 export async function uninstallCommand(args: string[], io: CliIo, deps: InstallCommandDeps = {}): Promise<number> {
   const { values } = parseArgs({ args, options: { ...HOST_OPTIONS, 'release-volumes': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } } });
-  const paths = hostPaths(values, deps);
+  // Refuses here, before anything is stopped, a --config and --mountpoint that disagree.
+  const { config, file } = await loadLocatedConfig({ config: values.config, mountPoint: values.mountpoint, configDir: values['config-dir'] });
+  const paths = hostPaths(values, deps, file);
   let release = values['release-volumes'] === true;
   if (release && !values.yes) {
-    const { loadConfig } = await import('../config/load-config.js');
-    const { mountPoint } = await loadConfig(paths.configPath);
+    const { mountPoint } = config;
     const ask = deps.ask ?? ttyPrompt;
     const answer = await ask(`This deletes ${mountPoint}'s volumes and every file on them. Type the mount point to confirm: `);
     if (answer === undefined) {
@@ -108,10 +115,10 @@ export async function uninstallCommand(args: string[], io: CliIo, deps: InstallC
   return EXIT.ok;
 }
 
-function hostPaths(values: { config?: string | undefined; 'unit-dir'?: string | undefined; fstab?: string | undefined } & WorldValues, deps: InstallCommandDeps): HostPaths {
+function hostPaths(values: { 'unit-dir'?: string | undefined; fstab?: string | undefined } & WorldValues, deps: InstallCommandDeps, configPath: string): HostPaths {
   const { capacity: _capacity, ...world } = worldSettings(values, { devRoot: deps.devRoot, sysRoot: deps.sysRoot });
   return {
-    configPath: values.config ?? DEFAULT_CONFIG_FILE,
+    configPath,
     unitDir: values['unit-dir'] ?? '/etc/systemd/system',
     fstabPath: values.fstab ?? '/etc/fstab',
     runner: deps.runner ?? createExecaRunner(),

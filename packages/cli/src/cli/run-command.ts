@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
+import { loadLocatedConfig } from '../config/config-location.js';
 import { LOG_LEVELS, type LogLevel } from '../config/agent-config.js';
 import { runAgent } from '../agent/run-agent.js';
 import { STOP_TIMEOUT_SECONDS } from '../systemd/systemd-unit.js';
+import { mountPointOfInstance } from '../systemd/unit-names.js';
 import { createAgentLogger } from '../observe/logger.js';
 import { EXIT, type CliIo } from './io.js';
 import { WORLD_OPTIONS, worldSettings } from './world-options.js';
@@ -30,6 +31,10 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
     args,
     options: {
       config: { type: 'string', short: 'c' },
+      mountpoint: { type: 'string', short: 'm' },
+      // What the unit template passes (`%i`): the mount point as its systemd-escaped instance name.
+      instance: { type: 'string' },
+      'config-dir': { type: 'string' },
       ...WORLD_OPTIONS,
       'metrics-port': { type: 'string' },
       'log-level': { type: 'string' },
@@ -69,7 +74,7 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
   // Nothing else holds the process: every wait of start-up is an awaited operation (its timers and
   // child processes keep Node alive), and the started autoscaler keeps it alive until stop().
   try {
-    const config = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
+    const { config } = await loadLocatedConfig({ config: values.config, mountPoint: mountPoint(values), configDir: values['config-dir'] });
     const logger = createAgentLogger({
       level: (level as LogLevel | undefined) ?? config.logging.level,
       destination: io.stdout,
@@ -94,4 +99,13 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
   } finally {
     for (const signal of STOP_SIGNALS) signals.off(signal, onSignal);
   }
+}
+
+/** `--mountpoint`, or the mount point `--instance` stands for; given both, they must agree. */
+function mountPoint(values: { mountpoint?: string | undefined; instance?: string | undefined }): string | undefined {
+  const fromInstance = values.instance === undefined ? undefined : mountPointOfInstance(values.instance);
+  if (fromInstance !== undefined && values.mountpoint !== undefined && fromInstance !== values.mountpoint) {
+    throw Object.assign(new TypeError(`--instance ${values.instance} is ${fromInstance}, not --mountpoint ${values.mountpoint}; give one of them`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+  }
+  return fromInstance ?? values.mountpoint;
 }

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
+import { DEFAULT_CONFIG_FILE } from '../config/load-config.js';
+import { loadLocatedConfig } from '../config/config-location.js';
 import { configOrDefaults } from '../config/config-or-defaults.js';
 import { buildIamPolicy } from '../iam/iam-policy.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** `config`: validates and prints the normalised configuration. */
 export async function configCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, allowPositionals: true });
-  const config = await loadConfig(values.config ?? positionals[0] ?? DEFAULT_CONFIG_FILE);
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, mountpoint: { type: 'string', short: 'm' }, 'config-dir': { type: 'string' } }, allowPositionals: true });
+  const { config } = await loadLocatedConfig({ config: values.config ?? positionals[0], mountPoint: values.mountpoint, configDir: values['config-dir'] });
   io.stdout.write(`${JSON.stringify(config, (_key, value: unknown) => (value === Number.POSITIVE_INFINITY ? 'unlimited' : value), 2)}\n`);
   return EXIT.ok;
 }

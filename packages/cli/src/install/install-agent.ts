@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { EbsAutoscaleError, type ProvisionedVolume, type VolumeProvisioner } from '@ebs-autoscale/core';
 import { LvmDriver } from '@ebs-autoscale/driver-lvm';
 import { buildAgent } from '../agent/build-agent.js';
@@ -15,16 +15,17 @@ import { describeDistribution, OS_RELEASE_PATHS, readOsRelease } from '../host/d
 import { toolOnPath } from '../host/find-tool.js';
 import type { InstallOptions } from './install-options.js';
 import { inspectInstallTarget } from './install-target.js';
-import { retireLegacyUnit } from './legacy-unit.js';
+import { legacyUnitsFor } from './legacy-unit.js';
+import { planUnits, removeDropIn, startInstance, writeUnits } from './agent-units.js';
 import { ensureLvmFstabEntry } from './lvm-fstab.js';
 import { checkPrerequisites, describeDriver } from '../host/prerequisites.js';
 import { releaseCreatedVolume } from './release-created.js';
-import { buildSystemdUnit, unitNameFor } from '../systemd/systemd-unit.js';
 
 /** What an install did; `changed` is empty when everything was already in place. */
 export interface InstallResult {
   readonly config: AgentConfig;
-  readonly unitPath: string;
+  /** `ebs-autoscale@<instance>.service`. */
+  readonly unitName: string;
   readonly changed: readonly string[];
 }
 
@@ -56,9 +57,8 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     if (target !== 'ours' && options.device === undefined && config.initialVolume.device === undefined && sizeProblem) {
       throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `The first volume's size: ${sizeProblem}; nothing was created.`, { hint: 'Pass another --initial-size, or set initialVolume.sizeGiB in the configuration.' });
     }
-    const unitName = unitNameFor(config.mountPoint);
-    const unitPath = join(options.unitDir, unitName);
-    const unit = buildSystemdUnit({ mountPoint: config.mountPoint, configPath: options.configPath, nodePath: options.nodePath, binPath: options.binPath, ...(options.runArgs ? { runArgs: options.runArgs } : {}) });
+    const units = await planUnits({ unitDir: options.unitDir, mountPoint: config.mountPoint, configPath: options.configPath, nodePath: options.nodePath, binPath: options.binPath, ...(options.runArgs ? { runArgs: options.runArgs } : {}) });
+    const { unitName } = units;
     // Written only now: a refused install leaves no file behind to pin the next try's --driver.
     if (json !== undefined) {
       await mkdir(dirname(options.configPath), { recursive: true });
@@ -69,7 +69,7 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 
     // Undone when anything below fails, the deadline included, once a volume was bought (issue 12, item 4).
     let created: { volume: ProvisionedVolume; provisioner: VolumeProvisioner } | undefined;
-    let wroteUnit = false;
+    const wroteUnits: string[] = [];
     try {
       if (target !== 'ours') {
         if (target === 'non-empty') say(`${config.mountPoint} is not empty: its files stay on the disk below, hidden while the new filesystem is mounted over them`);
@@ -94,31 +94,22 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
       // Past the deadline the caller has already been told install failed: do not start an agent now.
       signal.throwIfAborted();
 
-      const retired = await retireLegacyUnit(options.unitDir, config.mountPoint, options.runner);
-      if (retired) changed.push(retired);
-      if ((await readFile(unitPath, 'utf8').catch(() => undefined)) !== unit) {
-        await mkdir(options.unitDir, { recursive: true });
-        await writeFile(unitPath, unit, { mode: 0o644 });
-        wroteUnit = true;
-        changed.push(`wrote ${unitPath}`);
-      }
+      changed.push(...(await writeUnits(units, wroteUnits)));
+      // A host installed by an earlier version: its unit for this mount point is retired once the instance runs.
+      const legacy = await legacyUnitsFor(options.unitDir, config.mountPoint);
       // systemctl only when something changed: a second install must not restart a running agent.
-      if (changed.length > 0) {
-        await options.runner.run('systemctl', ['daemon-reload']);
-        await options.runner.run('systemctl', ['enable', '--now', unitName]);
-        changed.push(`enabled and started ${unitName}`);
-      }
+      if (changed.length > 0 || legacy.length > 0) changed.push(...(await startInstance(options.runner, options.unitDir, unitName, legacy)));
     } catch (error) {
       if (created) {
-        if (wroteUnit) {
+        if (wroteUnits.length > 0) {
           await options.runner.run('systemctl', ['disable', '--now', unitName], { allowFailure: true });
-          await rm(unitPath, { force: true });
+          for (const path of wroteUnits) await (path === units.dropInPath ? removeDropIn(path) : rm(path, { force: true }));
         }
         await releaseCreatedVolume({ ...created, runner: options.runner, mountPoint: config.mountPoint, fstabPath: options.fstabPath, say, ...(driverConfig.kind === 'lvm' ? { volumeGroup: driverConfig.volumeGroup } : {}) });
       }
       throw error;
     }
-    return { config, unitPath, changed };
+    return { config, unitName, changed };
   });
 }
 

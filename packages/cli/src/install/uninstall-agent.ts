@@ -7,7 +7,9 @@ import { mountSource } from '../host/mount-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { removeFstabEntries } from './fstab-remove.js';
 import type { HostPaths } from './install-options.js';
-import { UNIT_NAME, unitNameFor } from '../systemd/systemd-unit.js';
+import { dropInPathFor, TEMPLATE_NAME, unitNameFor } from '../systemd/unit-names.js';
+import { installedInstances, removeDropIn } from './agent-units.js';
+import { legacyUnitsFor } from './legacy-unit.js';
 
 /** How long uninstall waits for attachments in flight before it judges what to release: EC2 detaches in seconds. */
 const UNINSTALL_SETTLE_MS = 60_000;
@@ -40,11 +42,13 @@ export interface UninstallResult {
 export async function uninstallAgent(options: UninstallOptions): Promise<UninstallResult> {
   const say = options.say ?? (() => undefined);
   const config = await loadConfig(options.configPath);
-  // The mount point's own unit, and the one-per-host name of installs made before units were per mount point.
-  const units: string[] = [];
-  for (const name of new Set([unitNameFor(config.mountPoint), UNIT_NAME])) {
-    if (await stat(join(options.unitDir, name)).then(() => true, () => false)) units.push(name);
-  }
+  // The mount point's instance, and the units of earlier versions for this mount point (none of another's).
+  const instance = unitNameFor(config.mountPoint);
+  const templatePath = join(options.unitDir, TEMPLATE_NAME);
+  const dropInPath = dropInPathFor(options.unitDir, config.mountPoint);
+  const installed = (await installedInstances(options.unitDir)).includes(instance) || (await exists(dropInPath));
+  const legacy = await legacyUnitsFor(options.unitDir, config.mountPoint);
+  const units = [...(installed || (await exists(templatePath)) ? [instance] : []), ...legacy];
   for (const unit of units) {
     await options.runner.run('systemctl', ['disable', '--now', unit], { allowFailure: true });
     say(`stopped and disabled ${unit}`);
@@ -81,12 +85,24 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
     } else {
       say(`kept ${config.mountPoint}, its fstab line and its volumes (pass --release-volumes to delete them)`);
     }
-    for (const unit of units) {
+    if (await exists(dropInPath)) {
+      await removeDropIn(dropInPath);
+      say(`removed ${dropInPath}`);
+    }
+    for (const unit of legacy) {
       await rm(join(options.unitDir, unit), { force: true });
       say(`removed ${join(options.unitDir, unit)}`);
     }
+    // The template stays while another mount point's agent is installed: it runs that one too.
+    const others = (await installedInstances(options.unitDir)).filter((name) => name !== instance);
+    if (others.length === 0 && (await exists(templatePath))) {
+      await rm(templatePath, { force: true });
+      say(`removed ${templatePath}`);
+    } else if (others.length > 0) {
+      say(`kept ${templatePath}: ${others.join(', ')} still run${others.length === 1 ? 's' : ''} it`);
+    }
     if (units.length > 0) await options.runner.run('systemctl', ['daemon-reload'], { allowFailure: true });
-    else say(`no ${unitNameFor(config.mountPoint)} in ${options.unitDir}; nothing to stop or remove`);
+    else say(`no ${instance} in ${options.unitDir}; nothing to stop or remove`);
   } finally {
     await lock.release();
   }
@@ -125,4 +141,8 @@ async function removeVolumeGroup(runner: CommandRunner, volumeGroup: string, say
   throw new EbsAutoscaleError('uninstall', 'COMMAND_FAILED', `\`vgremove ${volumeGroup}\` exited with code ${result.exitCode}${stderr ? `: ${stderr.split('\n').slice(-5).join(' | ')}` : ''}; no volume was released.`, {
     hint: `Something still uses the volume group ${volumeGroup}: unmount its logical volumes and stop what holds them open (\`lsof\`, \`dmsetup info -c\` show who), then run uninstall --release-volumes again.`,
   });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
 }

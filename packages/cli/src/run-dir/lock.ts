@@ -2,7 +2,7 @@ import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EbsAutoscaleError } from '@ebs-autoscale/core';
 import { boundedName, escapeSystemdPath } from '../systemd/systemd-escape.js';
-import { unitNameFor } from '../systemd/systemd-unit.js';
+import { unitNameFor } from '../systemd/unit-names.js';
 import { ensureRunDir } from './run-dir.js';
 
 /** Where locks and status files live: tmpfs, so a reboot clears them. */

@@ -27,6 +27,40 @@ export function escapeSystemdPath(path: string): string {
 }
 
 /**
+ * The path an escaped name stands for, as systemd's `%f` gives it (`systemd-escape --unescape --path`):
+ * `scratch-a\x2db` is `/scratch/a-b`, `-` is `/`. Refuses a name that {@link escapeSystemdPath} would not
+ * have written (`a--b`, `-a`, `\x2f`, a bare `\`…), since that name came from outside, typed as a unit
+ * instance by hand, and a second spelling of one path would be a second agent for it.
+ */
+export function unescapeSystemdPath(escaped: string): string {
+  if (escaped === '-') return '/';
+  const bytes: number[] = [];
+  for (let index = 0; index < escaped.length; ) {
+    const hex = /^\\x([0-9a-f]{2})/.exec(escaped.slice(index, index + 4));
+    if (hex) {
+      bytes.push(Number.parseInt(hex[1]!, 16));
+      index += 4;
+    } else {
+      bytes.push(...Buffer.from(escaped[index] === '-' ? '/' : escaped[index]!, 'utf8'));
+      index += 1;
+    }
+  }
+  const path = `/${Buffer.from(bytes).toString('utf8')}`;
+  let again: string | undefined;
+  try {
+    again = escapeSystemdPath(path);
+  } catch {
+    again = undefined;
+  }
+  if (again !== escaped) {
+    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${JSON.stringify(escaped)} is not a mount point escaped as \`systemd-escape --path\` writes it.`, {
+      hint: 'Name the instance with `systemd-escape --path <mount point>` (e.g. ebs-autoscale@var-lib-docker.service for /var/lib/docker).',
+    });
+  }
+  return path;
+}
+
+/**
  * `escaped` cut to `max` characters when longer, with a hash of the whole so two long names stay
  * apart. Unit names end at 255 characters (systemd's UNIT_NAME_MAX) and file names at 255 bytes
  * (NAME_MAX), and a mount point may be longer than either. The cut never splits a `\xNN`.

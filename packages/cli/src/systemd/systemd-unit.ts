@@ -1,42 +1,23 @@
-import { EbsAutoscaleError } from '@ebs-autoscale/core';
-import { controlCharacterIn } from '../config/mount-point.js';
-import { boundedName, escapeSystemdPath } from './systemd-escape.js';
+import { systemdQuote, unitError } from './systemd-quote.js';
 
-/** What goes into the agent's systemd unit. */
-export interface SystemdUnitOptions {
-  /** The canonical mount point (see `canonicalMountPoint`). */
-  readonly mountPoint: string;
-  readonly configPath: string;
+/** The node and bin a unit runs the agent with. */
+export interface AgentCommand {
   /** Absolute path of the node binary that runs the agent. */
   readonly nodePath: string;
   /** Absolute path of `bin/ebs-autoscale.js`. */
   readonly binPath: string;
+}
+
+/** What an instance's drop-in carries beyond the template. */
+export interface InstanceDropInOptions extends AgentCommand {
+  /** The configuration file, when `run --instance` would not find it by the mount point. */
+  readonly configPath?: string;
   /** Extra `run` arguments, e.g. `--simulator <url>`. */
   readonly runArgs?: readonly string[];
 }
 
-/**
- * The unit name of installs made before units were named per mount point (one agent per host, as
- * amazon-ebs-autoscale had). New installs use {@link unitNameFor}.
- */
-export const UNIT_NAME = 'ebs-autoscale.service';
-
-/** The first line of every unit install writes: how install and uninstall know a unit is theirs. */
+/** The first line of every unit and drop-in install writes: how install and uninstall know a file is theirs. */
 export const UNIT_HEADER = '# Written by `ebs-autoscale install`; `ebs-autoscale uninstall` removes it.';
-
-const UNIT_PREFIX = 'ebs-autoscale-';
-const UNIT_SUFFIX = '.service';
-/** systemd's UNIT_NAME_MAX is 256 with the terminating NUL. */
-const UNIT_NAME_MAX = 255;
-
-/**
- * The unit of the agent for one mount point: `/scratch` → `ebs-autoscale-scratch.service`,
- * `/data/a-b` → `ebs-autoscale-data-a\x2db.service` (systemd's path escaping, as `systemd-escape --path`),
- * so agents for two mount points have two units and one mount point has one.
- */
-export function unitNameFor(mountPoint: string): string {
-  return `${UNIT_PREFIX}${boundedName(escapeSystemdPath(mountPoint), UNIT_NAME_MAX - UNIT_PREFIX.length - UNIT_SUFFIX.length)}${UNIT_SUFFIX}`;
-}
 
 /**
  * Seconds systemd waits for a stop. A stop lets a scale-up in flight finish (create, attach, device
@@ -46,27 +27,29 @@ export function unitNameFor(mountPoint: string): string {
 export const STOP_TIMEOUT_SECONDS = 600;
 
 /**
- * The systemd unit that runs `ebs-autoscale run`. Network-online because the agent talks to IMDS and
- * EC2 at start; `RequiresMountsFor` orders it after the mount (and so its device and local-fs), and
- * `Restart=on-failure` brings it back after a crash, whose leftovers start-up reconciliation repairs.
- * Every value that came from outside is escaped for the setting it goes into (systemd.syntax(7),
- * systemd.service(5)), and a control character anywhere is refused: a newline would start a
- * directive of its own (issue 12, item 6).
+ * The template `ebs-autoscale@.service`: an instance runs `ebs-autoscale run --instance %i`, which
+ * unescapes the instance to the mount point and finds its configuration by it
+ * (`config/config-location.ts`). `%i`, the escaped instance, is the one specifier safe on the command
+ * line: it holds only `[A-Za-z0-9:_.\-]`, whereas `%f` (the unescaped path) is not escaped again after
+ * systemd splits the line, so a `$` in a mount point would be expanded as a variable when the agent
+ * starts. `%f` goes where it is plain: the description, and `RequiresMountsFor`, which orders the agent
+ * after the mount (and so its device and local-fs). Network-online because the agent talks to IMDS and
+ * EC2 at start; `Restart=on-failure` brings it back after a crash, whose leftovers start-up
+ * reconciliation repairs. The node and bin are the installing agent's, each escaped for ExecStart.
  */
-export function buildSystemdUnit(options: SystemdUnitOptions): string {
-  if (!options.nodePath.startsWith('/')) throw unitError(`the node path ${JSON.stringify(options.nodePath)} is not absolute`);
-  const exec = [options.nodePath, options.binPath, 'run', '--config', options.configPath, ...(options.runArgs ?? [])].map(systemdQuote).join(' ');
+export function buildUnitTemplate(command: AgentCommand): string {
   return [
     UNIT_HEADER,
+    '# One agent per mount point: ebs-autoscale@<systemd-escape --path of the mount point>.service.',
     '[Unit]',
-    `Description=${unitValue(`ebs-autoscale: grows ${options.mountPoint} with EBS volumes`)}`,
+    'Description=ebs-autoscale: grows %f with EBS volumes',
     'Wants=network-online.target',
     'After=network-online.target local-fs.target',
-    `RequiresMountsFor=${unitPathWord(options.mountPoint)}`,
+    'RequiresMountsFor=%f',
     '',
     '[Service]',
     'Type=simple',
-    `ExecStart=${exec}`,
+    `ExecStart=${execStart(command, [])}`,
     'Restart=on-failure',
     'RestartSec=5',
     `TimeoutStopSec=${STOP_TIMEOUT_SECONDS}`,
@@ -79,42 +62,22 @@ export function buildSystemdUnit(options: SystemdUnitOptions): string {
 }
 
 /**
- * One word of `ExecStart=`. systemd splits the line on whitespace, honours quotes and C escapes,
- * expands `%` specifiers and `$VAR`, and takes a bare `;` as a command separator; so `%` becomes `%%`,
- * `$` becomes `$$`, and any word with more than plain path characters is double-quoted with `\` and `"`
- * escaped. The empty word is `""`, which systemd keeps as an argument.
+ * The drop-in of one instance (`ebs-autoscale@<instance>.service.d/10-ebs-autoscale.conf`), for what
+ * belongs to this mount point's install and not to every instance: a configuration file away from
+ * where `run --instance` looks, the test world's `--simulator`/`--dev-root`/… arguments, or another
+ * node and bin than the template's (an install from a second unpacked artifact must not change what
+ * the agents of other mount points run). A drop-in, not a unit of its own, because that is where
+ * systemd and its operators look for what one instance adds (`systemctl cat` shows both), and the
+ * template's ordering, restart and stop settings stay one for all. It resets `ExecStart=` and gives
+ * the whole line, every value escaped for it.
  */
-export function systemdQuote(word: string): string {
-  refuseControl(word);
-  const escaped = word.replaceAll('%', '%%').replaceAll('$', '$$$$');
-  return /^[A-Za-z0-9_./:=,+@%$-]+$/.test(escaped) && escaped !== ';' ? escaped : `"${escaped.replace(/["\\]/g, (char) => `\\${char}`)}"`;
+export function buildInstanceDropIn(options: InstanceDropInOptions): string {
+  const extra = [...(options.configPath === undefined ? [] : ['--config', options.configPath]), ...(options.runArgs ?? [])];
+  return [UNIT_HEADER, '[Service]', 'ExecStart=', `ExecStart=${execStart(options, extra)}`, ''].join('\n');
 }
 
-/**
- * A path word of a space-separated path list (`RequiresMountsFor=`): quotes and `\` escapes are
- * undone and `%` specifiers expanded, but `$` is not special there, so it stays as it is.
- */
-function unitPathWord(path: string): string {
-  refuseControl(path);
-  const escaped = path.replaceAll('%', '%%');
-  return /^[A-Za-z0-9_./:=,+@%-]+$/.test(escaped) ? escaped : `"${escaped.replace(/["\\]/g, (char) => `\\${char}`)}"`;
-}
-
-/**
- * A plain value (`Description=`): taken as written apart from `%` specifiers. A line that ends in `\`
- * continues on the next, so a trailing backslash is refused with the control characters.
- */
-function unitValue(value: string): string {
-  refuseControl(value);
-  if (value.endsWith('\\')) throw unitError(`${JSON.stringify(value)} ends in a backslash, which systemd reads as a line continuation`);
-  return value.replaceAll('%', '%%');
-}
-
-function refuseControl(value: string): void {
-  const control = controlCharacterIn(value);
-  if (control !== undefined) throw unitError(`${JSON.stringify(value)} contains the control character ${control}, which a unit file cannot carry safely`);
-}
-
-function unitError(what: string): EbsAutoscaleError {
-  return new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `No systemd unit was written: ${what}.`, { hint: 'Use paths without control characters; nothing was changed.' });
+/** `<node> <bin> run --instance %i <extra…>`, every word but the specifier quoted for systemd. */
+function execStart(command: AgentCommand, extra: readonly string[]): string {
+  if (!command.nodePath.startsWith('/')) throw unitError(`the node path ${JSON.stringify(command.nodePath)} is not absolute`);
+  return [...[command.nodePath, command.binPath, 'run', '--instance'].map(systemdQuote), '%i', ...extra.map(systemdQuote)].join(' ');
 }
