@@ -7,3 +7,4 @@ export { MOUNTINFO_PATH, parseMountInfo, readMounts, type MountEntry } from './m
 export { findDeviceMount, findMountAt, isMountOf } from './mount-lookup.js';
 export { isReadOnlyAt, isReadOnlyMount } from './read-only.js';
 export { ensureFstabEntry, type FstabEntry } from './fstab.js';
+export { assertUnusedDevice, createDeviceProbe, refuseSignature, type DeviceProbe, type UnusedDevice, type UnusedDeviceCheck } from './unused-device.js';

@@ -1,11 +1,11 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { deviceBacksMembers, ensureFstabEntry, findMountAt, isReadOnlyAt, readDeviceNumber, readMounts } from '@ebs-autoscale/blockdev';
+import { deviceBacksMembers, ensureFstabEntry, findMountAt, isReadOnlyAt, readDeviceNumber, readMounts, refuseSignature } from '@ebs-autoscale/blockdev';
 import { createExecaRunner, DriverError, type CommandRunner, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
 import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
 import { btrfsUsage } from './btrfs-usage.js';
-import { inspectDevice, refuseSignature, type GuardContext } from './device-guard.js';
+import { inspectDevice, type GuardContext } from './device-guard.js';
 import { planMaintenance } from './maintenance.js';
 
 const NAME = 'btrfs';
@@ -37,18 +37,18 @@ export class BtrfsDriver implements FilesystemDriver {
     if ((await this.findUuid()) === undefined) {
       const label = this.options.label ?? 'ebs-autoscale';
       const inspected = [];
-      for (const device of this.options.devices) inspected.push({ device, ...(await inspectDevice(this.guard, device)) });
-      const ours = inspected.filter(({ signature }) => signature.type === 'btrfs' && signature.label === label);
+      for (const device of this.options.devices) inspected.push({ device, resolved: await inspectDevice(this.guard, device, { acceptAnySignature: true }) });
+      const ours = inspected.filter(({ resolved: { signature } }) => signature.type === 'btrfs' && signature.label === label);
       const paths = inspected.map(({ resolved }) => resolved.path);
       if (ours.length === 0) {
-        if (!this.options.force) for (const { device, signature } of inspected) if (signature.type !== undefined) refuseSignature(NAME, device, signature);
+        if (!this.options.force) for (const { device, resolved } of inspected) if (resolved.signature.type !== undefined) refuseSignature(NAME, device, resolved.signature);
         // Data `single`: EBS already keeps replicas, so a second data copy would only halve capacity.
         // Metadata `dup`: two copies on the same device survive a torn write or a bad sector in the tree,
         // for a small cost. Not `raid1` even when there are several devices: raid1 needs unallocated
         // space on two devices at once to grow metadata, an extra way to hit ENOSPC when one volume
         // fills; and with single data, losing a whole volume loses data anyway.
         await this.runner.run('mkfs.btrfs', ['-q', '-L', label, '-d', 'single', '-m', 'dup', ...(this.options.force ? ['-f'] : []), ...paths]);
-      } else if (ours.length !== inspected.length || new Set(ours.map(({ signature }) => signature.uuid)).size !== 1) {
+      } else if (ours.length !== inspected.length || new Set(ours.map(({ resolved }) => resolved.signature.uuid)).size !== 1) {
         throw new DriverError(NAME, 'INVALID_ARGUMENT', `The initial devices mix an existing "${label}" filesystem with other devices.`, {
           hint: 'Pass the devices of one filesystem, or only blank devices.',
         });
@@ -69,8 +69,7 @@ export class BtrfsDriver implements FilesystemDriver {
 
   async extend(device: string): Promise<void> {
     const uuid = await this.requireUuid();
-    const { resolved, signature } = await inspectDevice(this.guard, device, uuid);
-    if (signature.type !== undefined) refuseSignature(NAME, device, signature);
+    const resolved = await inspectDevice(this.guard, device, { ownUuid: uuid });
     // -K (no discard): a new EBS volume is already empty, and trimming a large one takes minutes.
     // No -f: btrfs re-checks for signatures itself, a second guard against formatting data.
     await this.runner.run('btrfs', ['device', 'add', '-K', resolved.path, this.mountPoint]);

@@ -1,16 +1,18 @@
 import { mkdir, realpath, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
+  assertUnusedDevice,
+  createDeviceProbe,
   deviceBacksMembers,
   ensureFstabEntry,
-  findDeviceMount,
   findMountAt,
-  holdersOf,
   isMountOf,
   isReadOnlyAt,
   probeSignature,
   readMounts,
   resolveBlockDevice,
+  type DeviceProbe,
+  type DeviceSignature,
   type MountEntry,
   type ResolvedDevice,
 } from '@ebs-autoscale/blockdev';
@@ -38,26 +40,24 @@ export class Ext4StaticDriver implements FilesystemDriver {
   readonly mountPoint: string;
   private readonly runner: CommandRunner;
   private readonly mountInfoPath: string;
+  private readonly probe: DeviceProbe;
 
   constructor(private readonly options: Ext4StaticDriverOptions) {
     this.mountPoint = resolve(options.mountPoint);
     this.runner = options.runner ?? createExecaRunner();
     this.mountInfoPath = options.mountInfoPath ?? '/proc/self/mountinfo';
+    this.probe = createDeviceProbe(options.sysRoot ?? '/sys', this.mountInfoPath);
   }
 
   async prepare(): Promise<void> {
     const device = await resolveBlockDevice(NAME, this.options.device);
     if ((await this.ourMount(device)) === undefined) {
-      await this.refuseIfBusy(device);
       const label = this.options.label ?? 'ebs-autoscale';
-      const signature = await probeSignature(this.runner, device.path);
-      const ours = signature.type === 'ext4' && signature.label === label;
-      if (!ours && signature.type !== undefined && !this.options.force) {
-        throw new DriverError(NAME, 'DEVICE_NOT_BLANK', `${this.options.device} is not blank: it holds a ${signature.type} signature.`, {
-          device: this.options.device,
-          hint: 'Nothing was changed. Pass a blank device, or wipe it yourself (`wipefs -a`) if its contents are really unwanted.',
-        });
-      }
+      const isOurs = (signature: DeviceSignature) => signature.type === 'ext4' && signature.label === label;
+      // force: the caller said any signature may be formatted over; a mounted or held device still refuses.
+      const acceptSignature = (found: DeviceSignature) => isOurs(found) || this.options.force === true;
+      const { signature } = await assertUnusedDevice({ driver: NAME, runner: this.runner, probe: this.probe, acceptSignature }, this.options.device);
+      const ours = isOurs(signature);
       if (!ours) {
         // -m 0: the 5 % reserved for root protects a root filesystem from users; on a data volume it
         // would only hide 50 GB of a 1 TB volume. nodiscard: a new EBS volume is already empty.
@@ -131,20 +131,6 @@ export class Ext4StaticDriver implements FilesystemDriver {
       });
     }
     return mount;
-  }
-
-  private async refuseIfBusy(device: ResolvedDevice): Promise<void> {
-    const mount = await findDeviceMount(await readMounts(this.mountInfoPath), device);
-    if (mount !== undefined) {
-      throw new DriverError(NAME, 'DEVICE_MOUNTED', `${this.options.device} is mounted on ${mount.mountPoint}.`, {
-        device: this.options.device,
-        hint: 'Unmount it first, or point the driver at that mount point; nothing was changed.',
-      });
-    }
-    const holders = await holdersOf(this.options.sysRoot ?? '/sys', device.name);
-    if (holders.length > 0) {
-      throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.options.device} is held by ${holders.join(', ')}.`, { device: this.options.device });
-    }
   }
 
   private async requireMounted(): Promise<ResolvedDevice> {

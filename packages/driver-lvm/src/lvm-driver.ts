@@ -108,9 +108,9 @@ export class LvmDriver implements FilesystemDriver {
 
   async extend(device: string): Promise<void> {
     if (!(await this.reports.vg(this.volumeGroup))) throw this.notPrepared();
-    await assertUsableDevice(this.checks, device);
-    await this.runner.run('pvcreate', [device]);
-    await this.runner.run('vgextend', [this.volumeGroup, device]);
+    const { path } = await assertUsableDevice(this.checks, device);
+    await this.runner.run('pvcreate', [path]);
+    await this.runner.run('vgextend', [this.volumeGroup, path]);
     if (this.layout === 'linear') {
       await this.runner.run('lvresize', ['-l', '100%VG', `${this.volumeGroup}/${this.logicalVolume}`]);
     } else {
@@ -157,9 +157,10 @@ export class LvmDriver implements FilesystemDriver {
       });
     }
     // Check every device before touching any, so a bad second device leaves the first one blank.
-    for (const device of devices) await assertUsableDevice(this.checks, device);
-    for (const device of devices) await this.runner.run('pvcreate', [device]);
-    await this.runner.run('vgcreate', [this.volumeGroup, ...devices]);
+    const paths = [];
+    for (const device of devices) paths.push((await assertUsableDevice(this.checks, device)).path);
+    for (const path of paths) await this.runner.run('pvcreate', [path]);
+    await this.runner.run('vgcreate', [this.volumeGroup, ...paths]);
   }
 
   private async ensureThinPool(): Promise<void> {

@@ -1,6 +1,6 @@
 import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deviceBacksMembers, holdersOf, readMounts, resolveBlockDevice, type MountEntry, type ResolvedDevice } from '@ebs-autoscale/blockdev';
+import { createDeviceProbe, deviceBacksMembers, resolveBlockDevice, type DeviceProbe } from '@ebs-autoscale/blockdev';
 
 /** What `statfs` says about a mounted filesystem, in bytes and inodes. */
 export interface FilesystemStats {
@@ -12,24 +12,15 @@ export interface FilesystemStats {
 }
 
 /**
- * The driver's view of the machine outside LVM: devices, holders, mounts, statfs. Injected so unit
- * tests can describe a machine without root; {@link createSystemProbe} is the real one, built on
- * `@ebs-autoscale/blockdev`.
+ * The driver's view of the machine outside LVM: blockdev's {@link DeviceProbe} (devices, holders,
+ * mounts) and statfs. Injected so unit tests can describe a machine without root;
+ * {@link createSystemProbe} is the real one, built on `@ebs-autoscale/blockdev`.
  */
-export interface SystemProbe {
-  /**
-   * Resolves `path` (following `/dev/disk/by-id` links) to a block device, or throws a `DriverError`
-   * `NOT_A_BLOCK_DEVICE` in the name of `driver`.
-   */
-  resolveBlockDevice(driver: string, path: string): Promise<ResolvedDevice>;
+export interface SystemProbe extends DeviceProbe {
   /** `major:minor` of a block device, or `undefined` when `path` is missing or not a block device. */
   blockDeviceId(path: string): Promise<string | undefined>;
-  /** Kernel names of the devices stacked on the device called `name` (device-mapper, md RAID). */
-  holders(name: string): Promise<string[]>;
   /** Whether `path` could hold the PVs numbered `members` (`major:minor`): blockdev's `deviceBacksMembers()`. */
   backsMembers(path: string, members: ReadonlySet<string>): Promise<boolean>;
-  /** Every mount of this process's namespace, as mountinfo lists them. */
-  mounts(): Promise<MountEntry[]>;
   statfs(mountPoint: string): Promise<FilesystemStats>;
   ensureDirectory(path: string): Promise<void>;
 }
@@ -40,19 +31,13 @@ export interface SystemProbe {
  */
 export function createSystemProbe(procRoot = '/proc', sysRoot = '/sys'): SystemProbe {
   return {
-    resolveBlockDevice,
+    ...createDeviceProbe(sysRoot, join(procRoot, 'self/mountinfo')),
     async blockDeviceId(path) {
       // The driver name only labels the error, which is dropped: absent and not-a-device both mean undefined.
       return (await resolveBlockDevice('lvm', path).catch(() => undefined))?.majorMinor;
     },
-    holders(name) {
-      return holdersOf(sysRoot, name);
-    },
     backsMembers(path, members) {
       return deviceBacksMembers('lvm', sysRoot, path, members);
-    },
-    mounts() {
-      return readMounts(join(procRoot, 'self/mountinfo'));
     },
     async statfs(mountPoint) {
       const s = await statfs(mountPoint);

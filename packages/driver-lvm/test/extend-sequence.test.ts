@@ -28,9 +28,14 @@ class ScriptedRunner implements CommandRunner {
 /** `major:minor` of the devices this machine has: every /dev/loopN is 7:N, and the LV is 253:3. */
 const deviceId = (path: string) => (/^\/dev\/loop(\d+)$/.exec(path) ? `7:${path.slice(9)}` : path.startsWith('/dev/ebs_autoscale/') ? '253:3' : undefined);
 
+/** The machine's `/dev/disk/by-id` links, as udev makes them for EBS volumes, and where they point. */
+const BY_ID = '/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0';
+const links: Record<string, string> = { [BY_ID]: '/dev/loop5', [`${BY_ID}-second`]: '/dev/loop6' };
+
 /** A machine where every /dev/loopN is a block device, nothing holds them, and nothing is mounted but the LV. */
 const probe: SystemProbe = {
-  resolveBlockDevice: async (driver, path) => {
+  resolveBlockDevice: async (driver, link) => {
+    const path = links[link] ?? link;
     const majorMinor = deviceId(path);
     // Anything else is resolved for real: the refusal of a regular file is blockdev's own.
     return majorMinor ? { path, name: path.slice('/dev/'.length), majorMinor } : resolveBlockDevice(driver, path);
@@ -87,6 +92,25 @@ describe('extend() command sequence', () => {
       'vgextend ebs_autoscale /dev/loop5',
       'lvresize -l 100%VG ebs_autoscale/autoscale_lv',
       'resize2fs /dev/ebs_autoscale/autoscale_lv',
+    ]);
+  });
+
+  it('extend() of a by-id link runs pvcreate and vgextend on the kernel-named device it resolves to', async () => {
+    const runner = new ScriptedRunner();
+    await driver(runner).extend(BY_ID);
+    expect(runner.calls.slice(0, 3)).toEqual(['blkid -p -o export /dev/loop5', 'pvcreate /dev/loop5', 'vgextend ebs_autoscale /dev/loop5']);
+  });
+
+  it('prepare() builds the volume group on the kernel-named devices its by-id links resolve to', async () => {
+    // No VG yet: vgs reports none, so prepare() creates it from `devices`.
+    const runner = new ScriptedRunner({ vgs: JSON.stringify({ report: [{ vg: [] }] }) });
+    await driver(runner, { layout: 'linear', logicalVolume: 'autoscale_lv', devices: [BY_ID, `${BY_ID}-second`] }).prepare();
+    expect(runner.calls.slice(0, 5)).toEqual([
+      'blkid -p -o export /dev/loop5',
+      'blkid -p -o export /dev/loop6',
+      'pvcreate /dev/loop5',
+      'pvcreate /dev/loop6',
+      'vgcreate ebs_autoscale /dev/loop5 /dev/loop6',
     ]);
   });
 

@@ -1,9 +1,7 @@
 import { type CommandRunner, type FilesystemDriver } from '@ebs-autoscale/core';
 import { createBtrfsDriver } from '@ebs-autoscale/driver-btrfs';
 import { createExt4StaticDriver } from '@ebs-autoscale/driver-ext4-static';
-import { realpathSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
-import { LvmDriver } from '@ebs-autoscale/driver-lvm';
+import { createLvmDriver } from '@ebs-autoscale/driver-lvm';
 import type { ResolvedDriver } from '../host/prerequisites.js';
 
 /** What every driver gets from the agent's wiring. */
@@ -30,33 +28,15 @@ export function buildDriver(driver: ResolvedDriver, wiring: DriverWiring): Files
       // One device for its whole life: the first one, grown in place with ModifyVolume.
       return createExt4StaticDriver({ mountPoint: wiring.mountPoint, device: wiring.devices[0] ?? '', ...runner, ...fstab });
     case 'lvm':
-      return new KernelNamedLvmDriver({
+      // The driver hands LVM the kernel's name for each device (`/dev/nvme2n1`), not the link it was given.
+      return createLvmDriver({
         mountPoint: wiring.mountPoint,
-        devices: wiring.devices.map(kernelName),
+        devices: wiring.devices,
         layout: driver.layout,
         volumeGroup: driver.volumeGroup,
         logicalVolume: driver.logicalVolume,
         filesystem: driver.filesystem,
         ...runner,
       });
-  }
-}
-
-/**
- * LVM finds PVs by scanning /dev, so it is given the kernel's name for a device (`/dev/nvme2n1`,
- * `/dev/loop7`) rather than a link to it (`/dev/disk/by-id/…`, or the simulator's sandbox entries),
- * which it may not recognise.
- */
-class KernelNamedLvmDriver extends LvmDriver {
-  override async extend(device: string): Promise<void> {
-    return super.extend(await realpath(device).catch(() => device));
-  }
-}
-
-function kernelName(device: string): string {
-  try {
-    return realpathSync(device);
-  } catch {
-    return device;
   }
 }
