@@ -14,11 +14,12 @@ import type { UsageSnapshot } from './usage.js';
  *   provisioner delete a volume of the filesystem.
  * - Methods are not called concurrently by the autoscaler; a driver need not lock.
  *
- * What a driver can do to grow is said once, by the optional methods it has: `extend()` (it adds
- * devices) and `growInPlace()` (it grows onto an enlarged device). A driver that cannot do one leaves
- * the method out rather than throwing from it. The autoscaler reads them once, when it is plugged in,
- * and picks its growth strategy from them (`chooseGrowth()`); with neither it only watches, and reports
- * pressure as a `cannot-grow` limit.
+ * What a driver can do is said once, by the optional methods it has: `extend()` (it adds devices),
+ * `growInPlace()` (it grows onto an enlarged device) and `removeDevice()` (it shrinks online by taking
+ * out a device it added). A driver that cannot do one leaves the method out rather than throwing from
+ * it. The autoscaler reads them once, when it is plugged in (`checkPlugIns()`), and picks its growth
+ * strategy from them (`chooseGrowth()`); with neither growth method it only watches, and reports
+ * pressure as a `cannot-grow` limit; without `removeDevice()` it never shrinks.
  *
  * @example
  * ```ts
@@ -46,6 +47,17 @@ export interface FilesystemDriver {
    * Does nothing when it already fills them. Absent when the driver cannot grow in place.
    */
   growInPlace?(): Promise<void>;
+  /**
+   * Takes `device`, one that `extend()` added, out of the filesystem online, moving its data to the
+   * other devices while writes go on (btrfs `device remove`). When it returns, the filesystem no longer
+   * lives on the device (`holdsDevice()` answers false), so its volume may be released. Refuses with a
+   * {@link DriverError}, changing nothing: an initial device (`INVALID_ARGUMENT`), a device that is not
+   * a member (`DEVICE_NOT_FOUND`), a second removal while one runs (`DEVICE_IN_USE`, retryable), and a
+   * device whose data the others cannot hold (`LIMIT_REACHED`). A removal that is interrupted leaves a
+   * consistent filesystem, with the device still a member or fully gone. Absent when the driver cannot
+   * shrink online (LVM under ext4 or xfs, static ext4).
+   */
+  removeDevice?(device: string): Promise<void>;
   /** The block devices the filesystem lives on now. */
   devices(): Promise<string[]>;
   /**

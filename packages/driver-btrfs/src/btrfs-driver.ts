@@ -3,15 +3,21 @@ import { basename, join, resolve } from 'node:path';
 import { deviceBacksMembers, ensureFstabEntry, findMountAt, isReadOnlyAt, readDeviceNumber, readMounts, refuseSignature } from '@ebs-autoscale/blockdev';
 import { createExecaRunner, DriverError, type CommandRunner, type FilesystemDriver, type UsageSnapshot } from '@ebs-autoscale/core';
 import type { BtrfsDriverOptions } from './btrfs-driver-options.js';
-import { findBtrfsByDevice, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
+import { findBtrfsByDevice, listBtrfsDevids, listBtrfsDevices, readBtrfsAllocation } from './btrfs-sysfs.js';
 import { btrfsUsage } from './btrfs-usage.js';
 import { inspectDevice, type GuardContext } from './device-guard.js';
+import { assertRemovable } from './device-removal.js';
 import { planMaintenance } from './maintenance.js';
 
 const NAME = 'btrfs';
+// Moving a large device's data away takes as long as reading and rewriting it; a timeout kills
+// `btrfs device remove`, which cancels the removal and leaves the device a member.
+const REMOVE_TIMEOUT_MS = 6 * 60 * 60_000;
 
 /**
- * One btrfs filesystem across any number of block devices, grown online with `btrfs device add`.
+ * One btrfs filesystem across any number of block devices, grown online with `btrfs device add` or
+ * onto an enlarged device (`btrfs filesystem resize <devid>:max`), and shrunk online by removing a
+ * device it added (`btrfs device remove`).
  * `usage()` reads sysfs and mountinfo only (no process per sample) and reports a `btrfs-metadata`
  * gauge beside `bytes`, and whether the mount is read-only. Create it with {@link createBtrfsDriver}.
  */
@@ -22,6 +28,8 @@ export class BtrfsDriver implements FilesystemDriver {
   private readonly guard: GuardContext;
   private readonly sysRoot: string;
   private uuid: string | undefined;
+  /** The device a removeDevice() call is removing now. */
+  private removing: string | undefined;
 
   constructor(private readonly options: BtrfsDriverOptions) {
     this.mountPoint = resolve(options.mountPoint);
@@ -76,6 +84,50 @@ export class BtrfsDriver implements FilesystemDriver {
     const plan = planMaintenance(await readBtrfsAllocation(this.sysRoot, uuid), this.options.balanceDataUsagePercent);
     if (plan.balanceDataUsage !== undefined) {
       await this.runner.run('btrfs', ['balance', 'start', `-dusage=${plan.balanceDataUsage}`, this.mountPoint], { timeoutMs: 30 * 60_000 });
+    }
+  }
+
+  /**
+   * Grows the filesystem onto whichever member devices were enlarged (EBS ModifyVolume, or a loop
+   * device after `losetup -c`): `btrfs filesystem resize <devid>:max` for each device, online. A device
+   * the filesystem already fills is left as it is (btrfs exits 0).
+   */
+  async growInPlace(): Promise<void> {
+    const uuid = await this.requireUuid();
+    for (const devid of await listBtrfsDevids(this.sysRoot, uuid, this.runner, this.mountPoint)) {
+      await this.runner.run('btrfs', ['filesystem', 'resize', `${devid}:max`, this.mountPoint]);
+    }
+  }
+
+  /**
+   * Takes a device that was added with {@link extend} out of the filesystem, online: `btrfs device
+   * remove` moves its data to the other devices while writes go on, and wipes its superblock at the
+   * end, so its volume can then be released. Refuses (changing nothing) an initial device, a device
+   * that is not a member, a removal while another runs (in this process, or any exclusive operation
+   * the kernel reports), and a device whose data the others cannot hold. A removal that is killed
+   * (timeout, SIGKILL) is cancelled by the kernel and leaves the device a member.
+   */
+  async removeDevice(device: string): Promise<void> {
+    if (this.removing !== undefined) {
+      throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.removing} is being removed; one device is removed at a time.`, {
+        device,
+        retryable: true,
+        hint: 'Try again after that removal has finished; nothing was changed.',
+      });
+    }
+    this.removing = device;
+    try {
+      const uuid = await this.requireUuid();
+      const resolved = await assertRemovable({ driver: NAME, sysRoot: this.sysRoot, uuid, initialDevices: this.options.devices }, device);
+      await this.runner.run('btrfs', ['device', 'remove', resolved.path, this.mountPoint], { timeoutMs: REMOVE_TIMEOUT_MS });
+      if ((await listBtrfsDevices(this.sysRoot, uuid)).includes(resolved.name)) {
+        throw new DriverError(NAME, 'INTERNAL', `btrfs device remove exited 0, but ${device} is still a device of ${this.mountPoint}.`, {
+          device,
+          hint: 'Check `btrfs filesystem show`; do not release its volume.',
+        });
+      }
+    } finally {
+      this.removing = undefined;
     }
   }
 

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CommandRunner } from '@ebs-autoscale/core';
 
 /** One block-group type's figures from `/sys/fs/btrfs/<UUID>/allocation/<type>/`, bytes. */
 export interface SpaceInfo {
@@ -101,6 +102,20 @@ export async function readBtrfsAllocation(sysRoot: string, uuid: string): Promis
 /** Kernel names of a mounted filesystem's member devices, sorted. */
 export async function listBtrfsDevices(sysRoot: string, uuid: string): Promise<string[]> {
   return readdirSync(join(sysRoot, 'fs', 'btrfs', uuid, 'devices')).sort();
+}
+
+/**
+ * The btrfs device ids (devids) of a mounted filesystem's members, ascending: the names under
+ * `/sys/fs/btrfs/<UUID>/devinfo/` (Linux 5.6+). Without that directory, from `btrfs filesystem show
+ * --raw` of the mount point.
+ */
+export async function listBtrfsDevids(sysRoot: string, uuid: string, runner: CommandRunner, mountPoint: string): Promise<number[]> {
+  const names = await readdir(join(sysRoot, 'fs', 'btrfs', uuid, 'devinfo')).catch(() => undefined);
+  const ids = names ?? [...(await runner.run('btrfs', ['filesystem', 'show', '--raw', mountPoint])).stdout.matchAll(/^\s*devid\s+(\d+)\s/gm)].map((match) => match[1] ?? '');
+  return ids
+    .map(Number)
+    .filter((id) => Number.isInteger(id) && id > 0)
+    .sort((a, b) => a - b);
 }
 
 /** The UUID of the mounted btrfs filesystem that has the device called `name` (`loop3`), if any. */

@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'vitest';
 import { cannotGrowChecks, extendChecks } from './checks-extend.js';
 import { holdsChecks } from './checks-holds.js';
 import { prepareChecks } from './checks-prepare.js';
+import { cannotShrinkChecks, removeChecks } from './checks-remove.js';
 import type { CheckDefinition } from './check-definition.js';
 import type { DriverConformanceOptions } from './options.js';
 import { createLoopEnvironment } from './loop-device-factory.js';
@@ -68,5 +69,7 @@ export function runDriverConformance(options: DriverConformanceOptions): void {
     // Both sets are registered; each check applies only to a driver with (or without) extend().
     describe('extend', () => [...extendChecks, ...cannotGrowChecks].forEach(register));
     describe('holdsDevice', () => holdsChecks.forEach(register));
+    // Likewise for removeDevice(): the remove-* checks, or the one that says the driver cannot shrink.
+    describe('removeDevice', () => [...removeChecks, ...cannotShrinkChecks].forEach(register));
   });
 }

@@ -35,6 +35,8 @@ export class LoopDeviceFactory {
   private readonly baseDir: string;
   private dir: string | undefined;
   private readonly loops: string[] = [];
+  /** Each device's backing file. */
+  private readonly files = new Map<string, string>();
   private counter = 0;
 
   constructor(options: LoopDeviceFactoryOptions = {}) {
@@ -60,7 +62,24 @@ export class LoopDeviceFactory {
     const { stdout } = await this.runner.run('losetup', ['--find', '--show', file]);
     const device = stdout.trim();
     this.loops.push(device);
+    this.files.set(device, file);
     return device;
+  }
+
+  /**
+   * Enlarges a device this factory made to `sizeBytes`, as EBS ModifyVolume does to a volume: the
+   * backing file grows (sparse), then `losetup -c` makes the kernel read the new size.
+   */
+  async grow(device: string, sizeBytes: number): Promise<void> {
+    const file = this.files.get(device);
+    if (file === undefined) throw new Error(`[ebs-autoscale] [testkit] ${device} was not made by this LoopDeviceFactory, so it is not grown.`);
+    const handle = await open(file, 'r+');
+    try {
+      await handle.truncate(sizeBytes);
+    } finally {
+      await handle.close();
+    }
+    await this.runner.run('losetup', ['--set-capacity', device]);
   }
 
   /** A new empty directory inside this factory's temp directory, for mounting. */
@@ -86,6 +105,7 @@ export class LoopDeviceFactory {
         if (result.exitCode !== 0 && round === 2) problems.push(`umount ${mount.mountPoint}: ${result.stderr.trim()}`);
       }
     }
+    this.files.clear();
     for (const loop of this.loops.splice(0)) {
       const result = await this.runner.run('losetup', ['--detach', loop], { allowFailure: true });
       if (result.exitCode !== 0) problems.push(`losetup --detach ${loop}: ${result.stderr.trim()}`);

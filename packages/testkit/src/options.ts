@@ -28,7 +28,12 @@ export type ConformanceCheck =
   | 'extend-refuses-mounted'
   | 'extend-refuses-member'
   | 'extend-cannot-grow'
-  | 'holds-device';
+  | 'holds-device'
+  | 'remove-restores-capacity'
+  | 'remove-refuses-initial'
+  | 'remove-refuses-non-member'
+  | 'remove-one-at-a-time'
+  | 'remove-cannot-shrink';
 
 /** Options of {@link runDriverConformance}. */
 export interface DriverConformanceOptions {
