@@ -7,15 +7,25 @@ interface CommandHelp {
   readonly common: boolean;
 }
 
-const COMMON_OPTIONS = `  -c, --config <file>     Configuration file (default /etc/ebs-autoscale.json). Reads
-                          amazon-ebs-autoscale's format as it is, or ours ("version": 1).
+const COMMON_OPTIONS = `  -c, --config <file>     Configuration file (default: the mount point's, see --mountpoint;
+                          else /etc/ebs-autoscale.json). Reads amazon-ebs-autoscale's format
+                          as it is, or ours ("version": 1).
   --run-dir <dir>         Lock and status directory (default /run/ebs-autoscale).
+`;
+
+/** How run, status, install, uninstall and config find a mount point's configuration (config/config-location.ts). */
+const MOUNT_POINT_OPTIONS = `  -m, --mountpoint <dir>  The mount point: its configuration is /etc/ebs-autoscale.d/<instance>.json
+                          (the instance as \`systemd-escape --path\` writes it), else
+                          /etc/ebs-autoscale.json when that is for it. Without it and --config:
+                          /etc/ebs-autoscale.json, else the one file in /etc/ebs-autoscale.d.
+  --config-dir <dir>      Where the per-mount-point files are (default /etc/ebs-autoscale.d).
 `;
 
 const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   run: {
-    summary: 'Run the agent for the configured mount point (the systemd service runs this).',
-    options: `  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
+    summary: 'Run the agent for one mount point (ebs-autoscale@<instance>.service runs this).',
+    options: `${MOUNT_POINT_OPTIONS}  --instance <name>       The mount point as its unit instance (what the template passes: %i).
+  --simulator <url>       Use this EC2 endpoint (e.g. the simulator's) with test credentials.
   --imds <url>            Use this instance metadata endpoint.
   --dev-root <dir>        Find volumes' device nodes here, not /dev (the simulator's sandbox).
   --sys-root <dir>        Read their sysfs entries here, not /sys.
@@ -33,8 +43,11 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   },
   status: {
     summary: "Show the running agent's usage, gauges, devices, volumes, limits, last decision.",
-    options: `  -m, --mountpoint <dir>  Which agent (default: the configured mount point).
-  --json                  The raw status as JSON.
+    options: `  -m, --mountpoint <dir>  Which agent. Without it (and --config), every mount point of the host,
+                          one line each (in full when there is one).
+  --config-dir <dir>      Where the per-mount-point files are (default /etc/ebs-autoscale.d).
+  --unit-dir <dir>        Where the units are (default /etc/systemd/system).
+  --json                  The raw status as JSON (a list without a mount point, for several).
 `,
     common: true,
   },
@@ -50,9 +63,10 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     common: false,
   },
   install: {
-    summary: 'Write the configuration and a systemd unit, create and mount the first volume, start the service.',
-    options: `  -m, --mountpoint <dir>  Mount point for a new configuration (default /scratch); an existing
-                          configuration file, of either format, is kept as it is.
+    summary: 'Write the configuration and the unit, create and mount the first volume, start ebs-autoscale@<instance>.service.',
+    options: `${MOUNT_POINT_OPTIONS}                          With no configuration there yet, install writes ours to
+                          /etc/ebs-autoscale.d/<instance>.json (mount point default /scratch);
+                          an existing one, of either format, is kept as it is.
   --driver <kind>         Driver of a new configuration: btrfs (default), lvm (a thin pool; xfs on
                           Amazon Linux, ext4 on Ubuntu) or ext4-static. On Amazon Linux 2023,
                           which has no btrfs-progs, the default is lvm.
@@ -71,8 +85,8 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     common: true,
   },
   uninstall: {
-    summary: 'Stop, disable and remove the service. Data stays unless --release-volumes.',
-    options: `  --release-volumes       Also unmount, remove the fstab line, and detach and delete the volumes
+    summary: "Stop, disable and remove one mount point's agent. Data stays unless --release-volumes.",
+    options: `${MOUNT_POINT_OPTIONS}  --release-volumes       Also unmount, remove the fstab line, and detach and delete the volumes
                           the agent created (every file on them is lost).
   -y, --yes               Confirm --release-volumes without typing the mount point.
   --unit-dir <dir>        Where the systemd unit is (default /etc/systemd/system).
@@ -84,7 +98,7 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
 `,
     common: true,
   },
-  config: { summary: 'Check a configuration file and print it normalised.', options: '', common: true },
+  config: { summary: 'Check a configuration file and print it normalised.', options: MOUNT_POINT_OPTIONS, common: true },
   'iam-policy': {
     summary: 'Print the least-privilege IAM policy the configured agent needs.',
     options: `  --region <region>       Confine resources to a region (default any).
