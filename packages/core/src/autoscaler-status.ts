@@ -46,12 +46,14 @@ export interface AutoscalerStatus {
   readonly readOnly: boolean;
   /** Volumes that were up for release but could not be proven unused, so were kept: see `proveUnused()`. */
   readonly keptVolumes: readonly KeptVolume[];
+  // The four below are always set by `status()`; optional because a status file written by an agent
+  // from before reservations and reclaimers (issue 16) has none of them, and its readers say so.
   /** The active reservations, waiting and granted, oldest first (`reserve()`). */
-  readonly reservations: readonly ReservationInfo[];
+  readonly reservations?: readonly ReservationInfo[];
   /** Their bytes, waiting and granted: demand the policy counts as used. */
-  readonly reservedBytes: number;
+  readonly reservedBytes?: number;
   /** The names of the space reclaimers, in the order they run. */
-  readonly reclaimers: readonly string[];
+  readonly reclaimers?: readonly string[];
   /** Bytes the reclaimers freed since the autoscaler was made. */
-  readonly reclaimedBytes: number;
+  readonly reclaimedBytes?: number;
 }

@@ -1,5 +1,5 @@
 import { expectTypeOf, test } from 'vitest';
-import { StorageAutoscaler, type AutoscalerEventPayload, type KeptReason, type KeptVolume, type ReconcileReport, type LimitKind, type ScaleStage } from '../src/index.js';
+import { StorageAutoscaler, type AutoscalerEventPayload, type KeptReason, type KeptVolume, type ReconcileReport, type LimitKind, type ScaleStage, type ReservationInfo, type RefusalReason, type ReclaimMode, type Reservation } from '../src/index.js';
 
 test('listener payloads are inferred from the event map', () => {
   const autoscaler = {} as StorageAutoscaler;
@@ -24,6 +24,21 @@ test('listener payloads are inferred from the event map', () => {
     expectTypeOf(event.reconcile).toEqualTypeOf<ReconcileReport | undefined>();
     expectTypeOf(event.durationMs).toBeNumber();
   });
+  autoscaler.on('reservation:granted', (event) => {
+    expectTypeOf(event.reservation).toEqualTypeOf<ReservationInfo>();
+    expectTypeOf(event.waitedMs).toBeNumber();
+  });
+  autoscaler.on('reservation:refused', (event) => {
+    expectTypeOf(event.reason).toEqualTypeOf<RefusalReason>();
+    expectTypeOf(event.limit).toEqualTypeOf<LimitKind | undefined>();
+  });
+  autoscaler.on('reservation:expired', (event) => expectTypeOf(event.reservation.expiresAt).toEqualTypeOf<number | undefined>());
+  autoscaler.on('reclaim:done', (event) => {
+    expectTypeOf(event.bytesFreed).toBeNumber();
+    expectTypeOf(event.late).toBeBoolean();
+  });
+  autoscaler.on('reclaim:complete', (event) => expectTypeOf(event.mode).toEqualTypeOf<ReclaimMode>());
+  expectTypeOf(autoscaler.reserve).returns.resolves.toEqualTypeOf<Reservation>();
   expectTypeOf<AutoscalerEventPayload<'usage:sample'>['usage']['gauges'][number]['usedPercent']>().toBeNumber();
   // @ts-expect-error: not an event of the autoscaler
   autoscaler.on('scale:finished', () => undefined);

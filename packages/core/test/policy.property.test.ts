@@ -74,6 +74,24 @@ describe.each(policies)('%s policy invariants', (_name, make) => {
     );
   });
 
+  it('counts reserved bytes as demand: with them, nothing to do means they are free, and scale-ups stay within the limits', () => {
+    fc.assert(
+      fc.property(limitsArb, inputArb, fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 5, noNaN: true }), (limits, input, initial, reservedShare) => {
+        const current = input.samples.at(-1)!;
+        const reservedBytes = Math.round(reservedShare * current.totalBytes);
+        const decision = make(limits, initial).decide({ ...input, reservedBytes });
+        if (decision.action === 'none') expect(current.availableBytes).toBeGreaterThanOrEqual(reservedBytes);
+        if (decision.action === 'scale') {
+          expect(decision.sizeGiB).toBeGreaterThanOrEqual(limits.minVolumeGiB);
+          expect(decision.sizeGiB).toBeLessThanOrEqual(limits.maxVolumeGiB);
+          expect(input.state.addedGiB + decision.sizeGiB).toBeLessThanOrEqual(limits.maxTotalCreatedGiB);
+        }
+        // Demand never makes a policy less eager: what scales without reservations scales with them.
+        if (make(limits, initial).decide(input).action !== 'none') expect(decision.action).not.toBe('none');
+      }),
+    );
+  });
+
   it('decides the same for the same samples', () => {
     fc.assert(
       fc.property(limitsArb, inputArb, (limits, input) => {
