@@ -126,6 +126,9 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    * ```
    */
   reserve(request: ReservationRequest): Promise<Reservation> {
+    if (this.state === 'stopping') {
+      return Promise.reject(new EbsAutoscaleError('reservations', 'ABORTED', `No reservation for "${String(request.holder)}": the autoscaler is stopping.`, { hint: 'Reserve again once the agent runs.' }));
+    }
     return this.desk.reserve(request);
   }
 

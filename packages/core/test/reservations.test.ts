@@ -36,6 +36,28 @@ describe('StorageAutoscaler.reserve()', () => {
     expect(sizes).toHaveLength(3);
   });
 
+  it('meets a reservation larger than one volume with the fewest volumes of the maximum size', async () => {
+    const { provisioner, autoscaler } = memoryWorld();
+    await autoscaler.reserve({ bytes: 2500 * GIB, holder: 'genome' });
+    // 2500 GiB reserved, 100 free: 2400 GiB more and the net, in volumes of at most 1500 GiB.
+    const sizes = (await provisioner.list()).map((volume) => volume.sizeGiB);
+    expect(sizes).toHaveLength(2);
+    expect(sizes[0]).toBe(1500);
+  });
+
+  it('refuses waiting reservations, and new ones, while the autoscaler stops', async () => {
+    const { clock, autoscaler } = memoryWorld({ latencyMs: 5_000 });
+    autoscaler.start();
+    const pending = autoscaler.reserve({ bytes: 300 * GIB, holder: 'a' }).catch((error: unknown) => error);
+    await clock.advance(1);
+    const stopping = autoscaler.stop();
+    const during = await autoscaler.reserve({ bytes: GIB, holder: 'b' }).catch((error: unknown) => error);
+    expect(hasErrorCode(during, 'ABORTED')).toBe(true);
+    expect(hasErrorCode(await pending, 'ABORTED')).toBe(true);
+    await clock.advance(10_000);
+    await stopping;
+  });
+
   it('refuses what the limits cannot cover, before buying anything', async () => {
     const { driver, provisioner, autoscaler, payload } = memoryWorld({ policy: createPredictivePolicy({ limits: { maxTotalCreatedGiB: 500 } }) });
     driver.write(10 * GIB);
@@ -96,17 +118,6 @@ describe('StorageAutoscaler.reserve()', () => {
     expect(payload('reservation:refused')).toMatchObject({ reason: 'aborted' });
     expect(autoscaler.reservations()).toEqual([]);
     await clock.advance(20_000); // the scale-up in flight finishes; nothing is left waiting
-  });
-
-  it('refuses waiting reservations when the autoscaler stops', async () => {
-    const { clock, autoscaler } = memoryWorld({ latencyMs: 10_000 });
-    autoscaler.start();
-    const pending = autoscaler.reserve({ bytes: 300 * GIB, holder: 'late' }).catch((error: unknown) => error);
-    await clock.advance(1_000);
-    const stopping = autoscaler.stop();
-    expect(hasErrorCode(await pending, 'ABORTED')).toBe(true);
-    await clock.advance(20_000);
-    await stopping;
   });
 
   it('refuses bad requests with INVALID_ARGUMENT naming the field', async () => {
