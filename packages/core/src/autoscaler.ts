@@ -287,20 +287,22 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     if (this.noteReadOnly(usage)) return { skipped: 'read-only' };
     let decision = this.decide(usage);
     const plan = this.reclaim.ready() ? planReclaim(decision, this.policy.limits, this.reclaim.budgetMs, this.policy.intervalMs) : undefined;
+    let reclaimedBytes: number | undefined;
     if (plan?.mode === 'alongside-provisioning') {
       // The time to full is short: the scale-up goes at once, the round runs beside it.
       void this.reclaim.run(plan, this.abort.signal);
     } else if (plan) {
-      const reclaimedBytes = await this.reclaim.run(plan, this.abort.signal);
+      reclaimedBytes = await this.reclaim.run(plan, this.abort.signal);
       // Provision only what reclaiming did not free: decide again on a fresh sample.
       const after = reclaimedBytes > 0 ? await this.sample() : undefined;
-      if (after && !this.noteReadOnly(after)) {
+      if (after && this.noteReadOnly(after)) return { skipped: 'read-only', reclaimedBytes };
+      if (after) {
         usage = after;
         decision = this.decide(after);
       }
-      return { ...(await this.act(decision, usage)), reclaimedBytes };
     }
-    return this.act(decision, usage);
+    const result = await this.act(decision, usage);
+    return reclaimedBytes === undefined ? result : { ...result, reclaimedBytes };
   }
 
   /** Asks the policy, with the reservations counted as demand, and records the decision. */
