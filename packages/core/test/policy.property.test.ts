@@ -92,11 +92,41 @@ describe.each(policies)('%s policy invariants', (_name, make) => {
     );
   });
 
+  it('says what it lacks: a whole number of GiB, at least 1, beside every scale-up', () => {
+    fc.assert(
+      fc.property(limitsArb, inputArb, fc.integer({ min: 1, max: 100 }), (limits, input, initial) => {
+        const decision = make(limits, initial).decide(input);
+        if (decision.action !== 'scale') return;
+        expect(Number.isInteger(decision.neededGiB)).toBe(true);
+        expect(decision.neededGiB).toBeGreaterThanOrEqual(1);
+      }),
+    );
+  });
+
   it('decides the same for the same samples', () => {
     fc.assert(
       fc.property(limitsArb, inputArb, (limits, input) => {
         const policy = make(limits, 50);
         expect(policy.decide(structuredClone(input))).toEqual(policy.decide(structuredClone(input)));
+      }),
+    );
+  });
+});
+
+describe('compatibility policy: neededGiB', () => {
+  it('is enough: with that much freed, the threshold no longer asks for a volume', () => {
+    fc.assert(
+      fc.property(limitsArb, inputArb, fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 2, noNaN: true }), (limits, input, initial, reservedShare) => {
+        const policy = createCompatibilityPolicy({ limits, initialThresholdPercent: initial });
+        const current = input.samples.at(-1)!;
+        const reservedBytes = Math.round(reservedShare * current.totalBytes * (initial / 100));
+        const decision = policy.decide({ ...input, reservedBytes });
+        if (decision.action !== 'scale') return;
+        const freed = Math.min(current.usedBytes, decision.neededGiB! * GIB);
+        if (freed < decision.neededGiB! * GIB) return; // not that much to free: a volume it is
+        const usedBytes = current.usedBytes - freed;
+        const after: UsageSample = { ...current, usedBytes, availableBytes: current.availableBytes + freed, worstPercent: (usedBytes / current.totalBytes) * 100 };
+        expect(policy.decide({ ...input, samples: [...input.samples.slice(0, -1), after], reservedBytes }).action).toBe('none');
       }),
     );
   });

@@ -2,7 +2,7 @@ import { EbsAutoscaleError } from '../errors.js';
 import { clampVolumeSize, limitBlockingGrowth, resolveLimits } from './limits.js';
 import type { Decision, PolicyInput, ScalingLimits, ScalingPolicy } from './policy.js';
 import { withReservedDemand } from './reserved-demand.js';
-import { thresholdShortfallGiB } from './volume-sizing.js';
+import { thresholdExcessGiB, thresholdShortfallGiB } from './volume-sizing.js';
 
 /** Options of {@link createCompatibilityPolicy}. */
 export interface CompatibilityPolicyOptions {
@@ -68,7 +68,10 @@ export function createCompatibilityPolicy(options: CompatibilityPolicyOptions = 
       // filesystem below the threshold with the reservations counted, so one volume meets them where it can.
       const reservedGiB = reservedBytes > 0 ? thresholdShortfallGiB(current.totalBytes - current.availableBytes, current.totalBytes, thresholdPercent) : 0;
       const sizeGiB = clampVolumeSize(Math.max(sizeForAddedVolumes(input.state.addedVolumes, limits), reservedGiB), limits, input.state);
-      return { action: 'scale', sizeGiB, trigger: 'threshold', thresholdPercent, worstPercent };
+      // Freeing instead: what brings the worst gauge below the threshold (bytes stand for it).
+      const demandBytes = Math.max((worstPercent / 100) * current.totalBytes, current.totalBytes - current.availableBytes);
+      const neededGiB = Math.max(1, Math.ceil(thresholdExcessGiB(demandBytes, current.totalBytes, thresholdPercent)));
+      return { action: 'scale', sizeGiB, trigger: 'threshold', thresholdPercent, worstPercent, neededGiB: Number.isFinite(neededGiB) ? neededGiB : sizeGiB };
     },
   };
 }

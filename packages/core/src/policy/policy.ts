@@ -60,6 +60,12 @@ export type Decision =
        * policy projects no time to full (no fill, or a policy without a projection).
        */
       readonly slackSeconds?: number;
+      /**
+       * The space the policy lacks, GiB, before the volume-size limits round it up to `sizeGiB` (a
+       * 150 GiB minimum where 12 GiB would do): what space reclaimers are asked to free instead of
+       * the volume. Absent: `sizeGiB`.
+       */
+      readonly neededGiB?: number;
     }
   | {
       readonly action: 'limit';

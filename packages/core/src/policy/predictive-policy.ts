@@ -3,7 +3,7 @@ import { estimateFillRate, estimateGaugeRise } from './fill-rate.js';
 import { clampVolumeSize, limitBlockingGrowth, resolveLimits } from './limits.js';
 import type { Decision, PolicyInput, ScalingLimits, ScalingPolicy } from './policy.js';
 import { withReservedDemand } from './reserved-demand.js';
-import { gaugeShortfallGiB, thresholdShortfallGiB, wantedVolumeGiB } from './volume-sizing.js';
+import { gaugeShortfallGiB, shortfallGiB, thresholdExcessGiB, thresholdShortfallGiB, wantedVolumeGiB, type VolumeNeed } from './volume-sizing.js';
 import { EbsAutoscaleError } from '../errors.js';
 import { MIB } from '../units.js';
 
@@ -147,9 +147,12 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
       // A reservation is met in one volume where the limits allow: below the threshold after the add too.
       const reservedGiB = reservedBytes > 0 ? thresholdShortfallGiB(current.totalBytes - current.availableBytes, current.totalBytes, thresholdPercent) : 0;
       const atLeastGiB = Math.max(gaugeGiB, reservedGiB);
-      const wanted = wantedVolumeGiB({ bytesPerSecond: rate, coverSeconds, availableBytes: raw.availableBytes, minFreeBytes: netBytes, atLeastGiB, reservedBytes }, limits, input.state);
-      const sizeGiB = clampVolumeSize(wanted, limits, input.state);
-      return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown, ...slack };
+      const need: VolumeNeed = { bytesPerSecond: rate, coverSeconds, availableBytes: raw.availableBytes, minFreeBytes: netBytes, atLeastGiB, reservedBytes };
+      const sizeGiB = clampVolumeSize(wantedVolumeGiB(need, limits, input.state), limits, input.state);
+      // What freeing instead of adding would take: the same shortfall, and below the threshold.
+      const demandBytes = current.totalBytes - current.availableBytes;
+      const neededGiB = Math.max(1, Math.ceil(Math.max(shortfallGiB(need), gaugeGiB, thresholdExcessGiB(demandBytes, current.totalBytes, thresholdPercent))));
+      return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown, ...slack, neededGiB: Number.isFinite(neededGiB) ? neededGiB : sizeGiB };
     },
   };
 }

@@ -52,9 +52,7 @@ export interface VolumeNeed {
  * volume, else a size that leaves at least one minimum volume to create.
  */
 export function wantedVolumeGiB(need: VolumeNeed, limits: ScalingLimits, state: ScalingState): number {
-  const { bytesPerSecond, coverSeconds, availableBytes, minFreeBytes = 0, atLeastGiB = 0, reservedBytes = 0 } = need;
-  const shortfallGiB = (Math.max(bytesPerSecond * coverSeconds, minFreeBytes) + Math.max(0, reservedBytes) - Math.max(0, availableBytes)) / GIB;
-  const wanted = Math.max(limits.minVolumeGiB, shortfallGiB, atLeastGiB, reachableFloorGiB(limits, state));
+  const wanted = Math.max(limits.minVolumeGiB, shortfallGiB(need), need.atLeastGiB ?? 0, reachableFloorGiB(limits, state));
   const remaining = limits.maxTotalCreatedGiB - state.addedGiB;
   if (remaining - wanted >= limits.minVolumeGiB) return wanted;
   if (remaining <= limits.maxVolumeGiB) return remaining;
@@ -66,6 +64,21 @@ export function wantedVolumeGiB(need: VolumeNeed, limits: ScalingLimits, state: 
   const leavesCreatable = remaining - limits.maxVolumeGiB >= limits.minVolumeGiB;
   if (leavesCreatable || slotsLeft(limits, state) < 2) return limits.maxVolumeGiB;
   return remaining - limits.minVolumeGiB >= limits.minVolumeGiB ? remaining - limits.minVolumeGiB : wanted;
+}
+
+/** GiB the free space lacks for `need`'s rate, net and reservations (0 or less when it lacks none). */
+export function shortfallGiB(need: VolumeNeed): number {
+  const { bytesPerSecond, coverSeconds, availableBytes, minFreeBytes = 0, reservedBytes = 0 } = need;
+  return (Math.max(bytesPerSecond * coverSeconds, minFreeBytes) + Math.max(0, reservedBytes) - Math.max(0, availableBytes)) / GIB;
+}
+
+/**
+ * GiB to free (not add) so that the filesystem, with `demandBytes` used or promised, reads below
+ * `thresholdPercent`; one GiB more for the strict comparison. What a reclaimer must free where the
+ * threshold, not the fill, asks for space. 0 or less when nothing needs freeing.
+ */
+export function thresholdExcessGiB(demandBytes: number, totalBytes: number, thresholdPercent: number): number {
+  return (demandBytes - (thresholdPercent / 100) * totalBytes) / GIB + 1;
 }
 
 /** Volumes that may still be created under the count limits. */

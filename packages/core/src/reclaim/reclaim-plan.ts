@@ -35,14 +35,15 @@ export const DEFAULT_RECLAIM_COOLDOWN_MS = 60_000;
  * while the volume, bought after them, would still arrive in time by the policy's lead time: the
  * budget is the lesser of `budgetMs` and the decision's slack. A slack shorter than one sampling
  * interval (the round's result is seen at the next sample at the earliest) is no time at all: both run.
- * The target is what the policy would buy (`sizeGiB`), or at a limit the smallest volume it could.
+ * The target is the space the policy lacks (`neededGiB`, else the volume's `sizeGiB`), so no more is
+ * removed than a volume was needed for; at a limit, the smallest volume it could have bought.
  */
 export function planReclaim(decision: Decision, limits: ScalingLimits, budgetMs: number, intervalMs: number): ReclaimPlan | undefined {
   if (decision.action === 'none') return undefined;
   if (decision.action === 'limit') return { mode: 'at-limit', targetBytes: limits.minVolumeGiB * GIB, budgetMs };
   const slackMs = decision.slackSeconds === undefined ? Number.POSITIVE_INFINITY : decision.slackSeconds * 1000;
   const first = Math.min(budgetMs, slackMs);
-  const targetBytes = decision.sizeGiB * GIB;
+  const targetBytes = (decision.neededGiB ?? decision.sizeGiB) * GIB;
   if (first < intervalMs) return { mode: 'alongside-provisioning', targetBytes, budgetMs };
   return { mode: 'before-provisioning', targetBytes, budgetMs: first };
 }

@@ -7,6 +7,14 @@
  * The contract: `reclaim()` never removes what is in use (for Docker: an image a running or created
  * container uses), stops soon after `signal` aborts, and reports what it actually freed, which may be
  * less or more than asked.
+ *
+ * How the autoscaler calls it (`ReclaimRounds`): one round at a time, the reclaimers in the order
+ * given; `estimate()` first, and no `reclaim()` when it says 0 or less; `targetBytes` is the space the
+ * policy lacks (`Decision.neededGiB`, which a volume would round up to its minimum size; at a limit,
+ * the smallest volume) less what the reclaimers before it freed. `signal` aborts when the round's budget ends (or the autoscaler is
+ * stopped with `abandon`); the autoscaler does not wait past that, reports a `TIMEOUT`, and asks this
+ * reclaimer again only once the call has settled. A throw is reported as `reclaim:failed`; the round
+ * goes on with the next reclaimer.
  */
 export interface SpaceReclaimer {
   /** A short name for logs and events, e.g. `docker`. */
