@@ -6,9 +6,9 @@ import { boundedName, escapeSystemdPath, unescapeSystemdPath } from './systemd-e
  * The names of the agent's units, old and new. One agent per mount point runs as an instance of one
  * template, `ebs-autoscale@.service`, the instance being the mount point escaped as
  * `systemd-escape --path` does it: `/scratch` → `ebs-autoscale@scratch.service`, `/var/lib/docker` →
- * `ebs-autoscale@var-lib-docker.service` (issue 13, item 6). Then `systemctl status 'ebs-autoscale@*'`
- * shows every agent of the host, and `systemd-escape --path --template=ebs-autoscale@.service /data`
- * names one.
+ * `ebs-autoscale@var-lib-docker.service` (issue 13, item 6), so that
+ * `systemd-escape --path --template=ebs-autoscale@.service /var/lib/docker` names one, and one glob
+ * (`ebs-autoscale@*`) matches every agent of the host.
  */
 export const TEMPLATE_NAME = 'ebs-autoscale@.service';
 
