@@ -1,4 +1,6 @@
 import { DriverError } from '../errors.js';
+import type { Inventory } from '../inventory.js';
+import type { OwnedVolume } from '../volume-provisioner.js';
 import type { Growth, GrowthContext, GrowthRequest, GrowthStrategy } from './strategy.js';
 
 /** What growing in place needs of the plug-ins: the driver's `growInPlace()` and the provisioner's `resize()`. */
@@ -22,10 +24,20 @@ export class GrowInPlaceStrategy implements GrowthStrategy {
   readonly name = 'grow-in-place';
   private pending: PendingGrowth | undefined;
 
+  /**
+   * @param target - Which owned volume to grow: by default the first that backs the filesystem (a
+   *   static ext4 has one); the hybrid strategy passes the newest.
+   */
   constructor(
     private readonly context: GrowthContext,
     private readonly methods: GrowInPlaceMethods,
+    private readonly target: (inventory: Inventory) => OwnedVolume | undefined = (inventory) => inventory.members()[0],
   ) {}
+
+  /** Whether a growth EBS accepted still waits for the filesystem to show it: the next grow() finishes it first. */
+  get hasPending(): boolean {
+    return this.pending !== undefined;
+  }
 
   /**
    * A volume an earlier run enlarged may still carry a smaller filesystem (stopped between ModifyVolume
@@ -63,7 +75,7 @@ export class GrowInPlaceStrategy implements GrowthStrategy {
     const devices = new Set(inventory.devices);
     if (this.pending && !devices.has(this.pending.device)) this.pending = undefined;
     if (!this.pending) {
-      const target = inventory.members()[0];
+      const target = this.target(inventory);
       if (!target?.device) {
         throw new DriverError(driver.name, 'CANNOT_GROW', `No volume owned by the ${provisioner.name} provisioner backs ${driver.mountPoint}, so it cannot be grown in place.`, {
           hint: 'Create the initial volume through the provisioner (so it is owned), or use a driver that adds devices.',

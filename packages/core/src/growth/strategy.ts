@@ -49,12 +49,12 @@ export interface Growth extends GrowthTarget {
  * what its own way needs between attempts (grow-in-place: the growth EBS accepted but the filesystem
  * has not shown yet).
  *
- * More ways fit as further files beside these: a "grow the newest owned volume in place, else add one"
- * strategy (issue 17) composes the two below and decides per request; removing a device (shrink) is
- * the other direction, a sibling interface chosen here from a driver's `removeDevice?()` in the same way.
+ * `HybridGrowthStrategy` (hybrid.ts) composes the two others and decides per request: the newest
+ * owned volume in place, else a new device. Removing a device (shrink) is the other direction: the
+ * decision is `decideShrink()` (shrink/), the capability the driver's `removeDevice?()`.
  */
 export interface GrowthStrategy {
-  /** For logs and tests: `add-device`, `grow-in-place`. */
+  /** For logs and tests: `add-device`, `grow-in-place`, `hybrid`. */
   readonly name: string;
   /** Start-up's last recovery step: finish what an earlier run paid for but did not finish. */
   recover?(): Promise<void>;
