@@ -33,8 +33,10 @@ export interface InstallResult {
  * Installs the agent: a check that this distribution has what the configured driver runs, then the
  * configuration (an existing one of either format is kept; a new one is written only once the check
  * passed), the first device (given, or a new volume), the filesystem
- * (btrfs, LVM with ext4 or xfs, or static ext4) mounted with its fstab line, the systemd unit, then
- * `daemon-reload` and `enable --now`. Each step checks first, so a second run changes nothing; the
+ * (btrfs, LVM with ext4 or xfs, or static ext4) mounted with its fstab line, the unit template and the
+ * instance's drop-in when it needs one (`agent-units.ts`), then `daemon-reload` and `enable --now` of
+ * `ebs-autoscale@<instance>.service`, retiring the units of earlier versions for this mount point (and
+ * no other's). Each step checks first, so a second run changes nothing; the
  * whole is bounded by `timeoutMs`. Whatever can be refused (the size, the unit's values, a mount point
  * that is a file or already holds another filesystem) is refused before any EC2 call that changes
  * something, and a volume created for a step that then fails is released again.
