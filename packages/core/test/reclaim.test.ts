@@ -164,6 +164,26 @@ describe('the reclaim step', () => {
     expect((await driver.usage()).availableBytes).toBeGreaterThanOrEqual(50 * GIB);
   });
 
+  it('never waits on, nor calls again, a reclaimer that ignores its signal', async () => {
+    let calls = 0;
+    const hanging: SpaceReclaimer = { name: 'hanging', estimate: async () => 10 * GIB, reclaim: () => (calls += 1, new Promise(() => undefined)) };
+    const { clock, driver, provisioner, autoscaler, seen, events } = memoryWorld({ reclaimers: () => [hanging] });
+    driver.write(99 * GIB);
+    autoscaler.start();
+    await clock.advance(30_000); // the first round's budget
+    expect(provisioner.calls.provision).toBe(1);
+    await clock.advance(60_000); // past the cooldown of the round that freed nothing
+    driver.write(140 * GIB); // pressure again: 239 of 250 GiB
+    await clock.advance(60_000);
+    expect(seen('reclaim:start').length).toBeGreaterThanOrEqual(2);
+    expect(calls).toBe(1);
+    // The second round skipped the reclaimer still busy with the first call, and waited for nothing.
+    const rounds = events.filter((e) => e.name === 'reclaim:start' || e.name === 'reclaim:complete').map((e) => e.payload.at);
+    expect(rounds[2]).toBe(rounds[3]);
+    expect(provisioner.calls.provision).toBeGreaterThanOrEqual(2);
+    await autoscaler.stop();
+  });
+
   it('refuses a reclaimer without its methods where it is plugged in', () => {
     expect(() => memoryWorld({ reclaimers: () => [{ name: 'x' } as unknown as SpaceReclaimer] })).toThrow(/reclaimers\[0\] lacks estimate\(\), reclaim\(\)/);
   });
