@@ -1,0 +1,49 @@
+import type { FilesystemDriver } from '../filesystem-driver.js';
+import type { Inventory } from '../inventory.js';
+import { releaseIfUnused, type KeptVolume } from '../release-guard.js';
+import { GIB } from '../units.js';
+import type { VolumeProvisioner } from '../volume-provisioner.js';
+import type { ShrinkCandidate } from './shrink-decision.js';
+
+/** What a shrink works with: the loop's plug-ins and inventory. */
+export interface ShrinkContext {
+  readonly driver: FilesystemDriver;
+  readonly provisioner: VolumeProvisioner;
+  readonly inventory: Inventory;
+  /** Records a volume kept although it was up for release, and emits `volume:kept`. */
+  keep(kept: KeptVolume): void;
+}
+
+/**
+ * The volume a shrink would give back: the newest owned volume under the filesystem, while it has more
+ * than one device. Which of the owned volumes is the initial one is not known here (the initial device
+ * may be owned, when install created it through the provisioner); the driver refuses an initial device
+ * itself (`INVALID_ARGUMENT`) and nothing changes.
+ */
+export function shrinkCandidate(inventory: Inventory): ShrinkCandidate | undefined {
+  if (inventory.devices.length < 2) return undefined;
+  const newest = inventory.members().at(-1);
+  if (newest?.device === undefined) return undefined;
+  return { volumeId: newest.volumeId, device: newest.device, sizeBytes: newest.sizeGiB * GIB };
+}
+
+/**
+ * One shrink: the driver takes the device out of the filesystem online (`removeDevice()`, which moves
+ * its data to the others), then the volume is released only when the kernel shows the filesystem no
+ * longer lives on it (`releaseIfUnused()`); otherwise it is kept and reported. A removal that fails
+ * throws with nothing released: the device is still a member, or fully out and released on the next
+ * try's guard.
+ *
+ * @returns `released`, or `kept` (removed from the filesystem, but not proven unused).
+ */
+export async function removeAndRelease(context: ShrinkContext, candidate: ShrinkCandidate, removeDevice: (device: string) => Promise<void>): Promise<'released' | 'kept'> {
+  await removeDevice(candidate.device);
+  const kept = await releaseIfUnused(context.driver, context.provisioner, { volumeId: candidate.volumeId, device: candidate.device });
+  if (kept) {
+    context.keep(kept);
+    return 'kept';
+  }
+  context.inventory.drop(candidate.volumeId);
+  context.inventory.devices = context.inventory.devices.filter((device) => device !== candidate.device);
+  return 'released';
+}
