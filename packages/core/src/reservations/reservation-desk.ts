@@ -87,7 +87,7 @@ export class ReservationDesk {
     const info = this.book.get(id);
     if (!info) return false;
     if (info.state === 'waiting') {
-      this.refuse(id, 'aborted', aborted(info.holder, 'released before it was granted'));
+      this.refuse(id, 'aborted', aborted(info.holder, 'released'));
       return true;
     }
     this.book.remove(id);
