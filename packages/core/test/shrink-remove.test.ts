@@ -1,43 +1,11 @@
 // One shrink (issue 17): the driver removes the device, and the volume is released only when the
 // kernel's view says the filesystem left it; on the in-memory cloud.
 import { describe, expect, it } from 'vitest';
-import { DriverError, GIB, hasErrorCode, type FilesystemDriver, type KeptVolume, type UsageSnapshot } from '../src/index.js';
+import { DriverError, GIB, hasErrorCode, type KeptVolume } from '../src/index.js';
 import { Inventory } from '../src/inventory.js';
 import { removeAndRelease, shrinkCandidate } from '../src/shrink/remove-device.js';
 import { InMemoryProvisioner, MemoryHost } from '../src/testing.js';
-
-/** A filesystem over a set of host devices that can give one back; `lingers` makes it still claim a removed device. */
-class ShrinkableDriver implements FilesystemDriver {
-  readonly name = 'shrinkable';
-  readonly mountPoint = '/mnt/shrinkable';
-  readonly members: string[];
-  lingers = false;
-  removeFailure: Error | undefined;
-  private readonly removed = new Set<string>();
-  constructor(private readonly host: MemoryHost) {
-    this.members = [host.attach(10 * GIB)];
-  }
-  async prepare(): Promise<void> {}
-  async usage(): Promise<UsageSnapshot> {
-    const total = this.members.reduce((sum, device) => sum + (this.host.devices.get(device) ?? 0), 0);
-    return { totalBytes: total, usedBytes: 0, availableBytes: total, gauges: [] };
-  }
-  async extend(device: string): Promise<void> {
-    this.members.push(device);
-  }
-  async removeDevice(device: string): Promise<void> {
-    if (this.removeFailure) throw this.removeFailure;
-    if (!this.members.includes(device)) throw new DriverError(this.name, 'DEVICE_NOT_FOUND', `${device} is not a member.`);
-    this.members.splice(this.members.indexOf(device), 1);
-    this.removed.add(device);
-  }
-  async devices(): Promise<string[]> {
-    return [...this.members];
-  }
-  async holdsDevice(device: string): Promise<boolean> {
-    return this.members.includes(device) || (this.lingers && this.removed.has(device));
-  }
-}
+import { ShrinkableDriver } from './shrinkable-driver.js';
 
 async function world() {
   const host = new MemoryHost();
