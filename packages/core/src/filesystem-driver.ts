@@ -54,10 +54,12 @@ export interface FilesystemDriver {
    * {@link DriverError}, changing nothing: an initial device (`INVALID_ARGUMENT`), a device that is not
    * a member (`DEVICE_NOT_FOUND`), a second removal while one runs (`DEVICE_IN_USE`, retryable), and a
    * device whose data the others cannot hold (`LIMIT_REACHED`). A removal that is interrupted leaves a
-   * consistent filesystem, with the device still a member or fully gone. Absent when the driver cannot
-   * shrink online (LVM under ext4 or xfs, static ext4).
+   * consistent filesystem, with the device still a member or fully gone. `signal` cancels it (a fill
+   * started meanwhile): it then rejects with `ABORTED`, the device still a member, or resolves when the
+   * removal had finished first. Absent when the driver cannot shrink online (LVM under ext4 or xfs,
+   * static ext4).
    */
-  removeDevice?(device: string): Promise<void>;
+  removeDevice?(device: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
   /** The block devices the filesystem lives on now. */
   devices(): Promise<string[]>;
   /**

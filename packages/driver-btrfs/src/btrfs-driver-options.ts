@@ -28,6 +28,8 @@ export interface BtrfsDriverOptions {
   sysRoot?: string;
   /** Where device nodes live. Default `/dev`. */
   devRoot?: string;
+  /** Root of procfs, where a cancelled removal's own `btrfs` process is found. Default `/proc`. */
+  procRoot?: string;
   /** The mount table to read. Default `/proc/self/mountinfo`. */
   mountInfoPath?: string;
   /** The usage filter for a data balance when unallocated space runs short after an add. Default 50 (%). */

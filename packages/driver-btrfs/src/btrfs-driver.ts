@@ -7,6 +7,7 @@ import { findBtrfsByDevice, listBtrfsDevids, listBtrfsDevices, readBtrfsAllocati
 import { btrfsUsage } from './btrfs-usage.js';
 import { inspectDevice, type GuardContext } from './device-guard.js';
 import { assertRemovable } from './device-removal.js';
+import { findOwnChild } from './own-child.js';
 import { planMaintenance } from './maintenance.js';
 
 const NAME = 'btrfs';
@@ -105,9 +106,14 @@ export class BtrfsDriver implements FilesystemDriver {
    * end, so its volume can then be released. Refuses (changing nothing) an initial device, a device
    * that is not a member, a removal while another runs (in this process, or any exclusive operation
    * the kernel reports), and a device whose data the others cannot hold. A removal that is killed
-   * (timeout, SIGKILL) is cancelled by the kernel and leaves the device a member.
+   * (timeout, SIGKILL) is cancelled by the kernel and leaves the device a member; `signal` does that
+   * to the removal's own `btrfs` process, and the call then rejects with `ABORTED` (or resolves, when
+   * the removal had already finished).
    */
-  async removeDevice(device: string): Promise<void> {
+  async removeDevice(device: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (options.signal?.aborted) {
+      throw new DriverError(NAME, 'ABORTED', `The removal of ${device} was cancelled before it started.`, { device, cause: options.signal.reason });
+    }
     if (this.removing !== undefined) {
       throw new DriverError(NAME, 'DEVICE_IN_USE', `${this.removing} is being removed; one device is removed at a time.`, {
         device,
@@ -119,8 +125,20 @@ export class BtrfsDriver implements FilesystemDriver {
     try {
       const uuid = await this.requireUuid();
       const resolved = await assertRemovable({ driver: NAME, sysRoot: this.sysRoot, uuid, initialDevices: this.options.devices }, device);
-      await this.runner.run('btrfs', ['device', 'remove', resolved.path, this.mountPoint], { timeoutMs: REMOVE_TIMEOUT_MS });
-      if ((await listBtrfsDevices(this.sysRoot, uuid)).includes(resolved.name)) {
+      const args = ['device', 'remove', resolved.path, this.mountPoint];
+      const removal = this.runner.run('btrfs', args, { timeoutMs: REMOVE_TIMEOUT_MS });
+      const stop = options.signal ? stopOnAbort(options.signal, this.options.procRoot ?? '/proc', args, removal) : undefined;
+      const failure = await removal.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      stop?.();
+      const stillMember = (await listBtrfsDevices(this.sysRoot, uuid)).includes(resolved.name);
+      if (failure !== undefined && options.signal?.aborted && stillMember) {
+        throw new DriverError(NAME, 'ABORTED', `The removal of ${device} was cancelled; it is still a device of ${this.mountPoint}, whole.`, { device, cause: failure });
+      }
+      if (failure !== undefined) throw failure;
+      if (stillMember) {
         throw new DriverError(NAME, 'INTERNAL', `btrfs device remove exited 0, but ${device} is still a device of ${this.mountPoint}.`, {
           device,
           hint: 'Check `btrfs filesystem show`; do not release its volume.',
@@ -186,6 +204,36 @@ export class BtrfsDriver implements FilesystemDriver {
     }
     return uuid;
   }
+}
+
+/**
+ * On `signal`'s abort, SIGKILLs this process's own `btrfs <args>` child once it runs (the kernel then
+ * cancels the removal), polling until it appears or `running` settles. Returns the clean-up.
+ */
+function stopOnAbort(signal: AbortSignal, procRoot: string, args: readonly string[], running: Promise<unknown>): () => void {
+  let settled = false;
+  void running.finally(() => (settled = true)).catch(() => undefined);
+  const onAbort = async () => {
+    while (!settled) {
+      const pid = await findOwnChild(procRoot, 'btrfs', args);
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // It exited between the look and the kill: nothing left to stop.
+        }
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const listener = () => void onAbort();
+  if (signal.aborted) listener();
+  else signal.addEventListener('abort', listener, { once: true });
+  return () => {
+    settled = true;
+    signal.removeEventListener('abort', listener);
+  };
 }
 
 /**

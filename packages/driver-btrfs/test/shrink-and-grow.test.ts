@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createExecaRunner } from '@ebs-autoscale/core';
+import { createExecaRunner, hasErrorCode } from '@ebs-autoscale/core';
 import { checksumTree, LoopDeviceFactory, requireRootOrWarn, type TreeChecksums } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBtrfsDriver, type BtrfsDriver } from '../src/index.js';
@@ -180,6 +180,36 @@ describe.skipIf(!requireRootOrWarn('btrfs shrink and in-place growth on loop dev
     await remount(restarted);
     expect(await checksumTree(mountPoint)).toEqual(written);
     await expectConsistent(restarted);
+  });
+
+  it('a removal cancelled through its signal stops, rejects with ABORTED, and leaves the device a member and the data whole', { timeout: 300_000 }, async () => {
+    const mountPoint = await loops.mountPoint();
+    const initial = await loops.create(1024 * MIB);
+    const driver = createBtrfsDriver({ mountPoint, devices: [initial], runner });
+    await driver.prepare();
+    const added = await loops.create(1024 * MIB);
+    await driver.extend(added);
+    const written: TreeChecksums = {};
+    await writeChecksummed(mountPoint, 'before', 256, MIB, written);
+    await runner.run('sync', []);
+
+    const controller = new AbortController();
+    const removal = driver.removeDevice(added, { signal: controller.signal }).then(
+      () => 'finished' as const,
+      (error: unknown) => error,
+    );
+    await until('btrfs device remove runs', async () => (await exclusiveOperation(mountPoint)) === 'device remove');
+    controller.abort(new Error('a fill started'));
+    const outcome = await removal;
+    expect(hasErrorCode(outcome, 'ABORTED'), String(outcome)).toBe(true);
+    await until('the kernel has let go of the removal', async () => (await exclusiveOperation(mountPoint)) === 'none');
+    expect((await driver.devices()).sort()).toEqual([initial, added].sort());
+    await remount(driver);
+    expect(await checksumTree(mountPoint)).toEqual(written);
+    await expectConsistent(driver);
+    // Nothing is left half-done: the same removal runs to the end afterwards.
+    await driver.removeDevice(added);
+    expect(await driver.devices()).toEqual([initial]);
   });
 
   it('growInPlace() takes the space of a device enlarged underneath it (truncate + losetup -c), online, data intact', { timeout: 120_000 }, async () => {
