@@ -4,7 +4,7 @@ export type { AutoscalerStatus, EvaluationResult, SkipReason } from './autoscale
 export { IsolatedEventEmitter, type AutoscalerEvents, type AutoscalerEventName, type AutoscalerEventPayload, type ScaleStage } from './events.js';
 export type { FilesystemDriver } from './filesystem-driver.js';
 export type { CapacityWaitOptions } from './growth/capacity-wait.js';
-export { decideShrink, type ShrinkCandidate, type ShrinkDecision, type ShrinkHoldReason, type ShrinkInput, type ShrinkRule } from './shrink/shrink-decision.js';
+export { decideShrink, fillDuringRemoval, type RemovalInFlight, type ShrinkCandidate, type ShrinkDecision, type ShrinkHoldReason, type ShrinkInput, type ShrinkRule } from './shrink/shrink-decision.js';
 export type { RecoveryOptions, RecoveryReport } from './recovery/recover.js';
 export { proveUnused, releaseIfUnused, type KeptVolume, type KeptReason, type GuardedVolume } from './release-guard.js';
 export { adoptStrays, settledVolumes, type AdoptStraysOptions, type StrayContext, type StrayReport } from './strays.js';

@@ -1,6 +1,9 @@
 // The shrink decision (issue 17): each reason to hold, and the shrink, on hand-made traces.
 import { describe, expect, it } from 'vitest';
 import { GIB, decideShrink, type ShrinkInput, type ShrinkRule, type UsageSample } from '../src/index.js';
+import { fillDuringRemoval } from '../src/shrink/shrink-decision.js';
+import { watchRemoval } from '../src/shrink/removal-watch.js';
+import { ManualClock } from '../src/testing.js';
 
 const MINUTE = 60_000;
 const rule: ShrinkRule = { highWaterFreePercent: 50, quietPeriodMs: 30 * MINUTE, minFreeBytes: 5 * GIB };
@@ -52,5 +55,43 @@ describe('decideShrink', () => {
   it('a rise before the quiet period does not hold it, and deletes inside it do not either', () => {
     const samples = trace(60, 150, (minute) => (minute < 15 ? minute * 2 : 30 - (minute > 40 ? 5 : 0)));
     expect(decideShrink(input(samples), rule).action).toBe('shrink');
+  });
+});
+
+describe('fillDuringRemoval', () => {
+  const removal = { totalBytesBefore: 150 * GIB, sizeBytes: 50 * GIB, growThresholdPercent: 80 };
+  it('cancels once the fill, projected onto the filesystem without the device, eats half the hysteresis margin', () => {
+    // Without the device: 100 GiB. The shrink kept the worst gauge ≤ 70 %; half the margin is 75 %.
+    expect(fillDuringRemoval(removal, { usedBytes: 75 * GIB, worstPercent: 50 }, rule)).toBe(false);
+    expect(fillDuringRemoval(removal, { usedBytes: 76 * GIB, worstPercent: 50.6 }, rule)).toBe(true);
+    // Another gauge (metadata) scaled the same way.
+    expect(fillDuringRemoval(removal, { usedBytes: 10 * GIB, worstPercent: 52 }, rule)).toBe(true);
+  });
+});
+
+describe('watchRemoval', () => {
+  it('samples on the clock while the removal runs, aborts when a fill starts, and stops when told', async () => {
+    const clock = new ManualClock();
+    let used = 10 * GIB;
+    let samples = 0;
+    const sample = async () => {
+      samples += 1;
+      return { totalBytes: 150 * GIB, usedBytes: used, availableBytes: 150 * GIB - used, gauges: [{ kind: 'bytes', usedPercent: (used / (150 * GIB)) * 100 }] };
+    };
+    const watch = watchRemoval({ clock, intervalMs: 1000, sample, fillStarted: (s) => s.usedBytes > 70 * GIB });
+    await clock.advance(3000);
+    expect(watch.signal.aborted).toBe(false);
+    expect(samples).toBe(3);
+    used = 80 * GIB;
+    await clock.advance(1000);
+    expect(watch.signal.aborted).toBe(true);
+    watch.stop();
+
+    const quiet = watchRemoval({ clock, intervalMs: 1000, sample, fillStarted: () => false });
+    await clock.advance(1000);
+    quiet.stop();
+    const before = samples;
+    await clock.advance(10_000);
+    expect(samples, 'no sample after stop()').toBe(before);
   });
 });

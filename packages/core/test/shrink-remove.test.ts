@@ -18,7 +18,7 @@ async function world() {
   inventory.volumes = await provisioner.list();
   const kept: KeptVolume[] = [];
   const context = { driver, provisioner, inventory, keep: (volume: KeptVolume) => kept.push(volume) };
-  return { driver, provisioner, inventory, added, kept, context, remove: (device: string) => driver.removeDevice(device) };
+  return { driver, provisioner, inventory, added, kept, context, remove: (device: string, options: { signal?: AbortSignal }) => driver.removeDevice(device, options) };
 }
 
 describe('shrinkCandidate', () => {
@@ -46,6 +46,15 @@ describe('removeAndRelease', () => {
     expect(await removeAndRelease(context, shrinkCandidate(inventory)!, remove)).toBe('kept');
     expect(provisioner.inspect(added.volumeId)).toBeDefined();
     expect(kept.map((volume) => volume.volumeId)).toEqual([added.volumeId]);
+  });
+
+  it('releases nothing, and says cancelled, when the removal is cancelled through its signal', async () => {
+    const { driver, provisioner, inventory, added, context, remove } = await world();
+    const controller = new AbortController();
+    controller.abort();
+    expect(await removeAndRelease(context, shrinkCandidate(inventory)!, remove, controller.signal)).toBe('cancelled');
+    expect(await driver.devices()).toContain(added.device);
+    expect(provisioner.calls.release).toBe(0);
   });
 
   it('releases nothing when the removal fails', async () => {

@@ -28,7 +28,8 @@ export class ShrinkableDriver implements FilesystemDriver {
   async extend(device: string): Promise<void> {
     this.members.push(device);
   }
-  async removeDevice(device: string): Promise<void> {
+  async removeDevice(device: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (options.signal?.aborted) throw new DriverError(this.name, 'ABORTED', `The removal of ${device} was cancelled.`);
     if (this.removeFailure) throw this.removeFailure;
     if (!this.members.includes(device)) throw new DriverError(this.name, 'DEVICE_NOT_FOUND', `${device} is not a member.`);
     this.members.splice(this.members.indexOf(device), 1);

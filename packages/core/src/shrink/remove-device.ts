@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../errors.js';
 import type { FilesystemDriver } from '../filesystem-driver.js';
 import type { Inventory } from '../inventory.js';
 import { releaseIfUnused, type KeptVolume } from '../release-guard.js';
@@ -30,14 +31,24 @@ export function shrinkCandidate(inventory: Inventory): ShrinkCandidate | undefin
 /**
  * One shrink: the driver takes the device out of the filesystem online (`removeDevice()`, which moves
  * its data to the others), then the volume is released only when the kernel shows the filesystem no
- * longer lives on it (`releaseIfUnused()`); otherwise it is kept and reported. A removal that fails
- * throws with nothing released: the device is still a member, or fully out and released on the next
- * try's guard.
+ * longer lives on it (`releaseIfUnused()`); otherwise it is kept and reported. A removal cancelled
+ * through `signal` (`ABORTED`) leaves the device a member and releases nothing; any other failure
+ * throws, with nothing released either.
  *
- * @returns `released`, or `kept` (removed from the filesystem, but not proven unused).
+ * @returns `released`; `kept` (removed from the filesystem, but not proven unused); or `cancelled`.
  */
-export async function removeAndRelease(context: ShrinkContext, candidate: ShrinkCandidate, removeDevice: (device: string) => Promise<void>): Promise<'released' | 'kept'> {
-  await removeDevice(candidate.device);
+export async function removeAndRelease(
+  context: ShrinkContext,
+  candidate: ShrinkCandidate,
+  removeDevice: (device: string, options: { signal?: AbortSignal }) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<'released' | 'kept' | 'cancelled'> {
+  try {
+    await removeDevice(candidate.device, signal ? { signal } : {});
+  } catch (error) {
+    if (signal?.aborted && hasErrorCode(error, 'ABORTED')) return 'cancelled';
+    throw error;
+  }
   const kept = await releaseIfUnused(context.driver, context.provisioner, { volumeId: candidate.volumeId, device: candidate.device });
   if (kept) {
     context.keep(kept);

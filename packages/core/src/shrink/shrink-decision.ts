@@ -84,3 +84,26 @@ export function decideShrink(input: ShrinkInput, rule: ShrinkRule): ShrinkDecisi
 function hold(reason: ShrinkHoldReason): ShrinkDecision {
   return { action: 'hold', reason };
 }
+
+/** A removal in flight, as {@link fillDuringRemoval} judges it. */
+export interface RemovalInFlight {
+  /** The filesystem's total before the removal, bytes. */
+  readonly totalBytesBefore: number;
+  /** What the removal takes away, bytes. */
+  readonly sizeBytes: number;
+  /** The policy's grow threshold, 0–100. */
+  readonly growThresholdPercent: number;
+}
+
+/**
+ * Whether a fill that started during a removal makes it worth cancelling: the worst gauge, projected
+ * onto the filesystem without the device, has eaten half of the hysteresis margin the shrink kept.
+ * Cancelled then, the device stays (btrfs cancels cleanly) and the grow the fill needs is not a new
+ * volume. Projected from the total before the removal, since a driver may report either total during it.
+ */
+export function fillDuringRemoval(removal: RemovalInFlight, sample: Pick<UsageSample, 'usedBytes' | 'worstPercent'>, rule: ShrinkRule): boolean {
+  const totalAfter = removal.totalBytesBefore - removal.sizeBytes;
+  if (totalAfter <= 0) return true;
+  const worstAfter = Math.max((sample.usedBytes / totalAfter) * 100, (sample.worstPercent * removal.totalBytesBefore) / totalAfter);
+  return worstAfter > removal.growThresholdPercent - (rule.hysteresisPercent ?? DEFAULT_HYSTERESIS_PERCENT) / 2;
+}
