@@ -27,6 +27,19 @@ export interface UserDataOptions {
   readonly orderBefore?: readonly string[];
   /** Extra `ebs-autoscale install` arguments, e.g. `['--initial-size', '100']`. */
   readonly installArgs?: readonly string[];
+  /**
+   * Files written at boot before anything in {@link orderBefore} starts, e.g. Docker's `daemon.json`
+   * (Docker must never initialise its data root with another storage driver). Mode default `0644`.
+   */
+  readonly files?: readonly UserDataFile[];
+}
+
+/** One file of {@link UserDataOptions.files}. */
+export interface UserDataFile {
+  readonly path: string;
+  readonly content: string;
+  /** Octal, e.g. `0600`; default `0644`. */
+  readonly mode?: string;
 }
 
 /**
@@ -59,7 +72,12 @@ export function buildUserData(options: UserDataOptions): string {
   if (badUnit !== undefined) throw userdataError(`--before ${JSON.stringify(badUnit)} is not a unit name (name.service, .socket, .target or .mount).`, 'Pass unit names as systemctl lists them.');
   const artifact = parseArtifactSource(options.artifact, options.sha256);
   const script = buildSetupScript({ os, driver, artifact, mountPoint, installArgs: options.installArgs ?? [] });
-  const files = [{ path: SETUP_SCRIPT_PATH, content: script, mode: '0755' }, ...setupUnits(mountPoint, orderBefore)];
+  const extra = (options.files ?? []).map((file) => {
+    if (!/^\/[A-Za-z0-9._/@+-]+$/.test(file.path) || file.path.split('/').includes('..')) throw userdataError(`the file path ${JSON.stringify(file.path)} is not an absolute path of letters, digits and . _ - + @ /.`, 'Write it somewhere plainer.');
+    if (file.mode !== undefined && !/^0?[0-7]{3}$/.test(file.mode)) throw userdataError(`the mode ${JSON.stringify(file.mode)} of ${file.path} is not octal like 0644.`, 'Pass three or four octal digits.');
+    return { path: file.path, content: file.content, mode: file.mode ?? '0644' };
+  });
+  const files = [...extra, { path: SETUP_SCRIPT_PATH, content: script, mode: '0755' }, ...setupUnits(mountPoint, orderBefore)];
   const comment = `ebs-autoscale: grows ${mountPoint} with EBS volumes (${os.distribution.name}, ${driver} driver).\nThe agent comes from ${artifact.url}, unpacked to ${AGENT_PREFIX}; ${SETUP_UNIT} logs to the console.`;
   const text = multipart([{ contentType: 'text/cloud-config', body: cloudConfig(comment, files, SETUP_UNIT) }]);
   const size = Buffer.byteLength(text);
