@@ -26,7 +26,9 @@ describe('lazy command loading (child processes on the sources)', () => {
     expect(loaded.filter((url) => HEAVY.test(url))).toEqual([]);
   });
 
-  it('`userdata` loads no simulator', () => {
-    expect(loadedBy(['userdata']).filter((url) => url.includes('ec2-sim'))).toEqual([]);
+  it('`userdata` loads no SDK, logger, metrics, simulator or execa: it only writes text', () => {
+    const loaded = loadedBy(['userdata', '--artifact', 's3://bucket/ebs-autoscale-0.1.0-linux-x64.tar.gz']);
+    expect(loaded.some((url) => url.endsWith('/userdata/userdata.ts'))).toBe(true);
+    expect(loaded.filter((url) => HEAVY.test(url))).toEqual([]);
   });
 });

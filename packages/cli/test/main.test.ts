@@ -69,8 +69,8 @@ describe('ebs-autoscale main', () => {
     expect(await main(['iam-policy', '-c', file, '--region', 'eu-west-1'], iam.io)).toBe(0);
     expect(JSON.parse(iam.out()).Version).toBe('2012-10-17');
     const userdata = capture();
-    expect(await main(['userdata', '-m', '/var/lib/docker'], userdata.io)).toBe(0);
-    expect(userdata.out()).toContain('--mountpoint, /var/lib/docker]');
+    expect(await main(['userdata', '--artifact', 's3://bucket/ebs-autoscale-0.1.0-linux-x64.tar.gz', '-m', '/var/lib/docker'], userdata.io)).toBe(0);
+    expect(userdata.out()).toContain("install --mountpoint '/var/lib/docker'");
   });
 
   it('rejects unknown commands and options with exit 2', async () => {

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { EbsAutoscaleError } from './errors.js';
 
 /** Options for one command. */
@@ -78,6 +77,9 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 export function createExecaRunner(defaults: { timeoutMs?: number; env?: Record<string, string> } = {}): CommandRunner {
   return {
     async run(command, args, options = {}) {
+      // Loaded at the first command, not with core: `userdata` and `iam-policy` import core's errors
+      // and never run one.
+      const { execa } = await import('execa');
       const result = await execa(command, [...args], {
         reject: false,
         timeout: options.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
