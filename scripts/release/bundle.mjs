@@ -42,6 +42,11 @@ export async function bundleAgent(repo) {
     conditions: ['source'],
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_SHIM },
+    // Native addons cannot be bundled, and none is needed: ssh2 (under dockerode, for the Docker
+    // reclaimer) loads cpu-features and its own sshcrypto.node inside try/catch and falls back to
+    // JavaScript when they are missing, as they are in the artifact. The reclaimer only speaks to a unix
+    // socket, so the SSH code never runs anyway.
+    external: ['cpu-features', '*.node'],
     // Whitespace and syntax only: identifiers stay, so a stack trace from a host still reads. Renaming
     // them too saved 1 MiB of the idle agent's 77 (bench:footprint), not worth unreadable traces.
     minifyWhitespace: true,
