@@ -29,6 +29,9 @@ while [ -L "$self" ]; do
   esac
 done
 root=$(cd "$(dirname "$self")/.." && pwd -P)
+# install writes this launcher into the unit, so the agent runs with the flags below, not bare node.
+EBS_AUTOSCALE_LAUNCHER=$root/bin/ebs-autoscale
+export EBS_AUTOSCALE_LAUNCHER
 exec "$root/node/bin/node" ${NODE_FLAGS.join(' ')} "$root/lib/${entry}" "$@"
 `;
 }

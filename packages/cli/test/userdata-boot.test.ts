@@ -128,7 +128,10 @@ describe.skipIf(reasons.length > 0)('the user data installs the artifact in a De
     expect(calls).toMatch(/^enable --now ebs-autoscale@\S+\.service$/m);
     expect(host!.owned()).toHaveLength(1);
 
-    agent = AgentProcess.start(chroot.argv([...instanceArgv(host!.unitDir, host!.mountPoint), '--json-logs']));
+    // The unit runs the artifact's launcher, which gives the bundled node its memory flags.
+    const argv = instanceArgv(host!.unitDir, host!.mountPoint);
+    expect(argv.slice(0, 4)).toEqual(['/bin/sh', '/opt/ebs-autoscale/bin/ebs-autoscale', 'run', '--instance']);
+    agent = AgentProcess.start(chroot.argv([...argv, '--json-logs']));
     await agent.waitForEvent('agent:ready', { timeoutMs: 120_000 });
     const status = spawnSync('chroot', [chroot.root, '/usr/local/bin/ebs-autoscale', 'status', '--mountpoint', host!.mountPoint, '--run-dir', host!.runDir], { encoding: 'utf8' });
     expect(status.status, `${status.stdout}${status.stderr}`).toBe(0);

@@ -72,8 +72,7 @@ export async function installCommand(args: string[], io: CliIo, deps: InstallCom
     ...(deps.hasTool ? { hasTool: deps.hasTool } : {}),
     ...(size === undefined ? {} : { initialSizeGiB: size }),
     timeoutMs: timeout * 1000,
-    nodePath: values.node ?? process.execPath,
-    binPath: values.bin ?? realpathSync(process.argv[1] ?? 'ebs-autoscale'),
+    ...agentCommand(values.node, values.bin),
     // The unit's `run` gets the same world as this install had, so ExecStart finds the same devices.
     runArgs: [...worldRunArgs({ ...values, 'dev-root': values['dev-root'] ?? deps.devRoot, 'sys-root': values['sys-root'] ?? deps.sysRoot }), ...(values['run-dir'] ? ['--run-dir', values['run-dir']] : [])],
     say: (line) => io.stdout.write(`${line}\n`),
@@ -135,4 +134,15 @@ async function ttyPrompt(question: string): Promise<string | undefined> {
   } finally {
     rl.close();
   }
+}
+
+/**
+ * What the unit runs: `--node`/`--bin` when given; from a release artifact its launcher (through /bin/sh,
+ * so the unit needs no exec bit or shebang lookup), which starts the bundled node with the artifact's
+ * memory flags (scripts/release/launcher.mjs); else this very node and bin.
+ */
+function agentCommand(node: string | undefined, bin: string | undefined, env: NodeJS.ProcessEnv = process.env): { nodePath: string; binPath: string } {
+  const launcher = env.EBS_AUTOSCALE_LAUNCHER;
+  if (node === undefined && bin === undefined && launcher?.startsWith('/')) return { nodePath: '/bin/sh', binPath: launcher };
+  return { nodePath: node ?? process.execPath, binPath: bin ?? realpathSync(process.argv[1] ?? 'ebs-autoscale') };
 }
