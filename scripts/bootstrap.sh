@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 NODE_VERSION=24.21.0
 NODE_PREFIX=/opt/ebs-autoscale-node
-APT_PACKAGES=(btrfs-progs xfsprogs e2fsprogs lvm2 thin-provisioning-tools util-linux kmod cpio busybox-static qemu-system-x86 systemd debootstrap qemu-user-static cloud-init docker.io)
+APT_PACKAGES=(btrfs-progs xfsprogs e2fsprogs lvm2 thin-provisioning-tools util-linux kmod cpio busybox-static qemu-system-x86 systemd debootstrap qemu-user-static cloud-init docker.io curl)
 
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 

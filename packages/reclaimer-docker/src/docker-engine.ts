@@ -1,5 +1,3 @@
-import Docker from 'dockerode';
-
 /**
  * The part of the Docker Engine API this reclaimer calls, described by the fields it reads (the
  * shapes are Engine API v1.41, Debian 12's docker.io 20.10), so the rest of the package depends on
@@ -61,9 +59,25 @@ export function defaultDockerSocket(env: NodeJS.ProcessEnv = process.env): strin
   return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
 }
 
-/** dockerode's client on a unix socket, seen through `DockerEngine`. */
+/**
+ * dockerode's client on a unix socket, seen through `DockerEngine`. dockerode (and its gRPC and SSH
+ * dependencies) is loaded at the first call, not at import: a program that only imports this package,
+ * such as the CLI for a `reserve`, loads none of it.
+ */
 export function connectDocker(socketPath: string = defaultDockerSocket()): DockerEngine {
+  let client: Promise<DockerEngine> | undefined;
   // dockerode's published types (@types/dockerode) say `any` for df() and a number for LastTagTime;
   // the daemon sends what DockerEngine says, so the client is viewed through that instead.
-  return new Docker({ socketPath }) as unknown as DockerEngine;
+  const engine = () => (client ??= import('dockerode').then(({ default: Docker }) => new Docker({ socketPath }) as unknown as DockerEngine));
+  return {
+    df: async () => (await engine()).df(),
+    getContainer: (id) => ({
+      inspect: async () => (await engine()).getContainer(id).inspect(),
+      remove: async (options) => (await engine()).getContainer(id).remove(options),
+    }),
+    getImage: (name) => ({
+      inspect: async () => (await engine()).getImage(name).inspect(),
+      remove: async (options) => (await engine()).getImage(name).remove(options),
+    }),
+  };
 }

@@ -8,3 +8,4 @@ export { planReclaim, lastUsedMs } from './plan.js';
 export type { ReclaimPlan, PlannedImage, ReclaimRules } from './plan.js';
 export type { DockerSnapshot, ContainerFacts, ImageFacts } from './snapshot.js';
 export { parseGoDuration } from './go-duration.js';
+export { readEcsConfigFile } from './ecs-config-file.js';

@@ -45,3 +45,22 @@ describe('readEcsCleanupKnobs', () => {
     expect(() => readEcsCleanupKnobs({ ECS_NUM_IMAGES_DELETE_PER_CYCLE: 'five' })).toThrow(/ECS_NUM_IMAGES_DELETE_PER_CYCLE/);
   });
 });
+
+describe('readEcsConfigFile', () => {
+  it('reads KEY=VALUE lines as ecs.config holds them, and nothing when there is no file', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { readEcsConfigFile } = await import('../src/index.js');
+    const dir = await mkdtemp(join(tmpdir(), 'ecs-config-'));
+    try {
+      await writeFile(join(dir, 'ecs.config'), '# cluster\nECS_CLUSTER=batch\nECS_IMAGE_MINIMUM_CLEANUP_AGE="30m"\n\nECS_ENGINE_TASK_CLEANUP_WAIT_DURATION = 10m\n');
+      const env = await readEcsConfigFile(join(dir, 'ecs.config'));
+      expect(env).toEqual({ ECS_CLUSTER: 'batch', ECS_IMAGE_MINIMUM_CLEANUP_AGE: '30m', ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: '10m' });
+      expect(readEcsCleanupKnobs(env)).toEqual({ imageMinAgeMs: 1_800_000, stoppedContainerMinAgeMs: 600_000 });
+      expect(await readEcsConfigFile(join(dir, 'missing'))).toEqual({});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type CapacityWaitOptions, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy } from '@ebs-autoscale/core';
+import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type CapacityWaitOptions, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy, type SpaceReclaimer } from '@ebs-autoscale/core';
 import { createEbsProvisioner, type EbsProvisioner, type EbsProvisionerOptions } from '@ebs-autoscale/provisioner-ebs';
 import type { AgentConfig } from '../config/agent-config.js';
 import { describeDistribution } from '../host/distribution.js';
@@ -27,6 +27,8 @@ export interface BuildAgentOptions {
    * ext4 for an LVM layout that leaves the filesystem open.
    */
   driver?: ResolvedDriver;
+  /** What frees space before a volume is bought (`configuredReclaimers`); default none. */
+  reclaimers?: readonly SpaceReclaimer[];
 }
 
 /** The wired agent. */
@@ -73,6 +75,7 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
     recovery: { orphans: config.reconcile.orphans },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.reclaimers?.length ? { reclaimers: options.reclaimers } : {}),
   });
   return { driver, provisioner, policy, autoscaler };
 }

@@ -10,6 +10,8 @@ import { buildAgent, type BuildAgentOptions, type BuiltAgent } from './build-age
 import { resolveHostDriver } from '../host/host-driver.js';
 import { acquireMountLock, DEFAULT_RUN_DIR } from '../run-dir/lock.js';
 import { mountSource } from '../host/mount-source.js';
+import { configuredReclaimers } from './configured-reclaimers.js';
+import { startReservationApi, type StartedReservationApi } from './reservation-api-start.js';
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions extends Partial<BuildAgentOptions> {
@@ -27,6 +29,8 @@ export interface RunAgentOptions extends Partial<BuildAgentOptions> {
   osReleasePaths?: readonly string[];
   /** How long start-up waits for owned volumes' devices to appear before judging strays, ms. Default core's 60 000. */
   straySettleMs?: number;
+  /** How often a reservation tied to a PID checks that its process still runs, ms. Default 2000. */
+  reservationPidIntervalMs?: number;
 }
 
 /** A running agent. */
@@ -38,6 +42,8 @@ export interface RunningAgent extends BuiltAgent {
   stop(options?: { graceMs?: number }): Promise<void>;
   readonly statusFile: string;
   readonly metricsServer: Server | undefined;
+  /** The reservation API's socket; undefined when the configuration turns it off. */
+  readonly reservationSocket: string | undefined;
 }
 
 /**
@@ -54,7 +60,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   try {
     const devices = options.devices ?? (await currentDevices(config.mountPoint));
     const driverConfig = options.driver ?? (await resolveHostDriver(config, options.osReleasePaths)).driver;
-    const built = buildAgent(config, { ...options, devices, driver: driverConfig });
+    const reclaimers = options.reclaimers ?? (await configuredReclaimers(config));
+    const built = buildAgent(config, { ...options, devices, driver: driverConfig, reclaimers });
     const { autoscaler, provisioner, driver } = built;
     cleanups.push(logAutoscalerEvents(autoscaler, logger, { summaryIntervalSeconds: config.logging.summaryIntervalSeconds }));
     logger.info({ event: 'agent:start', mountPoint: config.mountPoint, format: config.format, driver: driver.name, policy: built.policy.name, limits: built.policy.limits }, 'ebs-autoscale starting');
@@ -94,6 +101,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     timer.unref();
     cleanups.push(() => clearInterval(timer));
     autoscaler.start();
+    const api: StartedReservationApi | undefined = await startReservationApi(autoscaler, config, runDir, logger, options.reservationPidIntervalMs);
     await publish();
     logger.info({ event: 'agent:ready', devices: await driver.devices().catch(() => []) }, 'running');
 
@@ -102,9 +110,12 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       ...built,
       statusFile,
       metricsServer,
+      reservationSocket: api?.socketPath,
       stop(options = {}) {
         stopped ??= (async () => {
           logger.info({ event: 'agent:stop' }, 'stopping');
+          // Before the autoscaler stops: its refusals of waiting reservations must not reach the journal.
+          await api?.close();
           await stopWithin(autoscaler, options.graceMs, logger);
           await publish();
           await runCleanups(cleanups);

@@ -50,6 +50,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         const { userdataCommand } = await import('./userdata-command.js');
         return userdataCommand(args, io);
       }
+      case 'reserve': {
+        const { reserveCommand } = await import('./reserve-command.js');
+        return await reserveCommand(args, io);
+      }
+      case 'release': {
+        const { releaseCommand } = await import('./reserve-command.js');
+        return await releaseCommand(args, io);
+      }
       case 'install': {
         const { installCommand } = await import('./install-command.js');
         return await installCommand(args, io);

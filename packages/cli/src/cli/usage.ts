@@ -21,6 +21,13 @@ const MOUNT_POINT_OPTIONS = `  -m, --mountpoint <dir>  The mount point: its conf
   --config-dir <dir>      Where the per-mount-point files are (default /etc/ebs-autoscale.d).
 `;
 
+/** How reserve and release find the agent's socket (reservations/api-socket.ts). */
+const RESERVATION_SOCKET_OPTIONS = `  -m, --mountpoint <dir>  Which agent (default: the only one running).
+  --socket <path>         The agent's socket itself, e.g. one mounted into a container (default
+                          $EBS_AUTOSCALE_SOCKET, else <run dir>/api/<instance>.sock).
+  --run-dir <dir>         Where the agents' sockets are (default /run/ebs-autoscale).
+`;
+
 const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   run: {
     summary: 'Run the agent for one mount point (ebs-autoscale@<instance>.service runs this).',
@@ -120,6 +127,22 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   --before <unit>         A unit that starts only once the mount exists; repeatable (default
                           docker.service and ecs.service for /var/lib/docker, else ecs.service).
   -- <args…>              Extra arguments for \`ebs-autoscale install\` (e.g. --initial-size 100).
+`,
+    common: false,
+  },
+  reserve: {
+    summary: 'Reserve SIZE (e.g. 300GiB) for a job before it writes: the agent grows until it is free. Prints the id.',
+    options: `${RESERVATION_SOCKET_OPTIONS}  --ttl <duration>        How long it counts once granted, e.g. 6h or 90m (default 6h).
+  --wait                  Return only once it is granted (exit 1 when the limits cannot cover it).
+  --holder <name>         Who holds it, for the status and the log (e.g. a job id).
+  --pid <pid>             Release it when this process exits (a PID the agent sees: the host's).
+  --json                  Print the reservation as JSON instead of its id.
+`,
+    common: false,
+  },
+  release: {
+    summary: 'End a reservation: release ID (the id reserve printed).',
+    options: `${RESERVATION_SOCKET_OPTIONS}  --json                  Print the answer as JSON.
 `,
     common: false,
   },

@@ -1,5 +1,6 @@
 import type { ScalingLimits } from '@ebs-autoscale/core';
 import type { EbsVolumeType } from '@ebs-autoscale/provisioner-ebs';
+import type { DockerReclaimConfig, ReservationsConfig } from './reclaim-config.js';
 
 /** Which filesystem driver owns the mount point, with its own settings. */
 export type DriverConfig =
@@ -73,6 +74,10 @@ export interface AgentConfig {
     /** Seconds between usage summary lines; events are always logged. */
     readonly summaryIntervalSeconds: number;
   };
+  /** What frees space before a volume is bought (our format only); absent: nothing. */
+  readonly reclaim?: { readonly docker?: DockerReclaimConfig };
+  /** The local reservation API on a unix socket; absent: on, for root only. */
+  readonly reservations?: ReservationsConfig;
 }
 
 /** The defaults of amazon-ebs-autoscale's install.sh, which ours keep. */

@@ -4,6 +4,7 @@ import { checkConfiguredLimits, volumeSizeProblem } from './configured-sizes.js'
 import { IssueList } from './issues.js';
 import { ObjectReader } from './object-reader.js';
 import { readVolume } from './read-volume.js';
+import { readReclaimConfig, readReservationsConfig } from './reclaim-config.js';
 
 const NAME: [RegExp, string] = [/^[A-Za-z0-9+_.-]{1,127}$/, 'an LVM name: 1–127 of letters, digits and +_.-'];
 
@@ -58,6 +59,9 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
   const logFile = logging?.string('file', { absolutePath: true });
   const summaryIntervalSeconds = logging?.number('summaryIntervalSeconds', { min: 1 }) ?? 600;
   logging?.finish();
+  const reclaim = readReclaimConfig(root.object('reclaim'), issues);
+  const reservationsReader = root.object('reservations');
+  const reservations = reservationsReader ? readReservationsConfig(reservationsReader) : undefined;
   root.finish();
   issues.throwIfAny(file);
 
@@ -73,6 +77,8 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
     imdsv2: true,
     metrics: { host, ...(port === undefined ? {} : { port }) },
     logging: { level, summaryIntervalSeconds, ...(logFile ? { file: logFile } : {}) },
+    ...(reclaim ? { reclaim } : {}),
+    ...(reservations ? { reservations } : {}),
   };
 
   function readDriver(reader: ObjectReader | undefined): DriverConfig {

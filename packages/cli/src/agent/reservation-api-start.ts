@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import { unlink } from 'node:fs/promises';
+import type { StorageAutoscaler } from '@ebs-autoscale/core';
+import type { Logger } from 'pino';
+import type { AgentConfig } from '../config/agent-config.js';
+import { lockFileName } from '../run-dir/lock.js';
+import { reservationSocketPath, resolveGroup } from '../reservations/api-socket.js';
+import { PidWatch } from '../reservations/pid-watch.js';
+import { serveReservations } from '../reservations/reservation-api.js';
+import { ReservationJournal } from '../reservations/reservation-journal.js';
+import { ReservationService } from '../reservations/reservation-service.js';
+import { join } from 'node:path';
+
+/** The running local API of one agent. */
+export interface StartedReservationApi {
+  readonly socketPath: string;
+  readonly journalPath: string;
+  /** Closes the socket and stops the journal, leaving it for the next start. */
+  close(): Promise<void>;
+}
+
+/**
+ * Restores the reservations a previous run of this agent left in its journal, then serves the API on
+ * the mount point's socket in the run directory. Undefined when the configuration turns it off.
+ */
+export async function startReservationApi(autoscaler: StorageAutoscaler, config: AgentConfig, runDir: string, logger: Logger, pidIntervalMs?: number): Promise<StartedReservationApi | undefined> {
+  const settings = config.reservations ?? { enabled: true };
+  if (!settings.enabled) return undefined;
+  const gid = settings.group === undefined ? undefined : await resolveGroup(settings.group);
+  const socketPath = reservationSocketPath(config.mountPoint, runDir);
+  const journal = new ReservationJournal(join(runDir, lockFileName(config.mountPoint, 'reservations.json')));
+  const service = new ReservationService(autoscaler, { pidWatch: new PidWatch(pidIntervalMs), journal, log: logger });
+  await service.restore();
+  const server: Server = await serveReservations(service, { socketPath, runDir, ...(gid === undefined ? {} : { gid }) });
+  logger.info({ event: 'reservations:listening', socket: socketPath, group: settings.group ?? 'root' }, 'reservation API on its socket');
+  return {
+    socketPath,
+    journalPath: journal.path,
+    async close() {
+      await service.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await unlink(socketPath).catch(() => undefined);
+    },
+  };
+}
