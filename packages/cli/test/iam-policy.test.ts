@@ -57,3 +57,18 @@ describe('buildIamPolicy', () => {
     expect(String(statement(rich, 'ec2:CreateVolume', 'volume/')[0]!.Resource)).toBe('arn:aws:ec2:us-east-1:123456789012:volume/*');
   });
 });
+
+describe('buildIamPolicy with the release artifact', () => {
+  const config = parseConfig({ version: 1, mountPoint: '/scratch' });
+
+  it('allows reading that object and the SHA256SUMS beside it, and nothing else of S3', () => {
+    const policy = buildIamPolicy(config, { artifact: 's3://my-bucket/rel/ebs-autoscale-0.1.0-linux-arm64.tar.gz', partition: 'aws-cn' });
+    const s3 = policy.Statement.filter((entry) => entry.Action.some((action) => action.startsWith('s3:')));
+    expect(s3).toEqual([{ Sid: 'FetchTheReleaseArtifact', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws-cn:s3:::my-bucket/rel/ebs-autoscale-0.1.0-linux-arm64.tar.gz', 'arn:aws-cn:s3:::my-bucket/rel/SHA256SUMS'] }]);
+    expect(buildIamPolicy(config).Statement.some((entry) => entry.Action.some((action) => action.startsWith('s3:')))).toBe(false);
+  });
+
+  it('refuses an https artifact, which needs no S3 permission', () => {
+    expect(() => buildIamPolicy(config, { artifact: 'https://x/ebs-autoscale-0.1.0-linux-x64.tar.gz' })).toThrow(/not in S3/);
+  });
+});

@@ -17,7 +17,7 @@ export async function configCommand(args: string[], io: CliIo): Promise<number> 
 export async function iamPolicyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string', short: 'c' }, region: { type: 'string' }, account: { type: 'string' }, 'instance-tag': { type: 'string' } },
+    options: { config: { type: 'string', short: 'c' }, region: { type: 'string' }, account: { type: 'string' }, 'instance-tag': { type: 'string' }, artifact: { type: 'string' } },
   });
   // Run on a laptop before any host exists, too: without a config file, the defaults, said on stderr.
   const { config, usedDefaults } = await configOrDefaults(values.config, DEFAULT_CONFIG_FILE);
@@ -32,6 +32,7 @@ export async function iamPolicyCommand(args: string[], io: CliIo): Promise<numbe
     ...(values.region ? { region: values.region } : {}),
     ...(values.account ? { accountId: values.account } : {}),
     ...(tag ? { instanceTag: { key: tag.slice(0, separator), value: tag.slice(separator + 1) } } : {}),
+    ...(values.artifact ? { artifact: values.artifact } : {}),
   });
   io.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   return EXIT.ok;

@@ -111,6 +111,8 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     options: `  --region <region>       Confine resources to a region (default any).
   --account <id>          Confine resources to an account (default any).
   --instance-tag <k=v>    Confine attach/detach to instances with this tag.
+  --artifact <s3-url>     Also allow s3:GetObject on the release artifact the user data fetches
+                          and the SHA256SUMS beside it.
 `,
     common: true,
   },

@@ -1,3 +1,4 @@
+import { parseArtifactSource, userdataError } from '../userdata/artifact-source.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { BLOCK_DEVICE_MAPPING_ATTRIBUTE, REFUSED_INSTANCE_ATTRIBUTES } from './instance-attributes.js';
 
@@ -46,6 +47,11 @@ export interface IamPolicyOptions {
    * `{ key: 'aws:batch:compute-environment', value: 'genomics' }`.
    */
   instanceTag?: { key: string; value: string };
+  /**
+   * The release artifact the user data fetches, `s3://bucket/key.tar.gz`: adds `s3:GetObject` on it and
+   * on the `SHA256SUMS` beside it, and nothing else of the bucket.
+   */
+  artifact?: string;
 }
 
 /**
@@ -153,5 +159,15 @@ export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = 
       },
     );
   }
+  if (options.artifact !== undefined) statements.push(artifactStatement(options.artifact, partition));
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Read access to one artifact and its SHA256SUMS, which is all the user data's setup reads from S3. */
+function artifactStatement(artifact: string, partition: string): IamStatement {
+  if (!artifact.startsWith('s3://')) throw userdataError(`--artifact ${artifact} is not in S3, so the instance role needs no S3 permission for it.`, 'Leave out --artifact, or pass the s3:// URL the user data fetches.');
+  const source = parseArtifactSource(artifact, undefined);
+  const object = source.url.slice('s3://'.length).replace(/[?#].*$/, '');
+  const prefix = object.slice(0, object.lastIndexOf('/') + 1);
+  return { Sid: 'FetchTheReleaseArtifact', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:${partition}:s3:::${object}`, `arn:${partition}:s3:::${prefix}SHA256SUMS`] };
 }
