@@ -11,6 +11,12 @@ export class ShrinkableDriver implements FilesystemDriver {
   /** Bytes in use, as a test sets them. */
   used = 0;
   lingers = false;
+  /** When true, a removal runs until `finishRemoval()` or its signal's abort. */
+  slowRemovals = false;
+  /** How many removals got past their checks and began. */
+  removalsStarted = 0;
+  /** Ends the removal in flight (with `slowRemovals`). */
+  finishRemoval: () => void = () => {};
   removeFailure: Error | undefined;
   private readonly removed = new Set<string>();
   constructor(
@@ -29,8 +35,17 @@ export class ShrinkableDriver implements FilesystemDriver {
     this.members.push(device);
   }
   async removeDevice(device: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (options.signal?.aborted) throw new DriverError(this.name, 'ABORTED', `The removal of ${device} was cancelled.`);
+    const cancelled = () => new DriverError(this.name, 'ABORTED', `The removal of ${device} was cancelled.`);
+    if (options.signal?.aborted) throw cancelled();
     if (this.removeFailure) throw this.removeFailure;
+    this.removalsStarted += 1;
+    if (this.slowRemovals) {
+      // A removal that moves data for a while: it ends when the test says so, or when it is cancelled.
+      await new Promise<void>((resolve, reject) => {
+        this.finishRemoval = resolve;
+        options.signal?.addEventListener('abort', () => reject(cancelled()), { once: true });
+      });
+    }
     if (!this.members.includes(device)) throw new DriverError(this.name, 'DEVICE_NOT_FOUND', `${device} is not a member.`);
     this.members.splice(this.members.indexOf(device), 1);
     this.removed.add(device);
