@@ -11,8 +11,11 @@ export const BUNDLE_ENTRY = 'ebs-autoscale.mjs';
 
 const ENTRY_SOURCE = `import { main } from './packages/cli/src/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n`;
 
-// pino and prom-client are CommonJS and require Node's built-ins; an ES module has no `require`.
-const REQUIRE_SHIM = "import { createRequire as __ebsCreateRequire } from 'node:module'; const require = __ebsCreateRequire(import.meta.url);";
+// pino and prom-client are CommonJS and require Node's built-ins; an ES module has no `require`. ssh2
+// (under dockerode, in the Docker reclaimer's lazy chunk) reads `__dirname` as it loads, which an ES
+// module has not either.
+const REQUIRE_SHIM =
+  "import { createRequire as __ebsCreateRequire } from 'node:module'; const require = __ebsCreateRequire(import.meta.url); import { fileURLToPath as __ebsFileURLToPath } from 'node:url'; const __filename = __ebsFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
 /**
  * @typedef {{ files: { path: string, contents: Uint8Array }[], metafile: import('esbuild').Metafile }} Bundle
