@@ -100,24 +100,30 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
     await expectAllReleased(world);
   }, 240_000);
 
-  it('uninstall killed after its first release leaves the unit and fstab line; run again, it finishes', async () => {
-    // A slow detach keeps the second release in flight when the kill lands.
-    const { host: world } = await installAndScaleOnce({ ...TEST_LATENCIES, detach: { kind: 'fixed', ms: 3000 } });
+  it('uninstall killed after its first release, with the second detach in flight, leaves the unit and fstab line; run again while it still detaches, it waits and finishes', async () => {
+    // A long detach, and the kill only once the second volume is detaching: the rerun then starts while
+    // that volume is in-use with no device, which the release guard must not be asked to judge (a
+    // fresh-clone run failed here when the rerun happened to start inside a 3 s detach).
+    const { host: world } = await installAndScaleOnce({ ...TEST_LATENCIES, detach: { kind: 'fixed', ms: 20_000 } });
     const first = await uninstallProcess(world, []);
-    await waitForLine(first, /^released vol-/);
+    await waitForLine(first, /^released vol-/, 120_000);
+    const detaching = () => world.owned().find((volume) => volume.attachment?.state === 'detaching');
+    await waitFor(() => detaching() !== undefined, 'the second volume to start detaching', first);
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    expect(world.owned().length, 'one volume is left for the rerun').toBeGreaterThanOrEqual(1);
+    expect(world.owned().length, 'one volume is left for the rerun').toBe(1);
     expect(await mountSource(world.mountPoint)).toBeUndefined();
     // Removed only after every volume: the rerun still finds what is left to do.
     expect(existsSync(dropInPathFor(world.unitDir, world.mountPoint))).toBe(true);
     expect(readFileSync(world.fstab, 'utf8')).toContain(world.mountPoint);
 
     const again = await uninstallProcess(world, []);
+    // The race this test is about: the rerun runs while the detach is still in flight.
+    expect(detaching(), 'the detach ended before the rerun started: the test proves nothing').toBeDefined();
     expect(await again.exited, again.tail()).toEqual({ code: 0, signal: null });
     expect(existsSync(dropInPathFor(world.unitDir, world.mountPoint))).toBe(false);
     await expectAllReleased(world);
-  }, 240_000);
+  }, 300_000);
 
   it('uninstall refuses, naming the PID, while a `run` agent started outside systemd holds the lock; nothing is unmounted', async () => {
     host = await SimHost.start();
@@ -136,6 +142,16 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** Waits until `condition` holds; fails with the process's output if it exits first. */
+async function waitFor(condition: () => boolean, what: string, process: AgentProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (!process.running) throw new Error(`exited before ${what}:\n${process.tail()}`);
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms:\n${process.tail()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Waits until the process prints a line matching `pattern`; fails with its output if it exits first. */
