@@ -32,19 +32,23 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 /**
  * Starts `dockerd` as the issue's hosts run it (`--iptables=false --ip6tables=false --bridge=none`,
  * its own data, exec root and socket), with the data root on a tmpfs so that the free space a test
- * measures is the daemon's alone (overlay2 runs on tmpfs). Says why when it cannot start, for a loud skip.
+ * measures is the daemon's alone (overlay2 runs on tmpfs), or on `dataRoot` when given (overlay2 runs on
+ * btrfs and ext4 too). Says why when it cannot start, for a loud skip.
  */
-export async function startTestDockerd(sizeMiB = 512): Promise<TestDockerdStart> {
+export async function startTestDockerd(options: { sizeMiB?: number; dataRoot?: string } = {}): Promise<TestDockerdStart> {
+  const sizeMiB = options.sizeMiB ?? 512;
   if (process.getuid?.() !== 0) return { ok: false, reason: 'dockerd needs root' };
   const dockerd = DOCKERD_CANDIDATES.find((p) => existsSync(p));
   if (!dockerd) return { ok: false, reason: 'no dockerd (apt-get install docker.io; scripts/bootstrap.sh does)' };
   const dir = await mkdtemp(join(tmpdir(), 'reclaimer-docker-'));
-  const dataRoot = join(dir, 'data');
+  // A data root given (an autoscaled mount, for the end-to-end scenario) is used as it is, not a tmpfs.
+  const dataRoot = options.dataRoot ?? join(dir, 'data');
   const execRoot = join(dir, 'exec');
   const socketPath = join(dir, 'docker.sock');
   const logFile = join(dir, 'dockerd.log');
   const namespace = basename(dir);
   await execa('mkdir', ['-p', dataRoot, execRoot]);
+  const ownTmpfs = options.dataRoot === undefined;
   let mounted = false;
   let child: ChildProcess | undefined;
   const cleanup = async () => {
@@ -57,8 +61,10 @@ export async function startTestDockerd(sizeMiB = 512): Promise<TestDockerdStart>
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await execa('mount', ['-t', 'tmpfs', '-o', `size=${sizeMiB}m`, 'tmpfs', dataRoot]);
-    mounted = true;
+    if (ownTmpfs) {
+      await execa('mount', ['-t', 'tmpfs', '-o', `size=${sizeMiB}m`, 'tmpfs', dataRoot]);
+      mounted = true;
+    }
     const log = openSync(logFile, 'a');
     child = spawn(
       dockerd,
