@@ -1,4 +1,5 @@
-export { LvmDriver, createLvmDriver, type LvmDriverOptions } from './lvm-driver.js';
+export { LvmDriver, createLvmDriver } from './lvm-driver.js';
+export type { LvmDriverOptions } from './lvm-driver-options.js';
 export { LAYOUT_DEFAULTS, type LvmLayout, type LayoutDefaults } from './layouts.js';
 export type { LvmFilesystem } from './filesystem.js';
 export { planMetadataGrowth, MAX_POOL_METADATA_BYTES, type MetadataGrowthInput } from './metadata-growth.js';

@@ -5,40 +5,10 @@ import { growFilesystem, hasSignature, makeFilesystem, type LvmFilesystem } from
 import { LAYOUT_DEFAULTS, type LvmLayout } from './layouts.js';
 import { LvmReports } from './lvm-reports.js';
 import { planMetadataGrowth } from './metadata-growth.js';
+import type { LvmDriverOptions } from './lvm-driver-options.js';
 import { validateLvName, validateVgName } from './names.js';
 import { createSystemProbe, type SystemProbe } from './system-probe.js';
 import { fileSystemUsage, poolOnlyUsage, thinPoolUsage } from './usage.js';
-
-/** Options of {@link createLvmDriver}. */
-export interface LvmDriverOptions {
-  /** Where the filesystem is mounted. For `pool-only`, where the pool's consumer keeps its data (informational). */
-  mountPoint: string;
-  /** The blank devices `prepare()` builds the VG on when it doesn't exist yet. */
-  devices?: readonly string[];
-  /** How LVM is arranged; see {@link LvmLayout}. Default `thin-pool`. */
-  layout?: LvmLayout;
-  /** VG name. Defaults: `ebs_autoscale` (thin-pool), `docker` (pool-only), `autoscale_vg` (linear). */
-  volumeGroup?: string;
-  /** The LV holding the filesystem. Defaults: `data` (thin-pool), `autoscale_lv` (linear). */
-  logicalVolume?: string;
-  /** The thin pool's name. Defaults: `pool` (thin-pool), `docker-pool` (pool-only). */
-  thinPool?: string;
-  /** Filesystem on the LV. Default `ext4`. */
-  filesystem?: LvmFilesystem;
-  /** Initial pool metadata size when `prepare()` creates the pool. Default: LVM's choice for the pool size. */
-  poolMetadataSizeBytes?: number;
-  /** Grow pool metadata on `extend()` once it is this full, 0–100. Default 50. */
-  metadataGrowthThresholdPercent?: number;
-  /**
-   * Mount options. Default `['discard']` on a thin LV, so blocks freed by deleting files return to the
-   * pool; without it the pool fills up while the filesystem looks half empty. None for `linear`.
-   */
-  mountOptions?: readonly string[];
-  /** Runs lvm2, mkfs, mount, blkid. Default `createExecaRunner()`. */
-  runner?: CommandRunner;
-  /** Devices, holders, mounts, statfs. Default {@link createSystemProbe}. */
-  probe?: SystemProbe;
-}
 
 const DRIVER = 'lvm';
 
