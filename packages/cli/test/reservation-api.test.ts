@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { GIB, StorageAutoscaler } from '@ebs-autoscale/core';
 import { InMemoryDriver, InMemoryProvisioner, MemoryHost } from '@ebs-autoscale/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startReservationApi } from '../src/agent/reservation-api-start.js';
 import { main } from '../src/cli/main.js';
+import { parseV1Config } from '../src/config/v1-config.js';
 import { callReservationApi } from '../src/reservations/api-client.js';
 import { reservationSocketPath, resolveGroup } from '../src/reservations/api-socket.js';
 import { PidWatch } from '../src/reservations/pid-watch.js';
@@ -168,13 +170,45 @@ describe('the reservation API on its unix socket', () => {
     await first.close();
     const entries = await first.journal.read();
     expect(entries.map((e) => e.id)).toEqual([keptId]);
-    await writeFile(first.journal.path, JSON.stringify({ reservations: [...entries, { ...entries[0]!, id: 'old-one', holder: 'expired', expiresAt: Date.now() - 1000 }] }));
+    await writeFile(
+      first.journal.path,
+      JSON.stringify({
+        reservations: [
+          ...entries,
+          { ...entries[0]!, id: 'old-one', holder: 'expired', expiresAt: Date.now() - 1000 },
+          { id: 'hung-up', holder: 'was-waiting', bytes: GIB, state: 'waiting', requestedAt: Date.now(), ttlMs: 3_600_000, waitingOnClient: true },
+        ],
+      }),
+    );
 
     const second = await world({ runDir: first.runDir });
     const listed = (await second.api('GET', '/reservations')).body.reservations as { id: string; holder: string; bytes: number }[];
     expect(listed).toEqual([expect.objectContaining({ id: keptId, holder: 'survives', bytes: 5 * GIB })]);
     expect(second.log).toContainEqual(expect.objectContaining({ event: 'reservation:dropped', id: 'old-one', why: 'expired' }));
+    expect(second.log).toContainEqual(expect.objectContaining({ event: 'reservation:dropped', id: 'hung-up', why: 'client-gone' }));
     expect(second.log).toContainEqual(expect.objectContaining({ event: 'reservation:restored', id: keptId }));
+  });
+
+  it("the agent's API closes with a client still waiting, and the next start drops that reservation", async () => {
+    const runDir = await mkdtemp(join(tmpdir(), 'reservations-agent-'));
+    cleanups.push(() => rm(runDir, { recursive: true, force: true }));
+    const host = new MemoryHost();
+    const autoscaler = new StorageAutoscaler({ driver: new InMemoryDriver({ host, initialBytes: 100 * GIB }), provisioner: new InMemoryProvisioner({ host, latencyMs: 3_600_000 }), keepAlive: false });
+    autoscaler.start();
+    cleanups.push(() => autoscaler.stop({ abandon: true }));
+    const log: { event?: string; why?: string }[] = [];
+    const logger = { info: (fields: object) => void log.push(fields), warn: (fields: object) => void log.push(fields) } as never;
+    const config = parseV1Config({ version: 1, mountPoint: '/scratch' });
+    const api = (await startReservationApi(autoscaler, config, runDir, logger))!;
+    const waiting = callReservationApi(api.socketPath, 'POST', '/reservations', { size: '150GiB', wait: true }).catch((error: Error) => error);
+    await until(async () => ((await callReservationApi(api.socketPath, 'GET', '/reservations')).body.reservations as unknown[]).length === 1, 'the reservation waits');
+    await api.close();
+    expect(await waiting).toBeInstanceOf(Error);
+    await expect(stat(api.socketPath)).rejects.toThrow(/ENOENT/);
+
+    const again = (await startReservationApi(autoscaler, config, runDir, logger))!;
+    cleanups.push(() => again.close());
+    expect(log).toContainEqual(expect.objectContaining({ event: 'reservation:dropped', why: 'client-gone' }));
   });
 
   it('is what `ebs-autoscale reserve` and `release` talk to', async () => {

@@ -38,8 +38,10 @@ export async function startReservationApi(autoscaler: StorageAutoscaler, config:
     journalPath: journal.path,
     async close() {
       await service.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A client waiting for a grant holds its connection open: close it first, or close() would wait for it.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await unlink(socketPath).catch(() => undefined);
     },
   };

@@ -101,7 +101,11 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     timer.unref();
     cleanups.push(() => clearInterval(timer));
     autoscaler.start();
-    const api: StartedReservationApi | undefined = await startReservationApi(autoscaler, config, runDir, logger, options.reservationPidIntervalMs);
+    // A started autoscaler keeps the process alive: stop it if the API cannot start (a missing group).
+    const api: StartedReservationApi | undefined = await startReservationApi(autoscaler, config, runDir, logger, options.reservationPidIntervalMs).catch(async (error: unknown) => {
+      await autoscaler.stop();
+      throw error;
+    });
     await publish();
     logger.info({ event: 'agent:ready', devices: await driver.devices().catch(() => []) }, 'running');
 

@@ -8,6 +8,8 @@ import type { ProcessIdentity } from './process-identity.js';
 export interface JournalEntry extends ReservationInfo {
   /** The process it is tied to, when one was given. */
   readonly process?: ProcessIdentity;
+  /** Still waiting, for a client that waits on its connection; a restart closes that, so it is dropped. */
+  readonly waitingOnClient?: boolean;
 }
 
 /**

@@ -28,6 +28,8 @@ export class ReservationRequestError extends Error {
 export class ReservationService {
   private readonly processes = new Map<string, ProcessIdentity>();
   private readonly withdraw = new Map<string, AbortController>();
+  /** Waiting reservations whose client waits on its connection (`wait`): they end with it. */
+  private readonly waitingOnClient = new Set<string>();
   private saving = Promise.resolve();
   private closed = false;
 
@@ -48,6 +50,7 @@ export class ReservationService {
         throw new ReservationRequestError(400, 'NO_SUCH_PROCESS', `No process ${body.pid} is running where the agent runs. The agent sees the host's PIDs; from inside a container, leave out pid and release the reservation yourself (its ttl frees it otherwise).`);
       }
     }
+    if (body.wait) this.waitingOnClient.add(id);
     return this.start(id, body.bytes, body.holder, body.ttlMs, identity, signal);
   }
 
@@ -83,8 +86,10 @@ export class ReservationService {
     for (const entry of entries) {
       const left = entry.expiresAt === undefined ? entry.ttlMs : entry.expiresAt - now;
       const alive = entry.process === undefined || (await processIdentity(entry.process.pid))?.startTicks === entry.process.startTicks;
-      if (left <= 0 || !alive) {
-        this.options.log.info({ event: 'reservation:dropped', id: entry.id, holder: entry.holder, why: left <= 0 ? 'expired' : 'process-exited' }, 'dropped a reservation from before the restart');
+      // One still waiting for a client that waited on its connection: the restart closed it, nobody is left to use it.
+      const why = left <= 0 ? 'expired' : !alive ? 'process-exited' : entry.waitingOnClient ? 'client-gone' : undefined;
+      if (why) {
+        this.options.log.info({ event: 'reservation:dropped', id: entry.id, holder: entry.holder, why }, 'dropped a reservation from before the restart');
         continue;
       }
       const { granted } = await this.start(entry.id, entry.bytes, entry.holder, left, entry.process, undefined);
@@ -116,6 +121,7 @@ export class ReservationService {
     granted.then(
       () => {
         this.withdraw.delete(id);
+        this.waitingOnClient.delete(id);
         void this.save();
       },
       () => this.forget(id),
@@ -126,6 +132,7 @@ export class ReservationService {
 
   private forget(id: string): void {
     this.withdraw.delete(id);
+    this.waitingOnClient.delete(id);
     this.processes.delete(id);
     this.options.pidWatch.unwatch(id);
     void this.save();
@@ -136,7 +143,15 @@ export class ReservationService {
     const journal = this.options.journal;
     if (!journal || this.closed) return this.saving;
     this.saving = this.saving
-      .then(() => journal.write(this.host.reservations().map((r) => ({ ...r, ...(this.processes.has(r.id) ? { process: this.processes.get(r.id)! } : {}) }))))
+      .then(() =>
+        journal.write(
+          this.host.reservations().map((r) => ({
+            ...r,
+            ...(this.processes.has(r.id) ? { process: this.processes.get(r.id)! } : {}),
+            ...(this.waitingOnClient.has(r.id) ? { waitingOnClient: true } : {}),
+          })),
+        ),
+      )
       .catch((error: unknown) => this.options.log.warn({ event: 'reservation:journal-write-failed', path: journal.path, err: error }, 'could not write the reservations journal'));
     return this.saving;
   }
