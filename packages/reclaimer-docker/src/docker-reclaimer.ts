@@ -66,6 +66,9 @@ export function createDockerReclaimer(options: DockerReclaimerOptions = {}): Spa
   const plan = async () => {
     const snapshot = await readDockerSnapshot(docker);
     for (const c of snapshot.containers) seenUse.set(c.imageId, Math.max(seenUse.get(c.imageId) ?? 0, c.createdMs));
+    // Forget images that are gone, so a host that churns through thousands of images keeps a small map.
+    const present = new Set(snapshot.images.map((i) => i.id));
+    for (const id of seenUse.keys()) if (!present.has(id)) seenUse.delete(id);
     return planReclaim(snapshot, rules(), seenUse);
   };
 
