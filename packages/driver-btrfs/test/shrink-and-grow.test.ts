@@ -86,6 +86,23 @@ async function exclusiveOperation(mountPoint: string): Promise<string> {
   return readFileSync(`/sys/fs/btrfs/${stdout.trim()}/exclusive_operation`, 'utf8').trim();
 }
 
+/**
+ * A btrfs on a 1 GiB initial device with a 1 GiB device added and 256 MiB of checksummed files written
+ * after the add (so most of them sit on the added device): a removal has a few seconds of data to move.
+ */
+async function addedDeviceWithData(loops: LoopDeviceFactory) {
+  const mountPoint = await loops.mountPoint();
+  const initial = await loops.create(1024 * MIB);
+  const driver = createBtrfsDriver({ mountPoint, devices: [initial], runner });
+  await driver.prepare();
+  const added = await loops.create(1024 * MIB);
+  await driver.extend(added);
+  const written: TreeChecksums = {};
+  await writeChecksummed(mountPoint, 'before', 256, MIB, written);
+  await runner.run('sync', []);
+  return { mountPoint, initial, added, driver, written };
+}
+
 describe.skipIf(!requireRootOrWarn('btrfs shrink and in-place growth on loop devices'))('btrfs removeDevice() and growInPlace() on real devices', () => {
   const loops = new LoopDeviceFactory();
   afterEach(() => loops.cleanup());
@@ -130,15 +147,7 @@ describe.skipIf(!requireRootOrWarn('btrfs shrink and in-place growth on loop dev
   });
 
   it('a SIGKILL of the removing process leaves a consistent filesystem, the device a member or fully gone, and a later removal finishes', { timeout: 300_000 }, async () => {
-    const mountPoint = await loops.mountPoint();
-    const initial = await loops.create(1024 * MIB);
-    const driver = createBtrfsDriver({ mountPoint, devices: [initial], runner });
-    await driver.prepare();
-    const added = await loops.create(1024 * MIB);
-    await driver.extend(added);
-    const written: TreeChecksums = {};
-    await writeChecksummed(mountPoint, 'before', 256, MIB, written);
-    await runner.run('sync', []);
+    const { mountPoint, initial, added, driver, written } = await addedDeviceWithData(loops);
 
     const removal = driver.removeDevice(added).then(
       () => 'finished' as const,
@@ -183,15 +192,7 @@ describe.skipIf(!requireRootOrWarn('btrfs shrink and in-place growth on loop dev
   });
 
   it('a removal cancelled through its signal stops, rejects with ABORTED, and leaves the device a member and the data whole', { timeout: 300_000 }, async () => {
-    const mountPoint = await loops.mountPoint();
-    const initial = await loops.create(1024 * MIB);
-    const driver = createBtrfsDriver({ mountPoint, devices: [initial], runner });
-    await driver.prepare();
-    const added = await loops.create(1024 * MIB);
-    await driver.extend(added);
-    const written: TreeChecksums = {};
-    await writeChecksummed(mountPoint, 'before', 256, MIB, written);
-    await runner.run('sync', []);
+    const { mountPoint, initial, added, driver, written } = await addedDeviceWithData(loops);
 
     const controller = new AbortController();
     const removal = driver.removeDevice(added, { signal: controller.signal }).then(
