@@ -35,7 +35,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
  * measures is the daemon's alone (overlay2 runs on tmpfs), or on `dataRoot` when given (overlay2 runs on
  * btrfs and ext4 too). Says why when it cannot start, for a loud skip.
  */
-export async function startTestDockerd(options: { sizeMiB?: number; dataRoot?: string } = {}): Promise<TestDockerdStart> {
+export async function startTestDockerd(options: { sizeMiB?: number; dataRoot?: string; socketPath?: string } = {}): Promise<TestDockerdStart> {
   const sizeMiB = options.sizeMiB ?? 512;
   if (process.getuid?.() !== 0) return { ok: false, reason: 'dockerd needs root' };
   const dockerd = DOCKERD_CANDIDATES.find((p) => existsSync(p));
@@ -44,7 +44,7 @@ export async function startTestDockerd(options: { sizeMiB?: number; dataRoot?: s
   // A data root given (an autoscaled mount, for the end-to-end scenario) is used as it is, not a tmpfs.
   const dataRoot = options.dataRoot ?? join(dir, 'data');
   const execRoot = join(dir, 'exec');
-  const socketPath = join(dir, 'docker.sock');
+  const socketPath = options.socketPath ?? join(dir, 'docker.sock');
   const logFile = join(dir, 'dockerd.log');
   const namespace = basename(dir);
   await execa('mkdir', ['-p', dataRoot, execRoot]);
