@@ -42,4 +42,4 @@ export { callReservationApi, type ApiAnswer } from './reservations/api-client.js
 export type { ReservationHost } from './reservations/reservation-host.js';
 export type { ProcessIdentity } from './reservations/process-identity.js';
 export { readReservationBody, type ReservationBody, type BodyProblem } from './reservations/reservation-body.js';
-export type { DockerReclaimConfig, ReservationsConfig } from './config/reclaim-config.js';
+export type { DockerReclaimConfig, ReclaimConfig, ReservationsConfig } from './config/reclaim-config.js';

@@ -17,6 +17,7 @@ describe('the reclaim and reservations sections', () => {
     expect(config.reclaim).toEqual({ docker: { socket: '/var/run/docker.sock', ecsConfigFile: '/etc/ecs/ecs.config', knobs: { imageMinAgeMs: 1_800_000, maxImagesPerCycle: 20, excludedImages: ['busybox:1'] } } });
     expect(config.reservations).toEqual({ enabled: true, group: 'docker' });
     expect(parseV1Config(base).reclaim).toBeUndefined();
+    expect(parseV1Config({ ...base, reclaim: { budgetSeconds: 5, cooldownSeconds: 2 } }).reclaim).toEqual({ budgetMs: 5000, cooldownMs: 2000 });
   });
 
   it('refuses a bad knob, an unknown key and a bad group, naming each', () => {

@@ -1,6 +1,6 @@
 import type { ScalingLimits } from '@ebs-autoscale/core';
 import type { EbsVolumeType } from '@ebs-autoscale/provisioner-ebs';
-import type { DockerReclaimConfig, ReservationsConfig } from './reclaim-config.js';
+import type { ReclaimConfig, ReservationsConfig } from './reclaim-config.js';
 
 /** Which filesystem driver owns the mount point, with its own settings. */
 export type DriverConfig =
@@ -75,7 +75,7 @@ export interface AgentConfig {
     readonly summaryIntervalSeconds: number;
   };
   /** What frees space before a volume is bought (our format only); absent: nothing. */
-  readonly reclaim?: { readonly docker?: DockerReclaimConfig };
+  readonly reclaim?: ReclaimConfig;
   /** The local reservation API on a unix socket; absent: on, for root only. */
   readonly reservations?: ReservationsConfig;
 }

@@ -12,6 +12,17 @@ export interface DockerReclaimConfig {
   readonly knobs: EcsCleanupKnobs;
 }
 
+/**
+ * The `reclaim` section: its reclaimers, and core's round options (`ReclaimOptions`) in seconds:
+ * `budgetSeconds`, the longest a round holds back a scale-up (default 30), and `cooldownSeconds`, the
+ * pause after a round that freed less than asked (default 60).
+ */
+export interface ReclaimConfig {
+  readonly docker?: DockerReclaimConfig;
+  readonly budgetMs?: number;
+  readonly cooldownMs?: number;
+}
+
 /** The agent's local API section (`reservations`), checked. */
 export interface ReservationsConfig {
   readonly enabled: boolean;
@@ -24,15 +35,18 @@ const ECS_KNOB_NAMES = ['ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION', 'ECS_IMAGE_MINI
 const GROUP: [RegExp, string] = [/^([a-z_][a-z0-9_-]{0,31}|\d+)$/, 'a group name (as groupadd takes it) or a gid'];
 
 /**
- * Reads `reclaim: { docker: { socket, ecsConfigFile, ECS_… } }`. Each ECS knob is a string as in
+ * Reads `reclaim: { docker: { socket, ecsConfigFile, ECS_… }, budgetSeconds, cooldownSeconds }`. Each ECS knob is a string as in
  * ecs.config (a count may be a number) and is checked here, so a bad one fails the configuration,
  * not the first reclaim.
  */
-export function readReclaimConfig(reader: ObjectReader | undefined, issues: IssueList): { docker?: DockerReclaimConfig } | undefined {
+export function readReclaimConfig(reader: ObjectReader | undefined, issues: IssueList): ReclaimConfig | undefined {
   if (!reader) return undefined;
   const docker = reader.object('docker');
+  const budgetSeconds = reader.number('budgetSeconds', { min: 0, max: 3600 });
+  const cooldownSeconds = reader.number('cooldownSeconds', { min: 0, max: 86400 });
   reader.finish();
-  if (!docker) return {};
+  const round = { ...(budgetSeconds === undefined ? {} : { budgetMs: budgetSeconds * 1000 }), ...(cooldownSeconds === undefined ? {} : { cooldownMs: cooldownSeconds * 1000 }) };
+  if (!docker) return round;
   const socket = docker.string('socket', { absolutePath: true });
   const ecsConfigFile = docker.string('ecsConfigFile', { absolutePath: true }) ?? '/etc/ecs/ecs.config';
   const env: Record<string, string> = {};
@@ -51,7 +65,7 @@ export function readReclaimConfig(reader: ObjectReader | undefined, issues: Issu
     issues.add(docker.at(name), error.message.replace(/^\[reclaimer-docker\] /, ''));
   }
   docker.finish();
-  return { docker: { ecsConfigFile, knobs, ...(socket ? { socket } : {}) } };
+  return { ...round, docker: { ecsConfigFile, knobs, ...(socket ? { socket } : {}) } };
 }
 
 /** Reads `reservations: { enabled, group }`; absent, the API is on for root only. */
