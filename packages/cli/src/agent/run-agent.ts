@@ -4,7 +4,6 @@ import { EbsAutoscaleError, type StorageAutoscaler } from '@ebs-autoscale/core';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/agent-config.js';
 import { logAutoscalerEvents } from '../observe/log-events.js';
-import { createAgentMetrics, serveMetrics } from '../observe/metrics.js';
 import { statusFilePath, writeStatusReport } from '../run-dir/status-file.js';
 import { buildAgent, type BuildAgentOptions, type BuiltAgent } from './build-agent.js';
 import { resolveHostDriver } from '../host/host-driver.js';
@@ -69,6 +68,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     const port = options.metricsPort ?? config.metrics.port;
     let metricsServer: Server | undefined;
     if (port !== undefined) {
+      // Imported only when metrics are on: prom-client brings @opentelemetry/api, cluster, perf_hooks and v8.
+      const { createAgentMetrics, serveMetrics } = await import('../observe/metrics.js');
       const metrics = createAgentMetrics(autoscaler);
       provisioner.on('ec2:call', (e) => metrics.recordEc2Call(e.action, e.error ? (e.error.code === 'THROTTLED' ? 'throttled' : 'error') : 'ok', e.durationMs));
       metricsServer = await serveMetrics(metrics.registry, port, config.metrics.host);
