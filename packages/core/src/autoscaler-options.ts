@@ -6,6 +6,7 @@ import type { ScalingPolicy } from './policy/policy.js';
 import type { ReclaimOptions } from './reclaim/reclaim-plan.js';
 import type { SpaceReclaimer } from './reclaim/space-reclaimer.js';
 import type { RecoveryOptions } from './recovery/recover.js';
+import type { ShrinkRule } from './shrink/shrink-decision.js';
 import type { VolumeProvisioner } from './volume-provisioner.js';
 
 /** Options of `StorageAutoscaler`. */
@@ -50,4 +51,16 @@ export interface StorageAutoscalerOptions {
   reclaimers?: readonly SpaceReclaimer[];
   /** How long a reclaim round may hold back a scale-up, and the pause after one that freed too little. */
   reclaim?: ReclaimOptions;
+  /**
+   * Grow the newest owned volume in place (ModifyVolume) before adding one, when the driver can do both
+   * (btrfs) and the provisioner can resize (EBS): no attachment slot and no CreateVolume token spent.
+   * Default false: such a driver only adds devices. See `HybridGrowthStrategy`.
+   */
+  hybridGrowth?: boolean;
+  /**
+   * Give the newest added device back after a quiet period, by `decideShrink()`'s rule, when the driver
+   * has `removeDevice()` (btrfs): removed online, then its volume released once proven unused. Default:
+   * never shrink.
+   */
+  shrink?: ShrinkRule;
 }

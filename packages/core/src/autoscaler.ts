@@ -19,6 +19,9 @@ import { recover, type RecoveryOptions, type RecoveryReport } from './recovery/r
 import type { KeptVolume } from './release-guard.js';
 import type { Reservation, ReservationInfo, ReservationRequest } from './reservations/reservation.js';
 import { ReservationDesk, type DecisionRecord } from './reservations/reservation-desk.js';
+import { removeAndRelease, shrinkCandidate } from './shrink/remove-device.js';
+import { watchRemoval } from './shrink/removal-watch.js';
+import { decideShrink, fillDuringRemoval, type ShrinkRule } from './shrink/shrink-decision.js';
 import { GIB } from './units.js';
 import { worstGauge, type PressureGauge, type UsageSnapshot } from './usage.js';
 import type { VolumeProvisioner } from './volume-provisioner.js';
@@ -65,6 +68,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private abort = new AbortController();
   private initialised = false;
   private samples: UsageSample[] = [];
+  private readonly shrinkRule: ShrinkRule | undefined;
   private lastUsage: UsageSnapshot | undefined;
   private lastWorst: PressureGauge | undefined;
   private lastDecision: Decision | undefined;
@@ -91,7 +95,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     this.retry = options.retry ?? {};
     this.recoveryOptions = options.recovery ?? {};
     this.capacity = new CapacityWait(this.driver, clock, options.capacity);
-    this.growth = chooseGrowth(this.growthContext());
+    this.growth = chooseGrowth(this.growthContext(), options.hybridGrowth ? { hybrid: { maxVolumeGiB: this.policy.limits.maxVolumeGiB, clock } } : {});
+    this.shrinkRule = options.shrink;
     checkReclaimers(options.reclaimers ?? []);
     const emit = this.emit.bind(this) as ReclaimRounds['emit'];
     this.reclaim = new ReclaimRounds([...(options.reclaimers ?? [])], clock, options.reclaim ?? {}, emit);
@@ -325,6 +330,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     const now = this.clock.now();
     if (decision.action === 'none') {
       this.limitReached = undefined;
+      await this.shrinkIfQuiet(decision.thresholdPercent);
       return { decision };
     }
     if (decision.action === 'limit') {
@@ -386,7 +392,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       this.lastUsage = usage;
       this.lastWorst = worst;
       this.samples.push({ at, totalBytes: usage.totalBytes, usedBytes: usage.usedBytes, availableBytes: usage.availableBytes, worstPercent: worst.usedPercent, worstKind: worst.kind });
-      const keepFrom = at - Math.max(this.policy.historySeconds, 0) * 1000;
+      // The shrink rule's quiet period is judged on the same samples, so they cover it too.
+      const keepFrom = at - Math.max(this.policy.historySeconds * 1000, this.shrinkRule?.quietPeriodMs ?? 0, 0);
       while (this.samples.length > 1 && this.samples[0]!.at < keepFrom) this.samples.shift();
       this.emit('usage:sample', { at, usage, worst });
       return usage;
@@ -433,6 +440,44 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       this.emit('scale:failed', { at: this.clock.now(), operationId, stage, error, consecutiveFailures: this.consecutiveFailures, retryAt });
       return 'failed';
     } finally {
+      this.scaling = false;
+    }
+  }
+
+  /**
+   * Gives the newest added device back when `decideShrink()` says so: removed online by the driver,
+   * then its volume released once proven unused. One operation, like a scale-up (`scaling` is set, so
+   * nothing runs beside it); a fill that starts meanwhile (`fillDuringRemoval()`, sampled by
+   * `watchRemoval()` since the loop waits) or `stop({ abandon })` cancels it, and the device stays.
+   * After a shrink the samples restart: they described the larger filesystem.
+   */
+  private async shrinkIfQuiet(growThresholdPercent: number): Promise<void> {
+    const { removeDevice } = this.driver;
+    const rule = this.shrinkRule;
+    if (!rule || !removeDevice || this.isStopping()) return;
+    const candidate = shrinkCandidate(this.inventory);
+    const input = { now: this.clock.now(), samples: this.samples, growThresholdPercent, reservedBytes: this.desk.book.reservedBytes(), candidate, busy: this.scaling };
+    const decision = decideShrink(input, rule);
+    if (decision.action !== 'shrink') return;
+    const removal = { totalBytesBefore: this.samples.at(-1)?.totalBytes ?? 0, sizeBytes: decision.candidate.sizeBytes, growThresholdPercent };
+    const watch = watchRemoval({
+      clock: this.clock,
+      intervalMs: this.policy.intervalMs,
+      sample: () => this.driver.usage(),
+      fillStarted: (sample) => fillDuringRemoval(removal, sample, rule),
+      onError: (error) => this.reportError(error, 'usage sample during a removal'),
+    });
+    this.scaling = true;
+    try {
+      const context = { driver: this.driver, provisioner: this.provisioner, inventory: this.inventory, keep: (kept: KeptVolume) => this.keep(kept) };
+      const signal = AbortSignal.any([watch.signal, this.abort.signal]);
+      const outcome = await removeAndRelease(context, decision.candidate, (device, options) => removeDevice.call(this.driver, device, options), signal);
+      this.emit('volume:removed', { at: this.clock.now(), volumeId: decision.candidate.volumeId, device: decision.candidate.device, outcome });
+      if (outcome !== 'cancelled') this.samples = [];
+    } catch (error) {
+      this.reportError(error, `removing ${decision.candidate.device} (shrink)`);
+    } finally {
+      watch.stop();
       this.scaling = false;
     }
   }

@@ -56,6 +56,12 @@ export interface AutoscalerEvents {
    */
   'volume:kept': (event: { at: number; volumeId: string; device?: string; reason: KeptReason; hint: string }) => void;
   /**
+   * A shrink ended: `released` (the device left the filesystem and its volume was deleted), `kept` (it
+   * left, but the volume could not be proven unused: see `volume:kept`), or `cancelled` (a fill started,
+   * or the autoscaler stopped; the device stays).
+   */
+  'volume:removed': (event: { at: number; volumeId: string; device: string; outcome: 'released' | 'kept' | 'cancelled' }) => void;
+  /**
    * Crash recovery ran (see `StorageAutoscaler.recover()`): the provisioner's reconcile (undefined when
    * it has none) and what was done with the strays (each kept one also came as `volume:kept`). The
    * growth strategy's own step (grow-in-place: growing onto a volume an earlier run enlarged) has run
