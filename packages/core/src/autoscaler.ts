@@ -291,7 +291,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     if (!usage) return { skipped: 'sample-failed' };
     if (this.noteReadOnly(usage)) return { skipped: 'read-only' };
     let decision = this.decide(usage);
-    const plan = this.reclaim.ready() ? planReclaim(decision, this.policy.limits, this.reclaim.budgetMs, this.policy.intervalMs) : undefined;
+    const candidate = planReclaim(decision, this.policy.limits, this.reclaim.budgetMs, this.policy.intervalMs);
+    const plan = candidate && this.reclaim.ready(candidate.mode) ? candidate : undefined;
     let reclaimedBytes: number | undefined;
     if (plan?.mode === 'alongside-provisioning') {
       // The time to full is short: the scale-up goes at once, the round runs beside it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GIB, createPredictivePolicy, type Decision, type SpaceReclaimer } from '../src/index.js';
+import { GIB, createCompatibilityPolicy, createPredictivePolicy, type Decision, type SpaceReclaimer } from '../src/index.js';
 import { planReclaim } from '../src/reclaim/reclaim-plan.js';
 import { InMemoryReclaimer } from '../src/testing.js';
 import { memoryWorld } from './reservation-world.js';
@@ -150,6 +150,30 @@ describe('the reclaim step', () => {
     expect(provisioner.calls.provision).toBe(0);
     expect(seen('limit:reached')).toHaveLength(1);
     await autoscaler.stop();
+  });
+
+  it('asks the reclaimers before every scale-up, even right after a round that freed nothing (no cooldown there)', async () => {
+    let reclaimer!: InMemoryReclaimer;
+    // The compatibility policy projects no time to full, so each round runs before its scale-up.
+    const { clock, driver, provisioner, autoscaler, seen, events } = memoryWorld({
+      policy: createCompatibilityPolicy(),
+      reclaimers: (d, c) => [(reclaimer = new InMemoryReclaimer({ driver: d, clock: c }))],
+    });
+    driver.write(99 * GIB); // nothing to reclaim yet: the round frees 0 and a volume is bought
+    const first = autoscaler.evaluate();
+    await clock.advance(10_000);
+    await first;
+    expect(provisioner.calls.provision).toBe(1);
+    expect(seen('reclaim:start')).toHaveLength(1);
+    // Seconds later a job stopped and left an image as large as the free space: pressure again, and the
+    // round before this scale-up takes the image instead of a second volume.
+    reclaimer.hold((await driver.usage()).availableBytes - 1 * GIB);
+    const second = autoscaler.evaluate();
+    await clock.advance(10_000);
+    await second;
+    expect(seen('reclaim:start')).toHaveLength(2);
+    expect(events.filter((e) => e.name === 'reclaim:done').map((e) => e.payload.bytesFreed > 0)).toEqual([false, true]);
+    expect(provisioner.calls.provision).toBe(1);
   });
 
   it('meets a reservation by reclaiming, with no volume bought, when reclaiming frees enough', async () => {

@@ -14,8 +14,9 @@ export interface ReclaimOptions {
    */
   readonly budgetMs?: number;
   /**
-   * After a round that freed less than it was asked, no new round for this long, ms, so a limit or a
-   * backoff that lasts does not ask the reclaimers every sample. Default 60 s.
+   * After a round at a limit that freed less than it was asked, no new round at the limit for this long,
+   * ms, so a limit that lasts does not ask the reclaimers every sample. Rounds before a scale-up have
+   * none: each scale-up asks first. Default 60 s.
    */
   readonly cooldownMs?: number;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { EbsAutoscaleError } from '../errors.js';
 import type { AutoscalerEventName, AutoscalerEventPayload } from '../events.js';
-import { DEFAULT_RECLAIM_BUDGET_MS, DEFAULT_RECLAIM_COOLDOWN_MS, type ReclaimOptions, type ReclaimPlan } from './reclaim-plan.js';
+import { DEFAULT_RECLAIM_BUDGET_MS, DEFAULT_RECLAIM_COOLDOWN_MS, type ReclaimMode, type ReclaimOptions, type ReclaimPlan } from './reclaim-plan.js';
 import type { ReclaimResult, SpaceReclaimer } from './space-reclaimer.js';
 
 type Emit = <K extends AutoscalerEventName>(event: K, payload: AutoscalerEventPayload<K>) => void;
@@ -33,9 +33,15 @@ export class ReclaimRounds {
     this.cooldownMs = nonNegative('reclaim.cooldownMs', options.cooldownMs ?? DEFAULT_RECLAIM_COOLDOWN_MS);
   }
 
-  /** Whether a round may start now: there are reclaimers, none is running, and no cooldown holds. */
-  ready(): boolean {
-    return this.reclaimers.length > 0 && this.running === undefined && this.clock.now() >= this.coolUntil;
+  /**
+   * Whether a round of this mode may start now: there are reclaimers and none is running, and for a round
+   * at a limit, no cooldown holds. A round before (or beside) a scale-up always runs: scale-ups are few,
+   * and under churn (short jobs stopping every few seconds) what was not reclaimable a minute ago often
+   * is now; a cooldown there bought volumes for images a stopped job had just let go (issue 16's churn
+   * scenario reclaimed nothing in 25 s behind the 60 s cooldown).
+   */
+  ready(mode: ReclaimMode): boolean {
+    return this.reclaimers.length > 0 && this.running === undefined && (mode !== 'at-limit' || this.clock.now() >= this.coolUntil);
   }
 
   /** The round in flight, if any (an `alongside-provisioning` one outlives its evaluation). */
@@ -70,7 +76,7 @@ export class ReclaimRounds {
       this.clock.clearTimeout(timer);
     }
     const timedOut = budget.signal.aborted;
-    if (freed < plan.targetBytes) this.coolUntil = this.clock.now() + this.cooldownMs;
+    if (plan.mode === 'at-limit' && freed < plan.targetBytes) this.coolUntil = this.clock.now() + this.cooldownMs;
     this.emit('reclaim:complete', { at: this.clock.now(), mode: plan.mode, targetBytes: plan.targetBytes, bytesFreed: freed, durationMs: this.clock.now() - started, timedOut });
     return freed;
   }
