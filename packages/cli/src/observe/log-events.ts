@@ -1,4 +1,4 @@
-import { bytesToGiB, type StorageAutoscaler } from '@ebs-autoscale/core';
+import { bytesToGiB, formatBytes, type StorageAutoscaler } from '@ebs-autoscale/core';
 import type { Logger } from 'pino';
 
 /**
@@ -36,6 +36,14 @@ export function logAutoscalerEvents(autoscaler: StorageAutoscaler, logger: Logge
     logger.warn({ event: 'mount:read-only', mountPoint: e.mountPoint }, `${e.mountPoint} is mounted read-only: no scale-up until it is writable again. Check the kernel log (dmesg) for a filesystem error, or whether it was remounted by hand; \`mount -o remount,rw ${e.mountPoint}\` once it is sound.`),
   );
   on('mount:writable', (e) => logger.info({ event: 'mount:writable', mountPoint: e.mountPoint }, `${e.mountPoint} is writable again; scaling resumes`));
+  on('reservation:granted', (e) => logger.info({ event: 'reservation:granted', id: e.reservation.id, holder: e.reservation.holder, bytes: e.reservation.bytes, waitedMs: e.waitedMs, availableBytes: e.availableBytes, reservedBytes: e.reservedBytes }, `reservation ${e.reservation.id} of ${formatBytes(e.reservation.bytes)} for ${e.reservation.holder} granted`));
+  on('reservation:released', (e) => logger.info({ event: 'reservation:released', id: e.reservation.id, holder: e.reservation.holder, bytes: e.reservation.bytes }, `reservation ${e.reservation.id} released`));
+  on('reservation:expired', (e) => logger.warn({ event: 'reservation:expired', id: e.reservation.id, holder: e.reservation.holder, bytes: e.reservation.bytes, ttlMs: e.reservation.ttlMs }, `reservation ${e.reservation.id} of ${e.reservation.holder} expired unreleased`));
+  on('reservation:refused', (e) => logger.warn({ event: 'reservation:refused', id: e.id, holder: e.holder, bytes: e.bytes, reason: e.reason, limit: e.limit ?? null, err: e.error }, `reservation ${e.id} of ${formatBytes(e.bytes)} for ${e.holder} refused: ${e.reason}`));
+  on('reclaim:start', (e) => logger.info({ event: 'reclaim:start', mode: e.mode, targetBytes: e.targetBytes, budgetMs: e.budgetMs, reclaimers: e.reclaimers }, `reclaiming ${formatBytes(e.targetBytes)} (${e.mode})`));
+  on('reclaim:done', (e) => logger.info({ event: 'reclaim:done', reclaimer: e.reclaimer, bytesFreed: e.bytesFreed, removed: e.removed.length, durationMs: e.durationMs, late: e.late }, `${e.reclaimer} freed ${formatBytes(e.bytesFreed)} (${e.removed.length} removed)`));
+  on('reclaim:failed', (e) => logger.warn({ event: 'reclaim:failed', reclaimer: e.reclaimer, err: e.error }, `${e.reclaimer} failed to reclaim`));
+  on('reclaim:complete', (e) => logger.info({ event: 'reclaim:complete', mode: e.mode, targetBytes: e.targetBytes, bytesFreed: e.bytesFreed, durationMs: e.durationMs, timedOut: e.timedOut }, `reclaim round freed ${formatBytes(e.bytesFreed)} of ${formatBytes(e.targetBytes)}`));
   on('error', (e) => logger.error({ event: 'error', context: e.context, err: e.error }, e.context));
   return () => {
     for (const [event, listener] of subscriptions) autoscaler.off(event as never, listener as never);
