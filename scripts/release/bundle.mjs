@@ -3,6 +3,7 @@
 // calls, and the simulator lands only in the `demo` chunk, which `agentPathInputs` checks.
 import { build } from 'esbuild';
 import { join } from 'node:path';
+import { builtinRequirePlugin } from './builtin-require-plugin.mjs';
 import { releaseError } from './release-error.mjs';
 import { sdkSchemasPlugin } from './sdk-schemas-plugin.mjs';
 
@@ -41,8 +42,11 @@ export async function bundleAgent(repo) {
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
     // The workspace packages' TypeScript sources (no `pnpm build` needed), and the SDK's ES modules,
-    // which tree-shake where its CommonJS builds do not.
-    conditions: ['source'],
+    // which tree-shake where its CommonJS builds do not. esbuild adds `module` by itself only when no
+    // conditions are given; without it, the `node` entry (listed after `module` in @smithy/core's and
+    // @aws-sdk/core's export maps) won, and their whole CommonJS submodules were bundled: 400 kB on
+    // the agent's path.
+    conditions: ['source', 'module'],
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_SHIM },
     // Native addons cannot be bundled, and none is needed: ssh2 (under dockerode, for the Docker
@@ -55,7 +59,7 @@ export async function bundleAgent(repo) {
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'none',
-    plugins: [sdkSchemasPlugin],
+    plugins: [sdkSchemasPlugin, builtinRequirePlugin],
     metafile: true,
     write: false,
     logLevel: 'silent',

@@ -2,6 +2,7 @@
 // tree-shaken to the actions used, the simulator only in the demo's chunk, `--help` loading neither.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +79,19 @@ describe('pnpm release (esbuild, the Node runtime from the npm registry)', () =>
     for (const path of staticClosure) for (const imported of first.metafile.outputs[path]!.imports) if (imported.kind === 'import-statement' && !imported.external) staticClosure.add(imported.path);
     const loaded = [...staticClosure].flatMap((path) => Object.keys(first.metafile.outputs[path]!.inputs));
     expect(loaded.filter((input) => /@aws-sdk|@smithy|\/pino\/|prom-client|ec2-sim/.test(input))).toEqual([]);
+  });
+
+  it("imports Node's builtins through require, and `run` loads no metrics and no CommonJS build of the SDK (issue 13, item 3)", () => {
+    // An ES module import of a builtin reads all its getters: `node:http`'s load undici (11 MiB idle).
+    // Only node:module remains, which the stand-ins import createRequire from: its getters load nothing.
+    const esmBuiltins = new Set(Object.values(first.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external && imported.kind === 'import-statement' && isBuiltin(imported.path)).map((imported) => imported.path)));
+    expect([...esmBuiltins].sort()).toEqual(['node:module']);
+    const run = Object.entries(first.metafile.outputs).find(([, output]) => output.entryPoint?.endsWith('cli/run-command.ts'))!;
+    const closure = new Set<string>([run[0]]);
+    for (const path of closure) for (const imported of first.metafile.outputs[path]!.imports) if (imported.kind === 'import-statement' && !imported.external) closure.add(imported.path);
+    const loaded = [...closure].flatMap((path) => Object.keys(first.metafile.outputs[path]!.inputs));
+    expect(loaded.some((input) => input.includes('@aws-sdk/client-ec2/'))).toBe(true);
+    // prom-client only with a metrics port; the SDK's ES modules, which tree-shake, not its dist-cjs.
+    expect(loaded.filter((input) => /prom-client|@opentelemetry|\/dist-cjs\//.test(input))).toEqual([]);
   });
 });

@@ -172,7 +172,7 @@ describe('the reclaim step', () => {
     await clock.advance(10_000);
     await second;
     expect(seen('reclaim:start')).toHaveLength(2);
-    expect(events.filter((e) => e.name === 'reclaim:done').map((e) => e.payload.bytesFreed > 0)).toEqual([false, true]);
+    expect(events.filter((e) => e.name === 'reclaim:done').map((e) => (e.payload.bytesFreed as number) > 0)).toEqual([false, true]);
     expect(provisioner.calls.provision).toBe(1);
   });
 
