@@ -5,19 +5,19 @@ export interface RunInVmOptions {
   /** The command, an argument vector run without a shell; `node` is the host's Node. */
   readonly command: readonly string[];
   /** Working directory in the guest (the host's path: the guest sees the host's root). Default: the checkout. */
-  readonly cwd?: string;
+  readonly cwd?: string | undefined;
   /** More environment variables for the command. */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>> | undefined;
   /** Host directory that receives what the command wrote to `$EBS_VM_OUT`. */
-  readonly outDir?: string;
+  readonly outDir?: string | undefined;
   /** Names the console log in `.vm-cache/logs/`. Default `vm-run`. */
-  readonly label?: string;
+  readonly label?: string | undefined;
   /** Kill the VM after this long. Default 900. */
-  readonly timeoutS?: number;
+  readonly timeoutS?: number | undefined;
   /** The command's console output, as it arrives (after the guest's init is done). */
-  readonly onOutput?: (text: string) => void;
+  readonly onOutput?: ((text: string) => void) | undefined;
   /** One line about what is happening (booting, where the log is). */
-  readonly onStatus?: (line: string) => void;
+  readonly onStatus?: ((line: string) => void) | undefined;
 }
 
 /** What {@link runInVm} resolves with. */

@@ -57,7 +57,7 @@ export function callRows(cells: readonly Cell[]): string[][] {
 }
 
 /** The markdown report. */
-export function markdownReport(options: { cells: readonly Cell[]; changes: readonly string[]; machine: string; commit: string; strand?: string; notes: readonly string[]; oursLabel: string }): string {
+export function markdownReport(options: { cells: readonly Cell[]; changes: readonly string[]; machine: string; commit: string; strand?: string | undefined; notes: readonly string[]; oursLabel: string }): string {
   const { cells } = options;
   const worlds = [...new Map(cells.map((c) => [c.world.name, c.world])).values()];
   const repeats = Math.min(...cells.map((c) => c.runs.length));

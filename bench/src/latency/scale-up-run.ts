@@ -35,8 +35,8 @@ export interface ScaleUpRunOptions {
   /** The filesystem built on the first volume and grown (its first volume's size included). */
   readonly filesystem: FilesystemUnderTest;
   /** Give up on the scale-up after this long. Default 60 s; TCG in the VM needs more. */
-  readonly timeoutMs?: number;
-  readonly runner?: CommandRunner;
+  readonly timeoutMs?: number | undefined;
+  readonly runner?: CommandRunner | undefined;
 }
 
 /**

@@ -22,11 +22,11 @@ export interface StorageAutoscalerOptions {
    * run (bench/out/policy.md). Pass
    * `createCompatibilityPolicy()` for the bash agent's exact schedule.
    */
-  policy?: ScalingPolicy;
+  policy?: ScalingPolicy | undefined;
   /** Time and timers. Default: the system clock; inject a `ManualClock` for tests. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** How a failed scale is retried. */
-  retry?: BackoffOptions;
+  retry?: BackoffOptions | undefined;
   /**
    * Whether a started autoscaler keeps the Node process alive, as a listening server does. Default
    * true: a script that calls `start()` runs until `stop()`. With `false` only an operation in flight
@@ -34,33 +34,33 @@ export interface StorageAutoscalerOptions {
    * process may exit, as after a server's `unref()`. For an embedder whose host program decides
    * its own lifetime.
    */
-  keepAlive?: boolean;
+  keepAlive?: boolean | undefined;
   /** How long to wait for the filesystem to report its new capacity after a growth. */
-  capacity?: CapacityWaitOptions;
+  capacity?: CapacityWaitOptions | undefined;
   /**
    * Crash recovery's options (see `StorageAutoscaler.recover()`): what becomes of owned volumes a
    * crash left outside the filesystem (`orphans`, default `delete`: released when proven unused), and
    * how long to wait for their devices to appear.
    */
-  recovery?: RecoveryOptions;
+  recovery?: RecoveryOptions | undefined;
   /**
    * What frees space without buying a volume (Docker's unused images, a cache), asked in this order
    * when pressure crosses the threshold: before provisioning while the policy's slack allows, beside it
    * when the time to full is short, and alone at a limit. Default none.
    */
-  reclaimers?: readonly SpaceReclaimer[];
+  reclaimers?: readonly SpaceReclaimer[] | undefined;
   /** How long a reclaim round may hold back a scale-up, and the pause after one that freed too little. */
-  reclaim?: ReclaimOptions;
+  reclaim?: ReclaimOptions | undefined;
   /**
    * Grow the newest owned volume in place (ModifyVolume) before adding one, when the driver can do both
    * (btrfs) and the provisioner can resize (EBS): no attachment slot and no CreateVolume token spent.
    * Default false: such a driver only adds devices. See `HybridGrowthStrategy`.
    */
-  hybridGrowth?: boolean;
+  hybridGrowth?: boolean | undefined;
   /**
    * Give the newest added device back after a quiet period, by `decideShrink()`'s rule, when the driver
    * has `removeDevice()` (btrfs): removed online, then its volume released once proven unused. Default:
    * never shrink.
    */
-  shrink?: ShrinkRule;
+  shrink?: ShrinkRule | undefined;
 }

@@ -83,7 +83,7 @@ export function createExecaRunner(defaults: { timeoutMs?: number; env?: Record<s
       const result = await execa(command, [...args], {
         reject: false,
         timeout: options.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        input: options.input,
+        ...(options.input === undefined ? {} : { input: options.input }),
         env: { ...defaults.env, ...options.env, LC_ALL: 'C' },
         stripFinalNewline: false,
       });

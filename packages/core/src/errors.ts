@@ -26,11 +26,11 @@ export type ErrorCode =
 /** Options shared by every error of this project. */
 export interface EbsAutoscaleErrorOptions {
   /** What the operator should do about it, in one sentence. */
-  hint?: string;
+  hint?: string | undefined;
   /** The lower-level error that caused this one. */
-  cause?: unknown;
+  cause?: unknown | undefined;
   /** Whether trying the same thing again later may succeed. */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface MetadataGrowthInput {
   /** The VG's extent size: LVM allocates in extents, so the growth is rounded up to one. */
   readonly extentBytes: number;
   /** Grow when metadata is at least this full, even if its size matches the data. Default 50. */
-  readonly thresholdPercent?: number;
+  readonly thresholdPercent?: number | undefined;
 }
 
 /**

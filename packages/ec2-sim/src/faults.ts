@@ -13,8 +13,8 @@ export interface ThrottleFaultOptions {
 
 /** Which volumes a volume fault applies to: one by id, or the next `count` (default 1). */
 export interface FaultTarget {
-  volumeId?: string;
-  count?: number;
+  volumeId?: string | undefined;
+  count?: number | undefined;
 }
 
 /** An EC2 error to inject. `status` defaults to 400. */

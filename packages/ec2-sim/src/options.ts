@@ -57,33 +57,33 @@ export const DEFAULT_INSTANCE: Required<SimInstanceOptions> = {
 /** Options of {@link startEc2Simulator}. See the README for the table of defaults. */
 export interface Ec2SimulatorOptions {
   /** Default `memory`. */
-  backing?: SimBackingKind;
+  backing?: SimBackingKind | undefined;
   /** Where sparse files and the sandbox `dev/` and `sys/` live. Default: a new temp dir, removed on close. */
-  stateDir?: string;
+  stateDir?: string | undefined;
   /**
    * Bytes of real device per GiB of volume, for the loop backing. Default 1 GiB. Tests set e.g.
    * 64 MiB so a "1 GiB" volume is a small real device; the API still reports GiB sizes.
    */
-  bytesPerGiB?: number;
+  bytesPerGiB?: number | undefined;
   /** EC2 endpoint port on 127.0.0.1. Default 0 (ephemeral). */
-  port?: number;
+  port?: number | undefined;
   /** IMDS port on 127.0.0.1. Default 0 (ephemeral). */
-  imdsPort?: number;
+  imdsPort?: number | undefined;
   /** Default `realistic`; `quick` is a quarter of it, for demos. A partial profile is merged onto the realistic one. */
-  latencies?: LatencyProfileName | Partial<LatencyProfile>;
+  latencies?: LatencyProfileName | Partial<LatencyProfile> | undefined;
   /** Seed of the latency RNG. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** Default `systemClock`. Every timer of the simulator goes through it. */
-  clock?: Clock;
-  instance?: SimInstanceOptions;
+  clock?: Clock | undefined;
+  instance?: SimInstanceOptions | undefined;
   /** Default `123456789012`. */
-  accountId?: string;
+  accountId?: string | undefined;
   /** `false` disables throttling; a partial object overrides some action classes. */
-  throttling?: false | Partial<ThrottleLimits>;
+  throttling?: false | Partial<ThrottleLimits> | undefined;
   /** Runs `losetup` for the loop backing. Default `createExecaRunner()`. */
-  runner?: CommandRunner;
+  runner?: CommandRunner | undefined;
   /** How often one volume may be modified. Default `4-per-24h`, EBS's rule today; `6h-cooldown` is the rule before it. */
-  volumeModificationRule?: VolumeModificationRule;
+  volumeModificationRule?: VolumeModificationRule | undefined;
 }
 
 /** Region of an availability zone: `us-east-1a` → `us-east-1`. */

@@ -19,16 +19,16 @@ export interface AttachmentRecord {
 export interface ModificationRecord {
   state: SimModificationState;
   startTime: Date;
-  endTime?: Date;
+  endTime?: Date | undefined;
   progress: number;
   originalSize: number;
   targetSize: number;
   originalVolumeType: string;
   targetVolumeType: string;
-  originalIops?: number;
-  targetIops?: number;
-  originalThroughput?: number;
-  targetThroughput?: number;
+  originalIops?: number | undefined;
+  targetIops?: number | undefined;
+  originalThroughput?: number | undefined;
+  targetThroughput?: number | undefined;
 }
 
 export interface VolumeRecord extends Sequenced {
@@ -37,18 +37,18 @@ export interface VolumeRecord extends Sequenced {
   readonly availabilityZone: string;
   readonly createTime: Date;
   readonly encrypted: boolean;
-  readonly kmsKeyId?: string;
+  readonly kmsKeyId?: string | undefined;
   sizeGiB: number;
   volumeType: string;
-  iops?: number;
-  throughput?: number;
+  iops?: number | undefined;
+  throughput?: number | undefined;
   state: SimVolumeState;
-  attachment?: AttachmentRecord;
+  attachment?: AttachmentRecord | undefined;
   modifications: ModificationRecord[];
   /** The sandbox device path once the backing has materialised it. */
-  device?: string;
-  loopDevice?: string;
-  backingError?: string;
+  device?: string | undefined;
+  loopDevice?: string | undefined;
+  backingError?: string | undefined;
   /** True for the instance's root volume, which has no backing device. */
   readonly root: boolean;
 }
@@ -69,14 +69,14 @@ export interface SimVolumeView {
   readonly sizeGiB: number;
   readonly volumeType: string;
   readonly state: SimVolumeState;
-  readonly attachment?: SimAttachmentView;
+  readonly attachment?: SimAttachmentView | undefined;
   readonly tags: Readonly<Record<string, string>>;
   /** The sandbox device path (`<devRoot>/nvmeNn1`) once materialised by the loop backing. */
-  readonly device?: string;
+  readonly device?: string | undefined;
   /** The real `/dev/loopK` behind it. */
-  readonly loopDevice?: string;
+  readonly loopDevice?: string | undefined;
   /** Why the backing failed to materialise the device, if it did. */
-  readonly backingError?: string;
+  readonly backingError?: string | undefined;
 }
 
 /** Timers of state transitions, all on the injected clock and all cancelled on close. */

@@ -10,25 +10,25 @@ export interface BuildAgentOptions {
   /** The initial device(s) of the filesystem. */
   devices: readonly string[];
   /** Configuration of the EC2 client, e.g. the simulator's `{ endpoint, region, credentials }`. */
-  ec2ClientConfig?: EbsProvisionerOptions['ec2ClientConfig'];
+  ec2ClientConfig?: EbsProvisionerOptions['ec2ClientConfig'] | undefined;
   /** The IMDS endpoint, e.g. the simulator's. */
-  metadataEndpoint?: string;
+  metadataEndpoint?: string | undefined;
   /** Where the provisioner finds device nodes and sysfs (the loop-backed simulator has its own sandbox; the driver keeps the real ones). */
-  devRoot?: string;
-  sysRoot?: string;
-  runner?: CommandRunner;
-  clock?: Clock;
+  devRoot?: string | undefined;
+  sysRoot?: string | undefined;
+  runner?: CommandRunner | undefined;
+  clock?: Clock | undefined;
   /** Overrides of the autoscaler's capacity polling, for a demo on small devices. */
-  capacity?: CapacityWaitOptions;
+  capacity?: CapacityWaitOptions | undefined;
   /** Add an fstab line for the mount (install does; the demo does not). */
-  fstabPath?: string;
+  fstabPath?: string | undefined;
   /**
    * The driver with its filesystem decided (see `resolveDriver`). Default: the configuration's, with
    * ext4 for an LVM layout that leaves the filesystem open.
    */
-  driver?: ResolvedDriver;
+  driver?: ResolvedDriver | undefined;
   /** What frees space before a volume is bought (`configuredReclaimers`); default none. */
-  reclaimers?: readonly SpaceReclaimer[];
+  reclaimers?: readonly SpaceReclaimer[] | undefined;
 }
 
 /** The wired agent. */

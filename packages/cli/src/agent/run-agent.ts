@@ -17,19 +17,19 @@ export interface RunAgentOptions extends Partial<BuildAgentOptions> {
   config: AgentConfig;
   logger: Logger;
   /** Lock and status directory. Default `/run/ebs-autoscale`. */
-  runDir?: string;
+  runDir?: string | undefined;
   /** Serve Prometheus metrics here; overrides the configuration's port. */
-  metricsPort?: number;
+  metricsPort?: number | undefined;
   /** Format and mount the initial devices when nothing is mounted yet. Default true. */
-  prepare?: boolean;
+  prepare?: boolean | undefined;
   /** How often the status file is rewritten besides on every event, ms. Default 5000. */
-  statusIntervalMs?: number;
+  statusIntervalMs?: number | undefined;
   /** Where os-release is read from (an LVM layout without a filesystem takes the distribution's). */
-  osReleasePaths?: readonly string[];
+  osReleasePaths?: readonly string[] | undefined;
   /** How long start-up waits for owned volumes' devices to appear before judging strays, ms. Default core's 60 000. */
-  straySettleMs?: number;
+  straySettleMs?: number | undefined;
   /** How often a reservation tied to a PID checks that its process still runs, ms. Default 2000. */
-  reservationPidIntervalMs?: number;
+  reservationPidIntervalMs?: number | undefined;
 }
 
 /** A running agent. */

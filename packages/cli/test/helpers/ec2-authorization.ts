@@ -45,7 +45,7 @@ function volumeCheck(world: Ec2World, action: string, id: string): ResourceCheck
   return { action, resource: volumeArn(world, id), context: { 'ec2:VolumeID': id, ...tagKeys(tags, ['ec2:ResourceTag/', 'aws:ResourceTag/']) } };
 }
 
-function requestTags(input: { TagSpecifications?: { ResourceType?: string; Tags?: { Key?: string; Value?: string }[] }[] }): Record<string, string> {
+function requestTags(input: { TagSpecifications?: { ResourceType?: string | undefined; Tags?: { Key?: string | undefined; Value?: string | undefined }[] | undefined }[] | undefined }): Record<string, string> {
   const tags = (input.TagSpecifications ?? []).filter((spec) => spec.ResourceType === 'volume').flatMap((spec) => spec.Tags ?? []);
   return Object.fromEntries(tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
 }

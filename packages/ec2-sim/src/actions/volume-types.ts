@@ -46,7 +46,7 @@ export interface VolumeSpec {
 }
 
 /** Validates a requested configuration and fills in EC2's defaults; throws EC2's errors. */
-export function resolveVolumeSpec(request: { sizeGiB: number; volumeType: string; iops?: number; throughput?: number }): VolumeSpec {
+export function resolveVolumeSpec(request: { sizeGiB: number; volumeType: string; iops?: number | undefined; throughput?: number | undefined }): VolumeSpec {
   const rule = RULES[request.volumeType];
   if (!rule) throw invalidParameterValue(`Value (${request.volumeType}) for parameter volumeType is invalid. Valid types: ${Object.keys(RULES).join(', ')}.`);
   const { sizeGiB, volumeType } = request;
