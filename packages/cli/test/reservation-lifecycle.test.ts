@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { MIB } from '@ebs-autoscale/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { callReservationApi } from '../src/reservations/api-client.js';
 import { reservationSocketPath } from '../src/reservations/api-socket.js';
 import { AgentProcess } from './helpers/agent-process.js';
 import { SimHost } from './helpers/sim-host.js';
+import { reservationJournalPath } from '../src/reservations/reservation-journal.js';
 import { tearDown } from './helpers/tear-down.js';
 
 const missing = await missingPrerequisites();
@@ -62,5 +64,12 @@ describe.skipIf(!canRun)('reserving through the running agent (root, loop device
 
     expect((await cli(['release', id, '--run-dir', host.runDir])).code).toBe(0);
     expect((await callReservationApi(reservationSocketPath(host.mountPoint, host.runDir), 'GET', '/reservations')).body.reservations).toEqual([]);
+
+    // Uninstall leaves nothing of this mount point in the run directory: no journal for a later install to restore.
+    expect(existsSync(reservationJournalPath(host.mountPoint, host.runDir))).toBe(true);
+    expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
+    const uninstalled = await host.uninstall(['--release-volumes', '--yes']);
+    expect(uninstalled.code, uninstalled.text).toBe(0);
+    expect(existsSync(reservationJournalPath(host.mountPoint, host.runDir))).toBe(false);
   }, 240_000);
 });

@@ -3,13 +3,11 @@ import { unlink } from 'node:fs/promises';
 import type { StorageAutoscaler } from '@ebs-autoscale/core';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/agent-config.js';
-import { lockFileName } from '../run-dir/lock.js';
 import { reservationSocketPath, resolveGroup } from '../reservations/api-socket.js';
 import { PidWatch } from '../reservations/pid-watch.js';
 import { serveReservations } from '../reservations/reservation-api.js';
-import { ReservationJournal } from '../reservations/reservation-journal.js';
+import { ReservationJournal, reservationJournalPath } from '../reservations/reservation-journal.js';
 import { ReservationService } from '../reservations/reservation-service.js';
-import { join } from 'node:path';
 
 /** The running local API of one agent. */
 export interface StartedReservationApi {
@@ -28,7 +26,7 @@ export async function startReservationApi(autoscaler: StorageAutoscaler, config:
   if (!settings.enabled) return undefined;
   const gid = settings.group === undefined ? undefined : await resolveGroup(settings.group);
   const socketPath = reservationSocketPath(config.mountPoint, runDir);
-  const journal = new ReservationJournal(join(runDir, lockFileName(config.mountPoint, 'reservations.json')));
+  const journal = new ReservationJournal(reservationJournalPath(config.mountPoint, runDir));
   const service = new ReservationService(autoscaler, { pidWatch: new PidWatch(pidIntervalMs), journal, log: logger });
   await service.restore();
   const server: Server = await serveReservations(service, { socketPath, runDir, ...(gid === undefined ? {} : { gid }) });

@@ -1,3 +1,4 @@
+import { reservationJournalPath } from '../reservations/reservation-journal.js';
 import type { Server } from 'node:http';
 import { unlink } from 'node:fs/promises';
 import { EbsAutoscaleError, type StorageAutoscaler } from '@ebs-autoscale/core';
@@ -150,8 +151,10 @@ async function stopWithin(autoscaler: StorageAutoscaler, graceMs: number | undef
 }
 
 /** Removes a mount point's status file (after an uninstall or a demo). */
-export async function removeStatusFile(mountPoint: string, runDir = DEFAULT_RUN_DIR): Promise<void> {
+/** What uninstall removes of a mount point's run directory: its last status report and its reservations. */
+export async function removeRunFiles(mountPoint: string, runDir = DEFAULT_RUN_DIR): Promise<void> {
   await unlink(statusFilePath(mountPoint, runDir)).catch(() => undefined);
+  await unlink(reservationJournalPath(mountPoint, runDir)).catch(() => undefined);
 }
 
 async function currentDevices(mountPoint: string): Promise<string[]> {

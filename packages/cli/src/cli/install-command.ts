@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createExecaRunner, type CommandRunner } from '@ebs-autoscale/core';
-import { removeStatusFile } from '../agent/run-agent.js';
+import { removeRunFiles } from '../agent/run-agent.js';
 import { INSTALL_DEFAULTS } from '../config/agent-config.js';
 import { loadLocatedConfig, locateConfig } from '../config/config-location.js';
 import { installAgent } from '../install/install-agent.js';
@@ -109,7 +109,7 @@ export async function uninstallCommand(args: string[], io: CliIo, deps: InstallC
     ...(deps.osReleasePaths ? { osReleasePaths: deps.osReleasePaths } : {}),
     say: (line) => io.stdout.write(`${line}\n`),
   });
-  await removeStatusFile(result.mountPoint, values['run-dir']);
+  await removeRunFiles(result.mountPoint, values['run-dir']);
   io.stdout.write(release ? `Uninstalled; released ${result.releasedVolumes.length} volume(s).\n` : `Uninstalled; the data on ${result.mountPoint} is untouched.\n`);
   return EXIT.ok;
 }

@@ -1,3 +1,5 @@
+import { lockFileName } from '../run-dir/lock.js';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
@@ -51,4 +53,12 @@ export class ReservationJournal {
       throw error;
     });
   }
+}
+
+/**
+ * Where a mount point's reservations are kept between runs of its agent: beside its lock in the run
+ * directory, under the same name. The agent and uninstall (which removes it) both take it from here.
+ */
+export function reservationJournalPath(mountPoint: string, runDir: string): string {
+  return join(runDir, lockFileName(mountPoint, 'reservations.json'));
 }
