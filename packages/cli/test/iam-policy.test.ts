@@ -56,6 +56,18 @@ describe('buildIamPolicy', () => {
     expect(grant.Condition).toEqual({ StringLike: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } });
     expect(String(statement(rich, 'ec2:CreateVolume', 'volume/')[0]!.Resource)).toBe('arn:aws:ec2:us-east-1:123456789012:volume/*');
   });
+
+  it('grants ModifyVolume and DescribeVolumesModifications to hybrid growth on btrfs, on owned volumes only; a shrink needs only detach and delete', () => {
+    const describesModifications = (p: ReturnType<typeof buildIamPolicy>) => statement(p, 'ec2:DescribeVolumesModifications', '*').length;
+    expect(describesModifications(policy)).toBe(0);
+    const hybrid = buildIamPolicy(parseConfig({ ...base, growth: { hybrid: true } }));
+    expect(statement(hybrid, 'ec2:ModifyVolume', 'volume/')[0]!.Condition).toEqual({ StringEquals: { [`ec2:ResourceTag/${DEFAULT_OWNERSHIP_TAG}`]: SOURCE_INSTANCE_ARN_VARIABLE } });
+    expect(describesModifications(hybrid)).toBe(1);
+    expect(buildIamPolicy(parseConfig({ ...base, growth: { hybrid: false } })).Statement.some((s) => s.Action.includes('ec2:ModifyVolume'))).toBe(false);
+    const shrinking = buildIamPolicy(parseConfig({ ...base, shrink: { quietPeriodSeconds: 600 } }));
+    expect(shrinking).toEqual(policy);
+    for (const action of ['ec2:DetachVolume', 'ec2:DeleteVolume']) expect(statement(shrinking, action, 'volume/'), action).toHaveLength(1);
+  });
 });
 
 describe('buildIamPolicy with the release artifact', () => {

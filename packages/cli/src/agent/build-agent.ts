@@ -76,6 +76,8 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
     ...(options.reclaimers?.length ? { reclaimers: options.reclaimers } : {}),
+    ...(config.growth?.hybrid ? { hybridGrowth: true } : {}),
+    ...(config.shrink ? { shrink: config.shrink } : {}),
     ...(config.reclaim?.budgetMs === undefined && config.reclaim?.cooldownMs === undefined ? {} : { reclaim: { ...(config.reclaim.budgetMs === undefined ? {} : { budgetMs: config.reclaim.budgetMs }), ...(config.reclaim.cooldownMs === undefined ? {} : { cooldownMs: config.reclaim.cooldownMs }) } }),
   });
   return { driver, provisioner, policy, autoscaler };

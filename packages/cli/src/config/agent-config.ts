@@ -1,5 +1,6 @@
-import type { ScalingLimits } from '@ebs-autoscale/core';
+import type { ScalingLimits, ShrinkRule } from '@ebs-autoscale/core';
 import type { EbsVolumeType } from '@ebs-autoscale/provisioner-ebs';
+import type { GrowthConfig } from './growth-and-shrink-config.js';
 import type { ReclaimConfig, ReservationsConfig } from './reclaim-config.js';
 
 /** Which filesystem driver owns the mount point, with its own settings. */
@@ -78,6 +79,10 @@ export interface AgentConfig {
   readonly reclaim?: ReclaimConfig;
   /** The local reservation API on a unix socket; absent: on, for root only. */
   readonly reservations?: ReservationsConfig;
+  /** How a scale-up adds capacity (our format only); absent: the driver's one way (btrfs adds devices). */
+  readonly growth?: GrowthConfig;
+  /** When a device the agent added is given back (our format only, btrfs only); absent: never. */
+  readonly shrink?: ShrinkRule;
 }
 
 /** The defaults of amazon-ebs-autoscale's install.sh, which ours keep. */

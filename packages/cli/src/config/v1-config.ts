@@ -4,13 +4,14 @@ import { checkConfiguredLimits, volumeSizeProblem } from './configured-sizes.js'
 import { IssueList } from './issues.js';
 import { ObjectReader } from './object-reader.js';
 import { readVolume } from './read-volume.js';
+import { readGrowthConfig, readShrinkConfig } from './growth-and-shrink-config.js';
 import { readReclaimConfig, readReservationsConfig } from './reclaim-config.js';
 
 const NAME: [RegExp, string] = [/^[A-Za-z0-9+_.-]{1,127}$/, 'an LVM name: 1–127 of letters, digits and +_.-'];
 
 /**
  * Reads our own format (`"version": 1`): camelCase keys, real numbers and booleans, a choice of
- * driver and policy, KMS key, extra tags, reconcile behaviour and metrics. Everything but
+ * driver and policy, KMS key, extra tags, reconcile behaviour, metrics, and how capacity grows and shrinks. Everything but
  * `mountPoint` has a default. Throws a `ConfigError` listing every problem.
  *
  * @example
@@ -62,6 +63,8 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
   const reclaim = readReclaimConfig(root.object('reclaim'), issues);
   const reservationsReader = root.object('reservations');
   const reservations = reservationsReader ? readReservationsConfig(reservationsReader) : undefined;
+  const growth = readGrowthConfig(root.object('growth'), driver, issues);
+  const shrink = readShrinkConfig(root.object('shrink'), driver, issues);
   root.finish();
   issues.throwIfAny(file);
 
@@ -79,6 +82,8 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
     logging: { level, summaryIntervalSeconds, ...(logFile ? { file: logFile } : {}) },
     ...(reclaim ? { reclaim } : {}),
     ...(reservations ? { reservations } : {}),
+    ...(growth ? { growth } : {}),
+    ...(shrink ? { shrink } : {}),
   };
 
   function readDriver(reader: ObjectReader | undefined): DriverConfig {

@@ -59,7 +59,8 @@ export interface IamPolicyOptions {
  * - `Describe*` calls on `*`, since EC2 supports no resource-level permissions for them;
  * - `CreateVolume` only with the ownership tag naming the calling instance in the request (and only encrypted, of the configured type);
  * - `CreateTags` only as part of `CreateVolume`, so the agent cannot tag someone else's volume as its own;
- * - attach, detach, delete (and modify, for a driver that grows in place) only on volumes the instance owns;
+ * - attach, detach, delete (and modify, for a driver or hybrid growth that grows in place) only on volumes the
+ *   instance owns; a shrink needs no more than detach and delete;
  * - attach and detach only on the calling instance itself, and `ModifyInstanceAttribute` only there and
  *   only for the block-device mapping (DeleteOnTermination): never `userData`, `instanceType`, …;
  * - `kms:*` grants only for the configured key, only via EC2.
@@ -77,7 +78,8 @@ export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = 
   const region = options.region ?? '*';
   const account = options.accountId ?? '*';
   const arn = (type: string) => `arn:${partition}:ec2:${region}:${account}:${type}/*`;
-  const growInPlace = config.driver.kind === 'ext4-static';
+  // ext4-static grows only in place; hybrid growth (btrfs) grows the newest volume in place before adding one.
+  const growInPlace = config.driver.kind === 'ext4-static' || config.growth?.hybrid === true;
   // The request's instance is the caller: its own ARN (ec2:SourceInstanceARN) names the target
   // (ec2:InstanceID). AWS's managed AWSEC2VssSnapshotPolicy confines an instance to itself this way
   // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSEC2VssSnapshotPolicy.html).
