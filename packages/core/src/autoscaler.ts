@@ -456,7 +456,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     const { removeDevice } = this.driver;
     const rule = this.shrinkRule;
     if (!rule || !removeDevice || this.isStopping()) return;
-    const candidate = shrinkCandidate(this.inventory);
+    const candidate = shrinkCandidate(this.inventory, this.capacity.bytesPerGiB);
     const input = { now: this.clock.now(), samples: this.samples, growThresholdPercent, reservedBytes: this.desk.book.reservedBytes(), candidate, busy: this.scaling };
     const decision = decideShrink(input, rule);
     if (decision.action !== 'shrink') return;

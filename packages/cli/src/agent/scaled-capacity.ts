@@ -3,10 +3,11 @@ import { GIB, type CapacityWaitOptions } from '@ebs-autoscale/core';
 /**
  * The autoscaler's capacity wait for volumes scaled down by the loop-backed simulator, where one
  * "GiB" is `bytesPerGiB` real bytes: it counts a scale-up as done once half the added size shows
- * (as it does on EC2), in real bytes, polled often because small devices grow within a second.
+ * (as it does on EC2), in real bytes, polled often because small devices grow within a second; and a
+ * shrink counts a device as `bytesPerGiB` real bytes per GiB.
  */
 export function scaledCapacity(bytesPerGiB: number): CapacityWaitOptions {
-  return { pollMs: 250, timeoutMs: 60_000, minGrowthRatio: (0.5 * bytesPerGiB) / GIB };
+  return { pollMs: 250, timeoutMs: 60_000, minGrowthRatio: (0.5 * bytesPerGiB) / GIB, bytesPerGiB };
 }
 
 /** Parses `--bytes-per-gib`: a whole number of bytes, or with a `KiB`/`MiB`/`GiB` suffix (`128MiB`). */

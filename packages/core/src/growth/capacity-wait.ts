@@ -12,6 +12,11 @@ export interface CapacityWaitOptions {
   readonly timeoutMs?: number;
   /** Capacity counts as grown at `before + ratio × added size`. Default 0.5 (filesystems keep some for metadata). */
   readonly minGrowthRatio?: number;
+  /**
+   * Bytes of filesystem capacity one GiB of volume brings, for what a shrink takes away with a device.
+   * Default `GIB`, as on EBS; the loop-backed simulator scales volumes down (`--bytes-per-gib`).
+   */
+  readonly bytesPerGiB?: number;
 }
 
 /** The capacity before a growth and the GiB it added: what the wait waits for. */
@@ -26,6 +31,8 @@ export class CapacityWait {
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly minGrowthRatio: number;
+  /** See {@link CapacityWaitOptions.bytesPerGiB}. */
+  readonly bytesPerGiB: number;
 
   constructor(
     private readonly driver: FilesystemDriver,
@@ -35,6 +42,7 @@ export class CapacityWait {
     this.pollMs = options.pollMs ?? 1000;
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.minGrowthRatio = options.minGrowthRatio ?? 0.5;
+    this.bytesPerGiB = options.bytesPerGiB ?? GIB;
   }
 
   /** The capacity at which a growth counts as done: the size before it plus the growth ratio of what it added. */

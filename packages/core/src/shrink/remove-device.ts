@@ -21,11 +21,11 @@ export interface ShrinkContext {
  * may be owned, when install created it through the provisioner); the driver refuses an initial device
  * itself (`INVALID_ARGUMENT`) and nothing changes.
  */
-export function shrinkCandidate(inventory: Inventory): ShrinkCandidate | undefined {
+export function shrinkCandidate(inventory: Inventory, bytesPerGiB = GIB): ShrinkCandidate | undefined {
   if (inventory.devices.length < 2) return undefined;
   const newest = inventory.members().at(-1);
   if (newest?.device === undefined) return undefined;
-  return { volumeId: newest.volumeId, device: newest.device, sizeBytes: newest.sizeGiB * GIB };
+  return { volumeId: newest.volumeId, device: newest.device, sizeBytes: newest.sizeGiB * bytesPerGiB };
 }
 
 /**
