@@ -31,6 +31,10 @@ export function logAutoscalerEvents(autoscaler: StorageAutoscaler, logger: Logge
   );
   on('scale:failed', (e) => logger.error({ event: 'scale:failed', operationId: e.operationId, stage: e.stage, err: e.error, consecutiveFailures: e.consecutiveFailures, retryAt: new Date(e.retryAt).toISOString() }, `scale failed at ${e.stage}`));
   on('limit:reached', (e) => logger.warn({ event: 'limit:reached', limit: e.limit, worstPercent: round(e.worstPercent), thresholdPercent: e.thresholdPercent }, `limit reached: ${e.limit}`));
+  on('volume:removed', (e) => {
+    const what = { released: 'removed from the filesystem and its volume released', kept: 'removed from the filesystem; its volume was kept (see volume:kept)', cancelled: 'removal cancelled (a fill started); the device stays' }[e.outcome];
+    logger.info({ event: 'volume:removed', volumeId: e.volumeId, device: e.device, outcome: e.outcome }, `${e.device} (${e.volumeId}): ${what}`);
+  });
   on('volume:kept', (e) => logger.warn({ event: 'volume:kept', volumeId: e.volumeId, device: e.device ?? null, reason: e.reason, hint: e.hint }, `kept ${e.volumeId} (${e.reason}), not released: ${e.hint}`));
   on('mount:read-only', (e) =>
     logger.warn({ event: 'mount:read-only', mountPoint: e.mountPoint }, `${e.mountPoint} is mounted read-only: no scale-up until it is writable again. Check the kernel log (dmesg) for a filesystem error, or whether it was remounted by hand; \`mount -o remount,rw ${e.mountPoint}\` once it is sound.`),

@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MIB } from '@ebs-autoscale/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { missingPrerequisites } from '../src/cli/demo-command.js';
+import { Filler } from '../src/demo/filler.js';
+import { AgentProcess } from './helpers/agent-process.js';
+import { SimHost, smallConfig } from './helpers/sim-host.js';
+import { tearDown } from './helpers/tear-down.js';
+
+const missing = await missingPrerequisites();
+const canRun = missing.length === 0;
+if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the hybrid-growth and shrink lifecycle through \`run\`: ${missing.join('; ')}`);
+
+const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const totalBytes = async (mountPoint: string) => {
+  const s = await statfs(mountPoint);
+  return s.blocks * s.bsize;
+};
+
+// Issue 17 through the real agent: `ebs-autoscale run` as a child process on the simulator's loop
+// devices with real btrfs, configured by the v1 file's `growth` and `shrink` sections.
+describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop devices, btrfs)', () => {
+  let host: SimHost | undefined;
+  let filler: Filler | undefined;
+  const agents: AgentProcess[] = [];
+  afterEach(async () => {
+    await tearDown({ filler, agents: agents.splice(0), host });
+    [host, filler] = [undefined, undefined];
+  });
+
+  /** Installs (one 2 GiB volume), writes a checksummed file, and starts the agent. */
+  const setUp = async (extra: Record<string, unknown>) => {
+    // maxVolumeGiB 16: room for the initial volume to grow in place.
+    host = await SimHost.start({ config: (mountPoint) => smallConfig(mountPoint, { limits: { minVolumeGiB: 2, maxVolumeGiB: 16, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 }, ...extra }) });
+    const installed = await host.install();
+    expect(installed.code, installed.text).toBe(0);
+    const [initial] = host.owned();
+    expect(host.owned()).toHaveLength(1);
+    const keep = join(host.mountPoint, 'keep.bin');
+    await writeFile(keep, randomBytes(8 * MIB));
+    const checksum = await sha256(keep);
+    const agent = AgentProcess.start(host.runArgv(['--json-logs']));
+    agents.push(agent);
+    await agent.waitForEvent('agent:ready');
+    return { agent, initial: initial!, keep, checksum };
+  };
+
+  it('with growth.hybrid, a fill grows the one volume in place: larger, no second volume, the btrfs larger, the file intact', async () => {
+    const { agent, initial, keep, checksum } = await setUp({ growth: { hybrid: true } });
+    const before = await totalBytes(host!.mountPoint);
+    filler = new Filler(host!.mountPoint, 8 * MIB);
+    filler.start();
+    const complete = await agent.waitForEvent('scale:complete', { timeoutMs: 90_000 });
+    await filler.stop();
+    expect(complete.volumeId, agent.tail()).toBe(initial.volumeId);
+    expect(host!.owned().map((v) => v.volumeId)).toEqual([initial.volumeId]);
+    expect(host!.everOwned()).toHaveLength(1);
+    expect(host!.owned()[0]!.sizeGiB).toBeGreaterThan(initial.sizeGiB);
+    expect(host!.btrfsDevices()).toHaveLength(1);
+    expect(await totalBytes(host!.mountPoint)).toBeGreaterThan(before);
+    expect(filler.stats.outOfSpaceErrors).toBe(0);
+    expect(await sha256(keep)).toBe(checksum);
+    expect(agent.entries.some((e) => e.event === 'volume:provisioned')).toBe(false);
+    expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
+  }, 240_000);
+
+  it('with shrink, once the data is deleted the agent removes the added device and releases its volume; the initial one stays, the file intact', async () => {
+    const { agent, initial, keep, checksum } = await setUp({ shrink: { quietPeriodSeconds: 3, highWaterFreePercent: 50, minFreeGiB: 0 } });
+    const fill = join(host!.mountPoint, 'fill');
+    await mkdir(fill);
+    filler = new Filler(fill, 16 * MIB);
+    filler.start();
+    const added = await agent.waitForEvent('scale:complete', { timeoutMs: 90_000 });
+    await filler.stop();
+    expect(added.volumeId).not.toBe(initial.volumeId);
+    expect(host!.owned().length).toBeGreaterThanOrEqual(2);
+    await rm(fill, { recursive: true });
+
+    // One device at a time, each after its own quiet period, until only the initial one is left.
+    let from = 0;
+    while (host!.btrfsDevices().length > 1) {
+      const removed = await agent.waitForEvent('volume:removed', { from, timeoutMs: 90_000 });
+      expect(removed.outcome, agent.tail()).toBe('released');
+      expect(removed.volumeId).not.toBe(initial.volumeId);
+      from = agent.entries.indexOf(removed) + 1;
+    }
+    await host!.sim.settled();
+    expect(host!.owned().map((v) => v.volumeId)).toEqual([initial.volumeId]);
+    // Every added volume is gone from EC2 (deleted, not merely detached): none leaked.
+    for (const volume of host!.everOwned().filter((v) => v.volumeId !== initial.volumeId)) expect(['deleting', 'deleted'], volume.volumeId).toContain(volume.state);
+    expect(await sha256(keep)).toBe(checksum);
+    expect(agent.entries.some((e) => e.event === 'error'), agent.tail()).toBe(false);
+    expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
+  }, 240_000);
+});
