@@ -47,7 +47,7 @@ try {
   const report = [
     `# Footprint (issue 13, item 3)`,
     '',
-    `Machine: ${machineName()}. \`--help\`: ${helpRuns} runs per variant; agent: ${agentRuns} runs, idle ${idleSeconds} s, then ${scaleUps} scale-ups against ec2-sim (loop devices, btrfs). ✓/✗: the median against the target. Wall times move with the machine's load (other work shares its cores): the bare Node beside them is the floor.`,
+    `Machine: ${machineName()}. \`--help\`: ${helpRuns} runs per variant; agent: ${agentRuns} runs, idle ${idleSeconds} s, then ${scaleUps} scale-ups against ec2-sim (loop devices, btrfs). ✓/✗: the median against the target. Wall times move with the machine's load (other work shares its cores; where this was run, a background CI loop shared its 2): the bare Node beside them is the floor.`,
     '',
     table,
     '',
