@@ -28,6 +28,20 @@ const status: AutoscalerStatus = {
 };
 
 describe('formatStatus', () => {
+  it('shows hybrid growth, the modification budget left per volume, and the shrinks; nothing of it for an older status file', () => {
+    const hour = 3_600_000;
+    const now = 100 * hour;
+    // Four in place within the rolling 24 h: none left until the oldest leaves the window.
+    const hybrid: AutoscalerStatus = { ...status, growth: 'hybrid', inPlaceGrowths: [{ volumeId: 'vol-0abc', startedAt: [now - 30 * hour, now - 20 * hour, now - 10 * hour, now - 3 * hour, now - hour] }], removals: { released: 2, kept: 0, cancelled: 1 } };
+    const text = formatStatus(hybrid, { now });
+    expect(text).toContain('Growth: hybrid · 5 in place · shrinks: 2 released, 0 kept, 1 cancelled');
+    expect(text).toMatch(/Volume\s+In place \(24 h\)\s+Modifications left\nvol-0abc\s+4\s+0 of 4, next in 4\.0 h/);
+    const fresh = formatStatus({ ...hybrid, inPlaceGrowths: [], removals: { released: 0, kept: 0, cancelled: 0 } }, { now });
+    expect(fresh).toMatch(/vol-0abc\s+0\s+4 of 4\n/);
+    expect(formatStatus({ ...status, growth: 'add-device', inPlaceGrowths: [], removals: { released: 1, kept: 0, cancelled: 0 } }, { now })).not.toContain('Modifications left');
+    expect(formatStatus(status, { now })).not.toContain('Growth:');
+  });
+
   it('shows usage, every gauge, devices, volumes, limits and the last decision', () => {
     const text = formatStatus(status, { now: 1_003_000, pid: 42 });
     expect(text).toContain('ebs-autoscale /scratch: running (PID 42)');

@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIB } from '@ebs-autoscale/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { missingPrerequisites } from '../src/cli/demo-command.js';
+import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { AgentProcess } from './helpers/agent-process.js';
-import { SimHost, smallConfig } from './helpers/sim-host.js';
+import { capture, SimHost, smallConfig } from './helpers/sim-host.js';
 import { tearDown } from './helpers/tear-down.js';
 
 const missing = await missingPrerequisites();
@@ -18,6 +19,21 @@ const totalBytes = async (mountPoint: string) => {
   const s = await statfs(mountPoint);
   return s.blocks * s.bsize;
 };
+
+/** What `ebs-autoscale status` prints for the host, once it matches: the agent rewrites its status file on every event. */
+async function statusShows(host: SimHost, pattern: RegExp): Promise<string> {
+  let text = '';
+  await vi.waitFor(
+    async () => {
+      const out = capture();
+      expect(await statusCommand(['--config', host.configPath, '--run-dir', host.runDir], out.io), out.text()).toBe(0);
+      text = out.text();
+      expect(text).toMatch(pattern);
+    },
+    { timeout: 30_000, interval: 250 },
+  );
+  return text;
+}
 
 // Issue 17 through the real agent: `ebs-autoscale run` as a child process on the simulator's loop
 // devices with real btrfs, configured by the v1 file's `growth` and `shrink` sections.
@@ -63,6 +79,8 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     expect(filler.stats.outOfSpaceErrors).toBe(0);
     expect(await sha256(keep)).toBe(checksum);
     expect(agent.entries.some((e) => e.event === 'volume:provisioned')).toBe(false);
+    // status counts the growth in place and what is left of the volume's modification budget.
+    await statusShows(host!, new RegExp(`Growth: hybrid · [1-4] in place[^]*${initial.volumeId}\\s+[1-4]\\s+[0-3] of 4`));
     expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
   }, 240_000);
 
@@ -91,6 +109,7 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     // Every added volume is gone from EC2 (deleted, not merely detached): none leaked.
     for (const volume of host!.everOwned().filter((v) => v.volumeId !== initial.volumeId)) expect(['deleting', 'deleted'], volume.volumeId).toContain(volume.state);
     expect(await sha256(keep)).toBe(checksum);
+    await statusShows(host!, /Growth: add-device · 0 in place · shrinks: [1-9]\d* released, 0 kept/);
     expect(agent.entries.some((e) => e.event === 'error'), agent.tail()).toBe(false);
     expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
   }, 240_000);

@@ -1,3 +1,4 @@
+import type { InPlaceGrowths, RemovalCounts } from './capacity-changes.js';
 import type { Decision, LimitKind, ScalingLimits } from './policy/policy.js';
 import type { KeptVolume } from './release-guard.js';
 import type { ReservationInfo } from './reservations/reservation.js';
@@ -56,4 +57,11 @@ export interface AutoscalerStatus {
   readonly reclaimers?: readonly string[];
   /** Bytes the reclaimers freed since the autoscaler was made. */
   readonly reclaimedBytes?: number;
+  // Optional for the same reason: an agent from before issue 17 wrote none.
+  /** How a scale-up grows: `add-device`, `grow-in-place` or `hybrid`; absent when it cannot grow. */
+  readonly growth?: string;
+  /** The in-place growths (ModifyVolume) this autoscaler made, per volume, for the modification budget. */
+  readonly inPlaceGrowths?: readonly InPlaceGrowths[];
+  /** Device removals (shrinks) since the autoscaler was made, by outcome. */
+  readonly removals?: RemovalCounts;
 }

@@ -19,6 +19,7 @@ import { recover, type RecoveryOptions, type RecoveryReport } from './recovery/r
 import type { KeptVolume } from './release-guard.js';
 import type { Reservation, ReservationInfo, ReservationRequest } from './reservations/reservation.js';
 import { ReservationDesk, type DecisionRecord } from './reservations/reservation-desk.js';
+import { CapacityChanges } from './capacity-changes.js';
 import { removeAndRelease, shrinkCandidate } from './shrink/remove-device.js';
 import { watchRemoval } from './shrink/removal-watch.js';
 import { decideShrink, fillDuringRemoval, type ShrinkRule } from './shrink/shrink-decision.js';
@@ -69,6 +70,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   private initialised = false;
   private samples: UsageSample[] = [];
   private readonly shrinkRule: ShrinkRule | undefined;
+  private readonly changes = new CapacityChanges();
   private lastUsage: UsageSnapshot | undefined;
   private lastWorst: PressureGauge | undefined;
   private lastDecision: Decision | undefined;
@@ -251,6 +253,9 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       reservedBytes: this.desk.book.reservedBytes(),
       reclaimers: this.reclaim.reclaimers.map((reclaimer) => reclaimer.name),
       reclaimedBytes: this.reclaim.totalFreedBytes,
+      ...(this.growth ? { growth: this.growth.name } : {}),
+      inPlaceGrowths: this.changes.inPlaceGrowths(),
+      removals: this.changes.removalCounts(),
     };
   }
 
@@ -412,6 +417,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     let stage: ScaleStage = 'provision';
     this.scaling = true;
     this.emit('scale:start', { at: started, operationId, sizeGiB, trigger: decision.trigger, before });
+    // A growth onto a volume already under the filesystem was in place (ModifyVolume), not an added device.
+    const members = new Set(this.inventory.members().map((volume) => volume.volumeId));
     try {
       const grown = await growth.grow({
         operationId,
@@ -422,6 +429,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
         provisioned: (volume) => this.emit('volume:provisioned', { at: this.clock.now(), operationId, volume, durationMs: this.clock.now() - started }),
       });
       const { volumeId, device } = grown;
+      if (members.has(volumeId)) this.changes.noteInPlace(volumeId, started);
       this.emit('device:added', { at: this.clock.now(), operationId, device, volumeId, durationMs: this.clock.now() - started });
       stage = 'capacity';
       this.inventory.devices = await this.driver.devices();
@@ -473,6 +481,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       const context = { driver: this.driver, provisioner: this.provisioner, inventory: this.inventory, keep: (kept: KeptVolume) => this.keep(kept) };
       const signal = AbortSignal.any([watch.signal, this.abort.signal]);
       const outcome = await removeAndRelease(context, decision.candidate, (device, options) => removeDevice.call(this.driver, device, options), signal);
+      this.changes.noteRemoval(outcome);
       this.emit('volume:removed', { at: this.clock.now(), volumeId: decision.candidate.volumeId, device: decision.candidate.device, outcome });
       if (outcome !== 'cancelled') this.samples = [];
     } catch (error) {

@@ -1,6 +1,7 @@
 export { StorageAutoscaler } from './autoscaler.js';
 export type { StorageAutoscalerOptions } from './autoscaler-options.js';
 export type { AutoscalerStatus, EvaluationResult, SkipReason } from './autoscaler-status.js';
+export type { InPlaceGrowths, RemovalCounts } from './capacity-changes.js';
 export { IsolatedEventEmitter, type AutoscalerEvents, type AutoscalerEventName, type AutoscalerEventPayload, type ScaleStage } from './events.js';
 export type { FilesystemDriver } from './filesystem-driver.js';
 export type { CapacityWaitOptions } from './growth/capacity-wait.js';

@@ -31,7 +31,7 @@ async function grownWorld(shrink: ShrinkRule | 'never' = rule) {
 
 describe('StorageAutoscaler shrink', () => {
   it('gives the added device back after the quiet period, not before, and releases its volume', async () => {
-    const { driver, provisioner, removed, added, run } = await grownWorld();
+    const { driver, provisioner, autoscaler, removed, added, run } = await grownWorld();
     driver.used = 10 * GIB; // the clean-up after a build
     await run(9);
     expect(removed, 'inside the quiet period').toEqual([]);
@@ -39,6 +39,7 @@ describe('StorageAutoscaler shrink', () => {
     expect(removed).toEqual([expect.objectContaining({ volumeId: added.volumeId, outcome: 'released' })]);
     expect(await driver.devices()).toHaveLength(1);
     expect(provisioner.inspect(added.volumeId)).toBeUndefined();
+    expect(autoscaler.status().removals).toEqual({ released: 1, kept: 0, cancelled: 0 });
   });
 
   it('does not shrink while usage rises, and does not grow again after a shrink while usage stays', async () => {
@@ -71,6 +72,7 @@ describe('StorageAutoscaler shrink', () => {
     expect(await driver.devices()).toContain(added.device);
     expect(provisioner.inspect(added.volumeId)).toBeDefined();
     expect(provisioner.calls.release).toBe(0);
+    expect(autoscaler.status().removals).toEqual({ released: 0, kept: 0, cancelled: 1 });
   });
 
   it('never shrinks without a shrink rule, or with a driver that cannot remove devices', async () => {
@@ -106,5 +108,8 @@ describe('StorageAutoscaler hybridGrowth', () => {
     expect((await autoscaler.evaluate()).scaled).toBe('complete');
     expect(provisioner.calls).toMatchObject({ resize: 1, provision: 0 });
     expect(await driver.devices()).toHaveLength(1);
+    // status() counts it in place, against the volume's modification budget.
+    const [volume] = await provisioner.list();
+    expect(autoscaler.status()).toMatchObject({ growth: 'hybrid', inPlaceGrowths: [{ volumeId: volume!.volumeId, startedAt: [clock.now()] }] });
   });
 });

@@ -1,4 +1,5 @@
 import { formatBytes, type AutoscalerStatus, type Decision } from '@ebs-autoscale/core';
+import { MODIFICATION_RULE } from '@ebs-autoscale/provisioner-ebs';
 
 /** Options of {@link formatStatus}. */
 export interface FormatStatusOptions {
@@ -39,6 +40,7 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
     lines.push('Owned volumes: none added yet.');
   }
   lines.push(`Added: ${status.addedVolumes} volume${status.addedVolumes === 1 ? '' : 's'}, ${status.addedGiB} GiB`);
+  lines.push(...capacityChanges(status, now));
   // A status file written by an agent from before kept volumes existed has no such field.
   const kept = (status as Partial<AutoscalerStatus>).keptVolumes ?? [];
   if (kept.length) {
@@ -61,6 +63,30 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
     lines.push(`Failures: ${status.consecutiveFailures} in a row${retry}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How the agent grows, its growths in place with the modification budget left per volume (EBS's rule,
+ * counting the modifications this agent made; provisioner-ebs's `MODIFICATION_RULE`), and its shrinks.
+ * Nothing for a status file from before issue 17, which has none of these fields.
+ */
+function capacityChanges(status: AutoscalerStatus, now: number): string[] {
+  if (status.growth === undefined && status.inPlaceGrowths === undefined && status.removals === undefined) return [];
+  const { perWindow, windowMs } = MODIFICATION_RULE;
+  const inPlace = status.inPlaceGrowths ?? [];
+  const total = inPlace.reduce((sum, volume) => sum + volume.startedAt.length, 0);
+  const removals = status.removals ?? { released: 0, kept: 0, cancelled: 0 };
+  const lines = [`Growth: ${status.growth ?? 'none (watch only)'} · ${total} in place · shrinks: ${removals.released} released, ${removals.kept} kept, ${removals.cancelled} cancelled`];
+  const members = status.volumes.filter((volume) => volume.device !== undefined && status.devices.includes(volume.device));
+  if (status.growth !== 'hybrid' && status.growth !== 'grow-in-place' && inPlace.length === 0) return lines;
+  const rows = members.map((volume) => {
+    const recent = (inPlace.find((entry) => entry.volumeId === volume.volumeId)?.startedAt ?? []).filter((at) => now - at < windowMs);
+    const left = Math.max(0, perWindow - recent.length);
+    const next = left === 0 && recent.length ? `, next in ${seconds(recent[recent.length - perWindow]! + windowMs - now)}` : '';
+    return [volume.volumeId, String(recent.length), `${left} of ${perWindow}${next}`];
+  });
+  if (rows.length) lines.push(table(['Volume', 'In place (24 h)', 'Modifications left'], rows));
+  return lines;
 }
 
 /** One line for a decision: what, why, at which fill and threshold. */
