@@ -32,6 +32,8 @@ export class FillModel {
   private refused = false;
   private rateIndex = 0;
   private deleteIndex = 0;
+  /** The trace's rate changes, and any writes scheduled while the run goes ({@link scheduleWrite}). */
+  private readonly changes: { at: number; rate: number }[];
 
   constructor(
     private readonly driver: InMemoryDriver,
@@ -40,6 +42,7 @@ export class FillModel {
   ) {
     this.total = initialBytes;
     this.metrics.peakAllocatedGiB = initialBytes / GIB;
+    this.changes = trace.changes.map((change) => ({ ...change }));
   }
 
   /** Data already on the disk before the trace starts (at most what fits); counts as used, not as a write. */
@@ -54,6 +57,29 @@ export class FillModel {
     this.metrics.peakAllocatedGiB = Math.max(this.metrics.peakAllocatedGiB, this.total / GIB);
   }
 
+  /**
+   * Adds a write of `rate` bytes/s from `start` to `end` (seconds, `start` not before the model's
+   * present): a step that starts when something in the run says so, such as a reservation's grant.
+   */
+  scheduleWrite(start: number, end: number, rate: number): void {
+    if (start < this.now) throw new RangeError(`a write cannot start at ${start} s, before the model's present (${this.now} s)`);
+    if (end <= start || rate <= 0) return;
+    const changes = this.changes;
+    for (const at of [start, end]) {
+      const after = changes.findIndex((change) => change.at >= at);
+      if (after === -1) changes.push({ at, rate: changes.at(-1)?.rate ?? 0 });
+      else if (changes[after]!.at > at) changes.splice(after, 0, { at, rate: changes[after - 1]?.rate ?? 0 });
+    }
+    for (const change of changes) if (change.at >= start && change.at < end) change.rate += rate;
+  }
+
+  /** Removes bytes the way a reclaimer does (an unused image deleted); returns what was removed. */
+  reclaim(bytes: number): number {
+    const removed = Math.min(Math.max(0, bytes), this.used);
+    this.remove(removed);
+    return removed;
+  }
+
   get usedBytes(): number {
     return this.used;
   }
@@ -64,7 +90,8 @@ export class FillModel {
 
   /** Plays the trace up to `seconds`. */
   advanceTo(seconds: number): void {
-    const { changes, deletes } = this.trace;
+    const { deletes } = this.trace;
+    const changes = this.changes;
     while (this.now < seconds) {
       while (this.rateIndex + 1 < changes.length && changes[this.rateIndex + 1]!.at <= this.now) this.rateIndex += 1;
       while (this.deleteIndex < deletes.length && deletes[this.deleteIndex]!.at <= this.now) this.remove(deletes[this.deleteIndex++]!.bytes);

@@ -1,4 +1,4 @@
-import { GIB, StorageAutoscaler, type ScalingPolicy } from '@ebs-autoscale/core';
+import { GIB, StorageAutoscaler, type ScalingPolicy, type SpaceReclaimer } from '@ebs-autoscale/core';
 import { InMemoryDriver, InMemoryProvisioner, MemoryHost } from '@ebs-autoscale/core/testing';
 import { createRandom } from '../sim/random.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
@@ -21,6 +21,30 @@ export interface RunOptions {
   /** Already written when the run starts, GiB (a disk found nearly full). Default 0. */
   initialUsedGiB?: number;
   latencies?: Latencies;
+  /** What a workload adds beside its trace: reclaimers, or a job that talks to the autoscaler. */
+  hooks?: RunHooks;
+}
+
+/** The parts of one run a workload may use. */
+export interface RunParts {
+  readonly clock: VirtualClock;
+  readonly model: FillModel;
+}
+
+/**
+ * A workload's part in a run beyond its trace. The baseline (amazon-ebs-autoscale) has neither
+ * reclaimers nor reservations, so neither hook is called for it.
+ */
+export interface RunHooks {
+  /** The autoscaler's reclaimers (`reclaimers:` of its options), built on the run's clock and fill model. */
+  reclaimers?: (parts: RunParts) => SpaceReclaimer[];
+  /** Called once the autoscaler started: a job that reserves space sets its timers here. */
+  started?: (parts: RunParts & { readonly autoscaler: StorageAutoscaler }) => void;
+  /**
+   * Seconds the workload's own timeline ran late by the trace's end (a step that waited for its
+   * reservation's grant): the run goes on that much longer, so its data is held as long as without.
+   */
+  lateBySeconds?: () => number;
 }
 
 /** What one run of one trace under one contender measured. */
@@ -65,11 +89,16 @@ export async function runTrace(trace: Trace, contender: Contender, options: RunO
   } else {
     const provisioner = new EbsLatencyProvisioner({ inner: memoryProvisioner, clock, random, latencies });
     const driver = new MeteredDriver(inner, host, model, clock, random, latencies);
-    const autoscaler = new StorageAutoscaler({ driver, provisioner, policy: contender.policy(), clock, retry: { random } });
+    const reclaimers = options.hooks?.reclaimers?.({ clock, model });
+    const autoscaler = new StorageAutoscaler({ driver, provisioner, policy: contender.policy(), clock, retry: { random }, reclaimers });
     autoscaler.start();
+    options.hooks?.started?.({ clock, model, autoscaler });
     counts = () => ({ volumesCreated: memoryProvisioner.calls.provision, ec2Calls: provisioner.totalCalls });
   }
-  await clock.runUntil(trace.durationSeconds * 1000, (atMs) => model.advanceTo(atMs / 1000));
+  const advance = (atMs: number) => model.advanceTo(atMs / 1000);
+  await clock.runUntil(trace.durationSeconds * 1000, advance);
+  const late = contender.kind === 'autoscaler' ? (options.hooks?.lateBySeconds?.() ?? 0) : 0;
+  if (late > 0) await clock.runUntil((trace.durationSeconds + late) * 1000, advance);
   const m = model.metrics;
   return {
     workload: trace.name,
