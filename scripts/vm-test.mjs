@@ -34,7 +34,17 @@ async function main() {
     const vitest = join(repo, 'node_modules', 'vitest', 'vitest.mjs');
     const result = await runInVm({
       // vitest's JSON report goes to the share's out directory, which runInVm copies back to outDir.
-      command: ['node', vitest, 'run', '--config', 'vitest.vm.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${GUEST_OUT}/vitest.json`, ...files],
+      command: [
+        'node',
+        vitest,
+        'run',
+        '--config',
+        'vitest.vm.config.ts',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${GUEST_OUT}/vitest.json`,
+        ...files,
+      ],
       label: 'vm',
       outDir,
       timeoutS,

@@ -45,7 +45,10 @@ if (ours === 'built' && !existsSync(OUR_BIN)) {
   process.exit(1);
 }
 const stale = staleBuilds();
-if (ours === 'built' && stale.length > 0) console.warn(`bench:baseline: WARNING: dist/ is older than the sources in ${stale.join(', ')}; ours runs the built CLI, so run \`pnpm build\` for figures of the current code.`);
+if (ours === 'built' && stale.length > 0)
+  console.warn(
+    `bench:baseline: WARNING: dist/ is older than the sources in ${stale.join(', ')}; ours runs the built CLI, so run \`pnpm build\` for figures of the current code.`,
+  );
 const aws = realAws();
 await XvdLinks.assertFree();
 const repeats = Number(values.repeats);
@@ -70,7 +73,18 @@ const notes = [
 /** Written after every cell, so a run cut short still leaves its figures. */
 const writeReport = () => {
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(new URL('baseline.md', OUT), markdownReport({ cells, changes: BASELINE_CHANGES, machine, commit: BASELINE_COMMIT, strand, notes, oursLabel: ours === 'built' ? "the built CLI's `run`" : "the CLI's `run` from its TypeScript sources" }));
+  writeFileSync(
+    new URL('baseline.md', OUT),
+    markdownReport({
+      cells,
+      changes: BASELINE_CHANGES,
+      machine,
+      commit: BASELINE_COMMIT,
+      strand,
+      notes,
+      oursLabel: ours === 'built' ? "the built CLI's `run`" : "the CLI's `run` from its TypeScript sources",
+    }),
+  );
   writeFileSync(new URL('baseline.svg', OUT), svgReport(cells));
 };
 try {
@@ -92,7 +106,9 @@ try {
         runs.push(run);
         for (const who of ['baseline', 'ours'] as const) {
           const r = run[who];
-          console.log(`    ${who}: ENOSPC ${r.fill.enospc}, ${r.volumesAdded} volumes (+${r.gibAdded} GiB), scale-ups ${r.scaleUps.map((s) => s.seconds.toFixed(1)).join(' / ') || 'none'} s, CPU ${r.cost.treeCpuSeconds.toFixed(2)} s, ${r.cost.processes} processes, peak RSS ${(r.cost.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+          console.log(
+            `    ${who}: ENOSPC ${r.fill.enospc}, ${r.volumesAdded} volumes (+${r.gibAdded} GiB), scale-ups ${r.scaleUps.map((s) => s.seconds.toFixed(1)).join(' / ') || 'none'} s, CPU ${r.cost.treeCpuSeconds.toFixed(2)} s, ${r.cost.processes} processes, peak RSS ${(r.cost.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+          );
         }
         console.log(`    (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }

@@ -99,7 +99,10 @@ writeFileSync(
     xLabel: 'minutes after the wave started',
     yLabel: '% of agents with capacity',
     series: big.map(({ name, result }) => ({
-      name: name.replace(/ \(.*\)$/, '').replace('amazon-ebs-autoscale, ', '').replace('with the previous API retry budget', 'previous budget'),
+      name: name
+        .replace(/ \(.*\)$/, '')
+        .replace('amazon-ebs-autoscale, ', '')
+        .replace('with the previous API retry budget', 'previous budget'),
       points: minutes.map((m) => ({ x: m, y: (100 * result.capacitySeconds.filter((t) => t <= m * 60).length) / result.agents })),
     })),
   }),

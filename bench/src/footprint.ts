@@ -12,7 +12,14 @@ import { artifactVariants, workspaceVariant, type Variant } from './footprint/va
 import { machineName, requireRoot } from './real/proc.js';
 
 requireRoot('footprint');
-const { values } = parseArgs({ options: { 'help-runs': { type: 'string', default: '7' }, 'agent-runs': { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '20' }, 'scale-ups': { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    'help-runs': { type: 'string', default: '7' },
+    'agent-runs': { type: 'string', default: '3' },
+    'idle-seconds': { type: 'string', default: '20' },
+    'scale-ups': { type: 'string', default: '2' },
+  },
+});
 const helpRuns = Number(values['help-runs']);
 const agentRuns = Number(values['agent-runs']);
 const idleSeconds = Number(values['idle-seconds']);
@@ -23,7 +30,10 @@ const workspace = workspaceVariant(); // first: it refuses a stale dist/ before 
 const artifact = await artifactVariants();
 try {
   const variants: Variant[] = [workspace, ...artifact.variants];
-  const results = variants.map((variant) => ({ variant, samples: { helpSeconds: [], helpRss: [], idleRss: [], peakRss: [], idleAnon: [], cpuSeconds: [] } as Required<Samples> }));
+  const results = variants.map((variant) => ({
+    variant,
+    samples: { helpSeconds: [], helpRss: [], idleRss: [], peakRss: [], idleAnon: [], cpuSeconds: [] } as Required<Samples>,
+  }));
   // Interleaved, so a burst of load from elsewhere on the machine lands on every variant alike.
   for (let run = 0; run < helpRuns; run += 1) {
     for (const { variant, samples } of results) {

@@ -36,7 +36,12 @@ const host: Measurement = values.host
   : { status: 'skipped', filesystem: btrfs.name, where: 'host', reason: 'Skipped with --no-host.' };
 const vm: Measurement = values.vm
   ? await measureInVm({ runs: vmRuns, filesystem: vmFs })
-  : { status: 'skipped', filesystem: `LVM thin-pool + ${vmFs}`, where: 'VM (qemu TCG)', reason: 'Skipped with --no-vm: run without it to measure LVM in the VM.' };
+  : {
+      status: 'skipped',
+      filesystem: `LVM thin-pool + ${vmFs}`,
+      where: 'VM (qemu TCG)',
+      reason: 'Skipped with --no-vm: run without it to measure LVM in the VM.',
+    };
 const measurements = [host, vm];
 
 const table = stepTable(measurements);
@@ -95,7 +100,9 @@ driver's extend, and reading back the capacity.
 ## Every run (ms)
 ${measurements.map((m) => `\n### ${m.filesystem}, ${m.where}\n\n${m.status === 'measured' ? runsTable(m) : `NOT MEASURED (${m.status}): ${m.reason}`}\n`).join('')}`,
 );
-console.log(`\n${loud.map((line) => `⚠ ${line.replace(/\*\*/g, '')}\n\n`).join('')}${table}\n\n${byCommand}\n\n${verdict.replace(/\*\*/g, '')}${vm.status === 'measured' ? '\nThe VM column is slowed by TCG (software CPU emulation): read it for where the time goes, not for EC2.' : ''}`);
+console.log(
+  `\n${loud.map((line) => `⚠ ${line.replace(/\*\*/g, '')}\n\n`).join('')}${table}\n\n${byCommand}\n\n${verdict.replace(/\*\*/g, '')}${vm.status === 'measured' ? '\nThe VM column is slowed by TCG (software CPU emulation): read it for where the time goes, not for EC2.' : ''}`,
+);
 console.log(`\nWrote bench/out/latency.md, latency.svg in ${elapsed} s (${machine}).`);
 for (const m of measurements) if (m.status !== 'measured') console.warn(`⚠ ${m.filesystem} in the ${m.where}: NOT MEASURED (${m.status}), see above.`);
 // A VM that was there but failed is an error; one this machine can't run was reported above, loudly.

@@ -32,7 +32,10 @@ try {
   // Zero samples: the PIDs the script's own start and final report use, subtracted below.
   const calibration = parseBaselineOutput(await runBaseline(baselineScript(0, 0), mountPoint).output);
 
-  ours = fork(fileURLToPath(new URL('./overhead/agent-child.ts', import.meta.url)), [mountPoint, device], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  ours = fork(fileURLToPath(new URL('./overhead/agent-child.ts', import.meta.url)), [mountPoint, device], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const oursPid = ours.pid!;
   await waitForMessage(ours, (m) => (m as { type?: string }).type === 'ready');
   const oursStart = { at: performance.now(), cpu: totalCpu(oursPid) };
@@ -61,7 +64,21 @@ try {
   clearInterval(hwm);
   baselineTree.stop();
 
-  const result = summarise({ seconds, oursWall, oursCpu, oursHwm, oursTreePeak: oursTree.peakTreeRssBytes, oursSeen: oursTree.seen.size, report, baselineWall, baselineOutput, calibration, samples, baselineHwm, baselineTreePeak: baselineTree.peakTreeRssBytes });
+  const result = summarise({
+    seconds,
+    oursWall,
+    oursCpu,
+    oursHwm,
+    oursTreePeak: oursTree.peakTreeRssBytes,
+    oursSeen: oursTree.seen.size,
+    report,
+    baselineWall,
+    baselineOutput,
+    calibration,
+    samples,
+    baselineHwm,
+    baselineTreePeak: baselineTree.peakTreeRssBytes,
+  });
   writeOutputs(result);
 } finally {
   if (ours && ours.exitCode === null) ours.kill();
@@ -111,7 +128,11 @@ function summarise(m: {
     ['measured CPU seconds / wall seconds', `${m.oursCpu.toFixed(3)} / ${m.oursWall.toFixed(1)}`, `${baseCpu.toFixed(3)} / ${m.baselineWall.toFixed(1)}`, ''],
   ];
   const notes = [
-    `ours: ${m.report.startupProcesses} processes at start-up (prepare(): ${Object.entries(m.report.processesByCommand).map(([c, n]) => `${c} ×${n}`).join(', ') || 'none'}), ${m.report.steadyProcesses} after the first sample; the process-tree poll saw ${m.oursSeen} child processes while measuring.`,
+    `ours: ${m.report.startupProcesses} processes at start-up (prepare(): ${
+      Object.entries(m.report.processesByCommand)
+        .map(([c, n]) => `${c} ×${n}`)
+        .join(', ') || 'none'
+    }), ${m.report.steadyProcesses} after the first sample; the process-tree poll saw ${m.oursSeen} child processes while measuring.`,
     `ours: provisioner calls in total ${JSON.stringify(m.report.provisionerCalls)} (the one \`list\` is the start-up inventory, a DescribeVolumes with the EBS provisioner); ${m.report.steadyProvisionerCalls} after the first sample.`,
     `ours: the child's own process.cpuUsage() over the same window (stop included): ${m.report.cpuSeconds.toFixed(3)} s; its getrusage maxRSS ${mib(m.report.maxRssBytes)} MiB.${m.report.errors.length ? ` Errors: ${m.report.errors.join('; ')}` : ''}`,
     `baseline: bash ${m.baselineOutput.selfSeconds.toFixed(3)} s + children ${m.baselineOutput.childrenSeconds.toFixed(3)} s CPU (bash's \`times\`); ${baseProcesses} processes for ${m.samples} samples (PIDs in its own PID namespace).`,

@@ -31,7 +31,17 @@ const runRows = (evaluations: Evaluation[]) => {
   base.forEach((b, i) => {
     for (const e of evaluations) {
       const r = allRuns(e)[i]!;
-      rows.push([r.workload, e.contender, r.outOfSpaceEvents, r.outOfSpaceSeconds.toFixed(0), r.overProvisionedGiBHours.toFixed(0), (r.overProvisionedGiBHours / b.overProvisionedGiBHours).toFixed(2), r.costUsd.toFixed(2), r.volumesCreated, r.ec2Calls]);
+      rows.push([
+        r.workload,
+        e.contender,
+        r.outOfSpaceEvents,
+        r.outOfSpaceSeconds.toFixed(0),
+        r.overProvisionedGiBHours.toFixed(0),
+        (r.overProvisionedGiBHours / b.overProvisionedGiBHours).toFixed(2),
+        r.costUsd.toFixed(2),
+        r.volumesCreated,
+        r.ec2Calls,
+      ]);
     }
   });
   return rows;
@@ -50,10 +60,31 @@ const summaryRows = contenders.map((e) => {
     v.newOutOfSpace.length ? v.newOutOfSpace.join(', ') : 'none',
   ];
 });
-const summary = markdownTable(['contender', 'highest rate with 0 OOS', 'OOS events (all runs)', 'over-prov. × baseline (total)', '× baseline (worst run ≤1000 MiB/s)', 'volumes', 'EC2 calls', 'new OOS vs baseline'], summaryRows);
+const summary = markdownTable(
+  [
+    'contender',
+    'highest rate with 0 OOS',
+    'OOS events (all runs)',
+    'over-prov. × baseline (total)',
+    '× baseline (worst run ≤1000 MiB/s)',
+    'volumes',
+    'EC2 calls',
+    'new OOS vs baseline',
+  ],
+  summaryRows,
+);
 const searchTable = markdownTable(
   ['candidate', 'new OOS', 'highest rate', 'total ×', 'worst run ×', 'meets 0.6× in every run'],
-  ranked.slice(0, 10).map((c) => [c.evaluation.contender, c.verdict.newOutOfSpace.length, c.evaluation.highestSurvivedRate, c.verdict.totalOverRatio.toFixed(2), c.verdict.worstOverRatio.toFixed(2), c.verdict.meetsGoal ? 'yes' : 'no']),
+  ranked
+    .slice(0, 10)
+    .map((c) => [
+      c.evaluation.contender,
+      c.verdict.newOutOfSpace.length,
+      c.evaluation.highestSurvivedRate,
+      c.verdict.totalOverRatio.toFixed(2),
+      c.verdict.worstOverRatio.toFixed(2),
+      c.verdict.meetsGoal ? 'yes' : 'no',
+    ]),
 );
 /** Runs within gp3's range (where the goal applies) with their ratio to the baseline, worst first. */
 const judged = (e: Evaluation) =>
@@ -70,14 +101,25 @@ const neighbours = await sensitivity([
 ]);
 const neighbourTable = markdownTable(
   ['contender', 'runs', 'new OOS vs baseline', 'worst × baseline', 'mean ×', 'runs above 0.6×'],
-  neighbours.contenders.map((n) => [n.contender, n.runs, n.newOutOfSpace.length ? n.newOutOfSpace.join(', ') : 'none', `${n.worstRatio.toFixed(2)} (${n.worstTrace})`, n.meanRatio.toFixed(2), n.overGoal]),
+  neighbours.contenders.map((n) => [
+    n.contender,
+    n.runs,
+    n.newOutOfSpace.length ? n.newOutOfSpace.join(', ') : 'none',
+    `${n.worstRatio.toFixed(2)} (${n.worstTrace})`,
+    n.meanRatio.toFixed(2),
+    n.overGoal,
+  ]),
 );
 
 const stress = await fullDiskStress([
   { name: 'compatibility', kind: 'autoscaler', policy: () => createCompatibilityPolicy() },
   { name: 'predictive (defaults)', kind: 'autoscaler', policy: () => createPredictivePolicy() },
   { name: 'predictive, minFreeSeconds 0', kind: 'autoscaler', policy: () => createPredictivePolicy({ minFreeSeconds: 0 }) },
-  { name: 'predictive, threshold 90, lead 30, minFreeSeconds 0 (the former defaults)', kind: 'autoscaler', policy: () => createPredictivePolicy({ initialThresholdPercent: 90, leadTimeSeconds: 30, minFreeSeconds: 0 }) },
+  {
+    name: 'predictive, threshold 90, lead 30, minFreeSeconds 0 (the former defaults)',
+    kind: 'autoscaler',
+    policy: () => createPredictivePolicy({ initialThresholdPercent: 90, leadTimeSeconds: 30, minFreeSeconds: 0 }),
+  },
 ]);
 const stressTable = markdownTable(
   ['contender', 'runs', 'runs with out-of-space', 'for example'],
@@ -96,7 +138,9 @@ const pairNote = (r: (typeof pairs)[number]) => {
   if (r.refused) return `refused: ${r.refused}`;
   if (r.waitedSeconds !== undefined) return `granted after ${r.waitedSeconds.toFixed(1)} s`;
   if (r.reclaimedGiB !== undefined) {
-    const rounds = Object.entries(r.reclaimRounds ?? {}).map(([mode, n]) => `${n} ${mode}`).join(', ');
+    const rounds = Object.entries(r.reclaimRounds ?? {})
+      .map(([mode, n]) => `${n} ${mode}`)
+      .join(', ');
     return `${r.reclaimedGiB.toFixed(0)} GiB reclaimed (rounds: ${rounds || 'none'})`;
   }
   return '–';
@@ -104,7 +148,12 @@ const pairNote = (r: (typeof pairs)[number]) => {
 /** One sentence per pair for a contender, from the measured rows. */
 const pairSentence = (contender: string) => {
   const side = (variant: string) => pairs.find((r) => r.contender === contender && r.variant === variant)!;
-  const [unannounced, announced, off, on] = ['unannounced', 'announced', 'reclaim off', 'reclaim on'].map(side) as [(typeof pairs)[number], (typeof pairs)[number], (typeof pairs)[number], (typeof pairs)[number]];
+  const [unannounced, announced, off, on] = ['unannounced', 'announced', 'reclaim off', 'reclaim on'].map(side) as [
+    (typeof pairs)[number],
+    (typeof pairs)[number],
+    (typeof pairs)[number],
+    (typeof pairs)[number],
+  ];
   return (
     `${contender}: the step saw ${unannounced.outOfSpaceEvents} ENOSPC unannounced and ${announced.outOfSpaceEvents} announced, ` +
     `with ${unannounced.overProvisionedGiBHours.toFixed(0)} and ${announced.overProvisionedGiBHours.toFixed(0)} over-provisioned GiB·h (${unannounced.volumesCreated} and ${announced.volumesCreated} volumes); ` +
@@ -113,7 +162,17 @@ const pairSentence = (contender: string) => {
 };
 const pairTable = markdownTable(
   ['workload', 'contender', 'ENOSPC events', 'OOS s', 'over GiB·h', 'bought GiB·h', 'peak GiB', 'volumes', ''],
-  pairs.map((r) => [r.workload, r.contender, r.outOfSpaceEvents, r.outOfSpaceSeconds.toFixed(0), r.overProvisionedGiBHours.toFixed(0), r.allocatedGiBHours.toFixed(0), r.peakAllocatedGiB.toFixed(0), r.volumesCreated, pairNote(r)]),
+  pairs.map((r) => [
+    r.workload,
+    r.contender,
+    r.outOfSpaceEvents,
+    r.outOfSpaceSeconds.toFixed(0),
+    r.overProvisionedGiBHours.toFixed(0),
+    r.allocatedGiBHours.toFixed(0),
+    r.peakAllocatedGiB.toFixed(0),
+    r.volumesCreated,
+    pairNote(r),
+  ]),
 );
 
 // The perfect-foresight bound, for the named workloads and the genomics neighbours: the reserve the
@@ -123,11 +182,20 @@ const addBound = (trace: Trace, baselineGiBHours: number, defaultsRatio: number)
   const bound = (reserveSeconds: number) => (foresightBoundGiBHours(trace, { reserveSeconds }) / baselineGiBHours).toFixed(2);
   boundRows.push([trace.name, baselineGiBHours.toFixed(0), bound(0), bound(30), bound(60), defaultsRatio.toFixed(2)]);
 };
-namedWorkloads(1).forEach((trace, i) => addBound(trace, baseline.workloads[i]!.overProvisionedGiBHours, predictive.workloads[i]!.overProvisionedGiBHours / baseline.workloads[i]!.overProvisionedGiBHours));
+namedWorkloads(1).forEach((trace, i) =>
+  addBound(
+    trace,
+    baseline.workloads[i]!.overProvisionedGiBHours,
+    predictive.workloads[i]!.overProvisionedGiBHours / baseline.workloads[i]!.overProvisionedGiBHours,
+  ),
+);
 neighbours.traces.forEach((trace, i) => {
   if (trace.name.startsWith('genomics ')) addBound(trace, neighbours.baselineGiBHours[i]!, neighbours.contenders[0]!.ratios[i]!);
 });
-const boundTable = markdownTable(['workload', 'baseline over GiB·h', 'bound, no reserve ×', 'bound, 30 s reserve ×', 'bound, 60 s reserve ×', 'predictive (defaults) ×'], boundRows);
+const boundTable = markdownTable(
+  ['workload', 'baseline over GiB·h', 'bound, no reserve ×', 'bound, 30 s reserve ×', 'bound, 60 s reserve ×', 'predictive (defaults) ×'],
+  boundRows,
+);
 
 mkdirSync(OUT, { recursive: true });
 writeFileSync(
@@ -137,7 +205,10 @@ writeFileSync(
     xLabel: 'fill rate, MiB/s (log scale; OOS runs marked in the table)',
     yLabel: 'GiB·hours allocated but unused',
     logX: true,
-    series: contenders.map((e) => ({ name: e.contender.replace(/^predictive \((.*)\)$/, 'pred. $1').slice(0, 24), points: e.sweep.map((r) => ({ x: r.rate, y: r.overProvisionedGiBHours })) })),
+    series: contenders.map((e) => ({
+      name: e.contender.replace(/^predictive \((.*)\)$/, 'pred. $1').slice(0, 24),
+      points: e.sweep.map((r) => ({ x: r.rate, y: r.overProvisionedGiBHours })),
+    })),
   }),
 );
 writeFileSync(
@@ -146,7 +217,10 @@ writeFileSync(
     title: 'Over-provisioning relative to amazon-ebs-autoscale (lower is better)',
     yLabel: '× baseline GiB·hours',
     groups: baseline.workloads.map((r) => r.workload),
-    series: contenders.slice(1).map((e) => ({ name: e.contender.replace(/^predictive \((.*)\)$/, 'pred. $1').slice(0, 24), values: e.workloads.map((r, i) => r.overProvisionedGiBHours / baseline.workloads[i]!.overProvisionedGiBHours) })),
+    series: contenders.slice(1).map((e) => ({
+      name: e.contender.replace(/^predictive \((.*)\)$/, 'pred. $1').slice(0, 24),
+      values: e.workloads.map((r, i) => r.overProvisionedGiBHours / baseline.workloads[i]!.overProvisionedGiBHours),
+    })),
     reference: { y: 0.6, label: 'goal 0.6×' },
   }),
 );

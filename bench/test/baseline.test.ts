@@ -110,7 +110,12 @@ describe('scale-up timing', () => {
   });
 
   it("takes our scale:start times from the agent's JSON log", () => {
-    const log = ['{"level":30,"time":"2026-12-02T06:33:14.961Z","event":"agent:start"}', '{"level":30,"time":"2026-12-02T06:33:20.500Z","event":"scale:start"}', 'TIMES', '{"event":"scale:start","time":1700000000000}'].join('\n');
+    const log = [
+      '{"level":30,"time":"2026-12-02T06:33:14.961Z","event":"agent:start"}',
+      '{"level":30,"time":"2026-12-02T06:33:20.500Z","event":"scale:start"}',
+      'TIMES',
+      '{"event":"scale:start","time":1700000000000}',
+    ].join('\n');
     expect(ourTriggers(log)).toEqual([Date.parse('2026-12-02T06:33:20.500Z'), 1_700_000_000_000]);
   });
 });
@@ -152,7 +157,11 @@ describe('the checkout', () => {
   it('says how to get the baseline at the pinned commit when the path has none', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-no-baseline-'));
     try {
-      expect(() => resolveBaselineDir(dir, '/')).toThrow(new RegExp(`\\[bench\\] no amazon-ebs-autoscale checkout[\\s\\S]*git clone https://github.com/awslabs/amazon-ebs-autoscale.git[\\s\\S]*checkout ${BASELINE_COMMIT}[\\s\\S]*--baseline`));
+      expect(() => resolveBaselineDir(dir, '/')).toThrow(
+        new RegExp(
+          `\\[bench\\] no amazon-ebs-autoscale checkout[\\s\\S]*git clone https://github.com/awslabs/amazon-ebs-autoscale.git[\\s\\S]*checkout ${BASELINE_COMMIT}[\\s\\S]*--baseline`,
+        ),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -134,7 +134,15 @@ class ScriptedAccount extends Ec2Account {
 }
 
 /** Every step instant, like the simulator's `zero` latencies: then each wait needs exactly one poll on both sides. */
-const ZERO: Latencies = { create: constant(0), attach: constant(0), deviceVisible: constant(0), api: constant(0), cli: constant(0), fsAdd: constant(0), fsBalance: constant(0) };
+const ZERO: Latencies = {
+  create: constant(0),
+  attach: constant(0),
+  deviceVisible: constant(0),
+  api: constant(0),
+  cli: constant(0),
+  fsAdd: constant(0),
+  fsBalance: constant(0),
+};
 
 /** The same scale-up in the model: one agent, `startOurs`, zero latencies, the same refusals. */
 function modelScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<string, number> } = {}): ScaleUpCalls & { doneAt: number | undefined } {
@@ -143,10 +151,17 @@ function modelScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<strin
   const agent: AgentRecord = { crossedAt: 0, fullAt: Number.POSITIVE_INFINITY, fillPerSecond: 0, failedAttempts: 0, wastedVolumes: 0, leakedVolumes: 0 };
   startOurs(world, agent, { ...(options.schedules ? { schedules: options.schedules } : {}), backoff: BACKOFF });
   world.queue.runUntil(3600);
-  return { calls: account.calls, throttled: account.throttled, mutatingOrder: account.mutatingOrder, failedScaleUps: agent.failedAttempts, doneAt: agent.doneAt };
+  return {
+    calls: account.calls,
+    throttled: account.throttled,
+    mutatingOrder: account.mutatingOrder,
+    failedScaleUps: agent.failedAttempts,
+    doneAt: agent.doneAt,
+  };
 }
 
-const pick = (counts: Record<string, number>, actions: readonly string[]) => Object.fromEntries(actions.filter((action) => counts[action] !== undefined).map((action) => [action, counts[action]]));
+const pick = (counts: Record<string, number>, actions: readonly string[]) =>
+  Object.fromEntries(actions.filter((action) => counts[action] !== undefined).map((action) => [action, counts[action]]));
 
 describe('fleet model against the real autoscaler, provisioner and ec2-sim', () => {
   it('makes the same EC2 calls for one unthrottled scale-up on the shipped schedules', async () => {
@@ -174,7 +189,11 @@ describe('fleet model against the real autoscaler, provisioner and ec2-sim', () 
   // Three refusals exhaust one call (two retries): the provisioner gives up, cleans up what it made, and
   // the autoscaler's next attempt starts from the limit checks again.
   it.each([
-    ['throttled calls retried within the budget', { DescribeInstances: 2, DescribeVolumes: 2, CreateVolume: 2, AttachVolume: 1, ModifyInstanceAttribute: 2 }, 0],
+    [
+      'throttled calls retried within the budget',
+      { DescribeInstances: 2, DescribeVolumes: 2, CreateVolume: 2, AttachVolume: 1, ModifyInstanceAttribute: 2 },
+      0,
+    ],
     ['a limit check that gives up (its parallel DescribeVolumes still runs)', { DescribeInstances: 3 }, 1],
     ['CreateVolume that gives up: nothing to clean up', { CreateVolume: 3 }, 1],
     ['AttachVolume that gives up: the available volume is deleted', { AttachVolume: 3 }, 1],

@@ -49,7 +49,11 @@ export async function buildRelease(options = {}) {
     const files = [
       { path: 'bin/ebs-autoscale', mode: 0o755, contents: launcherScript(BUNDLE_ENTRY) },
       { path: 'node/bin/node', mode: 0o755, contents: runtime.node },
-      { path: 'THIRD-PARTY-LICENSES', mode: 0o644, contents: thirdPartyLicenses({ repo, metafile: bundle.metafile, nodeLicense: runtime.license, nodeVersion }) },
+      {
+        path: 'THIRD-PARTY-LICENSES',
+        mode: 0o644,
+        contents: thirdPartyLicenses({ repo, metafile: bundle.metafile, nodeLicense: runtime.license, nodeVersion }),
+      },
       ...bundle.files.map((file) => ({ path: `lib/${file.path}`, mode: 0o644, contents: file.contents })),
     ].map((entry) => ({ ...entry, path: `${top}/${entry.path}` }));
     const file = join(outDir, `${top}.tar.gz`);

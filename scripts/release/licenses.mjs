@@ -23,7 +23,8 @@ export function thirdPartyLicenses({ repo, metafile, nodeLicense, nodeVersion })
 /** The inputs with code in some output: a package that tree-shaking dropped entirely is not shipped. */
 export function bundledInputs(metafile) {
   const inputs = new Set();
-  for (const output of Object.values(metafile.outputs)) for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) if (bytesInOutput > 0) inputs.add(input);
+  for (const output of Object.values(metafile.outputs))
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) if (bytesInOutput > 0) inputs.add(input);
   return [...inputs].sort();
 }
 
@@ -38,10 +39,13 @@ export function packageDirOf(input) {
 
 function describe(dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const files = readdirSync(dir).filter((file) => LICENSE_FILE.test(file)).sort();
+  const files = readdirSync(dir)
+    .filter((file) => LICENSE_FILE.test(file))
+    .sort();
   const texts = files.map((file) => readFileSync(join(dir, file), 'utf8').trim());
   const license = typeof manifest.license === 'string' ? manifest.license : manifest.license?.type;
-  if (texts.length === 0 && !license) throw releaseError('licenses', `${manifest.name}@${manifest.version} has neither a licence file nor a "license" field: check its terms before shipping it`);
+  if (texts.length === 0 && !license)
+    throw releaseError('licenses', `${manifest.name}@${manifest.version} has neither a licence file nor a "license" field: check its terms before shipping it`);
   return { name: manifest.name, version: manifest.version, license: license ?? 'see text', texts, homepage: homepageOf(manifest) };
 }
 

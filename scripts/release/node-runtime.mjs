@@ -32,7 +32,11 @@ function fetchInto(dir, spec, cacheDir) {
     rmSync(join(temp, file));
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
-    throw releaseError('node', `could not fetch ${spec} from the npm registry (${error.message.split('\n')[0]}): check the network and \`npm config get registry\``, error);
+    throw releaseError(
+      'node',
+      `could not fetch ${spec} from the npm registry (${error.message.split('\n')[0]}): check the network and \`npm config get registry\``,
+      error,
+    );
   }
   try {
     renameSync(temp, dir);

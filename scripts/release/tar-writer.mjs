@@ -28,7 +28,12 @@ export async function writeTarGz(file, entries, { mtime, level = 6 }) {
 /** @param {TarEntry[]} entries @param {number} mtime */
 export function* tarBlocks(entries, mtime) {
   for (const entry of entries) {
-    const body = entry.contents === undefined ? undefined : typeof entry.contents === 'string' ? Buffer.from(entry.contents) : Buffer.from(entry.contents.buffer, entry.contents.byteOffset, entry.contents.byteLength);
+    const body =
+      entry.contents === undefined
+        ? undefined
+        : typeof entry.contents === 'string'
+          ? Buffer.from(entry.contents)
+          : Buffer.from(entry.contents.buffer, entry.contents.byteOffset, entry.contents.byteLength);
     yield header(entry, body?.length ?? 0, mtime);
     if (body) {
       yield body;

@@ -23,20 +23,31 @@ const READY_MARKER = '[vm-init] ready';
 export function bootVm(options) {
   const qemu = findQemu();
   const args = [
-    '-accel', 'tcg',
+    '-accel',
+    'tcg',
     // `max` gives the guest SSE4.2/AVX, which Node's V8 uses; the default qemu64 model lacks them.
-    '-cpu', 'max',
-    '-smp', String(options.cpus ?? 2),
-    '-m', String(options.memoryMiB ?? 2048),
+    '-cpu',
+    'max',
+    '-smp',
+    String(options.cpus ?? 2),
+    '-m',
+    String(options.memoryMiB ?? 2048),
     '-nodefaults',
     '-no-reboot',
-    '-display', 'none',
-    '-serial', 'stdio',
-    '-kernel', options.kernel,
-    '-initrd', options.initramfs,
-    '-append', 'console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init random.trust_cpu=on mitigations=off',
-    '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
-    '-virtfs', `local,path=${options.shareDir},mount_tag=vmshare,security_model=none,multidevs=remap`,
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+    '-kernel',
+    options.kernel,
+    '-initrd',
+    options.initramfs,
+    '-append',
+    'console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init random.trust_cpu=on mitigations=off',
+    '-virtfs',
+    'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
+    '-virtfs',
+    `local,path=${options.shareDir},mount_tag=vmshare,security_model=none,multidevs=remap`,
   ];
   const log = createWriteStream(options.logFile);
   log.write(`$ ${qemu} ${args.join(' ')}\n`);

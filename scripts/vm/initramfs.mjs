@@ -114,7 +114,11 @@ export function moduleLoadOrder(modulesDir, wanted) {
 }
 
 function moduleName(path) {
-  return path.split('/').pop().replace(/\.ko(\.\w+)?$/, '').replaceAll('-', '_');
+  return path
+    .split('/')
+    .pop()
+    .replace(/\.ko(\.\w+)?$/, '')
+    .replaceAll('-', '_');
 }
 
 function findStaticBusybox() {

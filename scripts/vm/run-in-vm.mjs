@@ -83,7 +83,14 @@ export function describeFailure(result) {
 
 /** The command the VM runs; its output goes through `cat`, so that it sees no TTY on the serial console. */
 function runScript(options) {
-  const env = { HOME: '/root', CI: '1', EBS_AUTOSCALE_VM: '1', EBS_VM_OUT: GUEST_OUT, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }), ...options.env };
+  const env = {
+    HOME: '/root',
+    CI: '1',
+    EBS_AUTOSCALE_VM: '1',
+    EBS_VM_OUT: GUEST_OUT,
+    ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }),
+    ...options.env,
+  };
   return [
     '#!/bin/sh',
     `export PATH=${quote(dirname(process.execPath))}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,

@@ -14,13 +14,13 @@ const CONFIG_FILE = '/etc/ebs-autoscale.json';
  * policy, sleeps and retries are untouched; its files are not modified (they are bind-mounted).
  */
 export const BASELINE_CHANGES = [
-  '`AWS_ENDPOINT_URL_EC2` = the simulator\'s EC2 endpoint (botocore reads it: no `aws` wrapper), dummy credentials, `AWS_EC2_METADATA_DISABLED=true`, empty AWS config files.',
-  'The real `aws` script first on PATH (pyenv\'s shim would add a bash and a pyenv process to every call).',
-  '`http_proxy` = the simulator\'s IMDS (and `no_proxy=127.0.0.1`): the scripts\' `curl http://169.254.169.254/…` reaches it unchanged; the config\'s `imdsv2` is on, since the simulator refuses IMDSv1.',
+  "`AWS_ENDPOINT_URL_EC2` = the simulator's EC2 endpoint (botocore reads it: no `aws` wrapper), dummy credentials, `AWS_EC2_METADATA_DISABLED=true`, empty AWS config files.",
+  "The real `aws` script first on PATH (pyenv's shim would add a bash and a pyenv process to every call).",
+  "`http_proxy` = the simulator's IMDS (and `no_proxy=127.0.0.1`): the scripts' `curl http://169.254.169.254/…` reaches it unchanged; the config's `imdsv2` is on, since the simulator refuses IMDSv1.",
   'Started with `bash`: its `#!/bin/sh` is dash on Debian but bash on Amazon Linux, and under dash its `{0..N}` retry loops do not expand.',
-  '`/dev/xvdbX → /dev/loopN` links as Amazon Linux\'s udev rule makes them (the simulator shows NVMe names only).',
-  'In the scaled world, `df -BG` becomes `df -B<bytes per simulated GiB>` (a `df` first on PATH), so its sizes are the simulator\'s GiB.',
-  'Its config and utils paths: a private mount namespace bind-mounts the checkout at /usr/local/amazon-ebs-autoscale and the generated config at /etc/ebs-autoscale.json (the log file is the config\'s, in the run\'s temp dir).',
+  "`/dev/xvdbX → /dev/loopN` links as Amazon Linux's udev rule makes them (the simulator shows NVMe names only).",
+  "In the scaled world, `df -BG` becomes `df -B<bytes per simulated GiB>` (a `df` first on PATH), so its sizes are the simulator's GiB.",
+  "Its config and utils paths: a private mount namespace bind-mounts the checkout at /usr/local/amazon-ebs-autoscale and the generated config at /etc/ebs-autoscale.json (the log file is the config's, in the run's temp dir).",
 ] as const;
 
 /** The real `aws` entry script, not pyenv's shim. */
@@ -71,7 +71,10 @@ export class BaselineHost {
     await writeFile(join(options.dir, 'aws-credentials'), '');
     const path = [dirname(options.aws), process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'];
     if (options.world.bytesPerGiB !== 1024 ** 3) {
-      await writeFile(join(bin, 'df'), `#!/bin/bash\nargs=()\nfor a in "$@"; do [ "$a" = -BG ] && a=-B${options.world.bytesPerGiB}; args+=("$a"); done\nexec /usr/bin/df "\${args[@]}"\n`);
+      await writeFile(
+        join(bin, 'df'),
+        `#!/bin/bash\nargs=()\nfor a in "$@"; do [ "$a" = -BG ] && a=-B${options.world.bytesPerGiB}; args+=("$a"); done\nexec /usr/bin/df "\${args[@]}"\n`,
+      );
       await chmod(join(bin, 'df'), 0o755);
       path.unshift(bin);
     }

@@ -21,7 +21,13 @@ export class XvdLinks {
   static async assertFree(): Promise<void> {
     for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
       const path = `/dev/xvdb${letter}`;
-      if (await lstat(path).then(() => true, () => false)) throw new Error(`[ebs-autoscale] [bench] ${path} exists on this host: the baseline names its devices /dev/xvdbX; remove it or run elsewhere`);
+      if (
+        await lstat(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new Error(`[ebs-autoscale] [bench] ${path} exists on this host: the baseline names its devices /dev/xvdbX; remove it or run elsewhere`);
     }
   }
 

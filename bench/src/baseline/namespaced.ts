@@ -31,11 +31,20 @@ export class NamespacedAgent {
     this.exited = once(child, 'exit');
   }
 
-  static async start(options: { argv: readonly string[]; env: NodeJS.ProcessEnv; setup?: readonly string[]; onLine?: (line: string) => void }): Promise<NamespacedAgent> {
-    const child = spawn('unshare', ['--pid', '--fork', '--mount', '--kill-child', 'bash', '-c', namespaceInitScript(options.setup), 'bench-init', ...options.argv], {
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  static async start(options: {
+    argv: readonly string[];
+    env: NodeJS.ProcessEnv;
+    setup?: readonly string[];
+    onLine?: (line: string) => void;
+  }): Promise<NamespacedAgent> {
+    const child = spawn(
+      'unshare',
+      ['--pid', '--fork', '--mount', '--kill-child', 'bash', '-c', namespaceInitScript(options.setup), 'bench-init', ...options.argv],
+      {
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     // The agent object exists only once READY is seen; until then its output collects here.
     const holder: { agent?: NamespacedAgent } = {};
     let stdout = '';
@@ -55,7 +64,9 @@ export class NamespacedAgent {
           options.onLine?.(line);
         }
       });
-      child.once('exit', (code) => reject(new Error(`[ebs-autoscale] [bench] the agent's namespace exited (${String(code)}) before it started:\n${stdout.slice(-2000)}\n${stderr}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`[ebs-autoscale] [bench] the agent's namespace exited (${String(code)}) before it started:\n${stdout.slice(-2000)}\n${stderr}`)),
+      );
     });
     await ready;
     const initPid = processTree(child.pid!)[1];

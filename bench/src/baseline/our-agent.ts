@@ -14,7 +14,10 @@ export type OurBuild = 'built' | 'source';
 export function ourEntry(build: OurBuild): string[] {
   if (build === 'built') return [process.execPath, OUR_BIN];
   return [
-    process.execPath, '--experimental-transform-types', '--no-warnings', '--conditions=source',
+    process.execPath,
+    '--experimental-transform-types',
+    '--no-warnings',
+    '--conditions=source',
     `--import=${fileURLToPath(new URL('../../../scripts/resolve-ts.mjs', import.meta.url))}`,
     fileURLToPath(new URL('../../../packages/cli/test/fixtures/ebs-autoscale-source.ts', import.meta.url)),
   ];
@@ -33,7 +36,12 @@ export function ourConfig(world: World, mountPoint: string): Record<string, unkn
     policy: { kind: 'predictive', ...(world.bytesPerGiB < 1024 ** 3 ? { minFreeSeconds: 0 } : {}) },
     volume: { type: 'gp3', iops: 3000, throughput: 125, encrypted: true },
     initialVolume: { sizeGiB: world.initialSizeGiB },
-    limits: { minVolumeGiB: world.minVolumeGiB, maxVolumeGiB: world.maxVolumeGiB, maxTotalCreatedGiB: world.maxTotalGiB, maxAttachedVolumes: world.maxAttachedVolumes },
+    limits: {
+      minVolumeGiB: world.minVolumeGiB,
+      maxVolumeGiB: world.maxVolumeGiB,
+      maxTotalCreatedGiB: world.maxTotalGiB,
+      maxAttachedVolumes: world.maxAttachedVolumes,
+    },
     logging: { level: process.env.BENCH_OURS_LOG_LEVEL ?? 'info', summaryIntervalSeconds: 300 },
   };
 }
@@ -44,11 +52,28 @@ export async function ourArgv(options: { dir: string; sim: Ec2Simulator; world: 
   await writeFile(configPath, JSON.stringify(ourConfig(options.world, options.mountPoint), null, 2));
   const { sim } = options;
   return [
-    ...ourEntry(options.build), 'run', '--config', configPath, '--json-logs', '--run-dir', join(options.dir, 'run'),
-    '--simulator', sim.endpoint, '--region', sim.region, '--imds', sim.imdsEndpoint,
-    '--dev-root', sim.devRoot!, '--sys-root', sim.sysRoot!, '--bytes-per-gib', String(options.world.bytesPerGiB),
+    ...ourEntry(options.build),
+    'run',
+    '--config',
+    configPath,
+    '--json-logs',
+    '--run-dir',
+    join(options.dir, 'run'),
+    '--simulator',
+    sim.endpoint,
+    '--region',
+    sim.region,
+    '--imds',
+    sim.imdsEndpoint,
+    '--dev-root',
+    sim.devRoot!,
+    '--sys-root',
+    sim.sysRoot!,
+    '--bytes-per-gib',
+    String(options.world.bytesPerGiB),
     // A scale-up in flight at the end finishes (it counts), within a minute.
-    '--stop-grace', '60',
+    '--stop-grace',
+    '60',
   ];
 }
 

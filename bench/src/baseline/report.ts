@@ -33,31 +33,77 @@ export function tableRows(cells: readonly Cell[]): string[][] {
         cell.world.name,
         cell.fill.name,
         who === 'baseline' ? 'amazon-ebs-autoscale' : 'ours',
-        formatSpread(figure(cell, who, (r) => r.fill.enospc), 0),
+        formatSpread(
+          figure(cell, who, (r) => r.fill.enospc),
+          0,
+        ),
         formatSpread(perScaleUp(cell, who), 1, ' s'),
-        formatSpread(figure(cell, who, (r) => r.volumesAdded), 0),
-        formatSpread(figure(cell, who, (r) => r.gibAdded), 0),
-        formatSpread(figure(cell, who, (r) => totalCalls(r.calls)), 0),
-        formatSpread(figure(cell, who, (r) => r.cost.treeCpuSeconds), 2),
-        formatSpread(figure(cell, who, (r) => r.cost.processes), 0),
-        formatSpread(figure(cell, who, (r) => r.cost.peakRssBytes / MIB), 0),
+        formatSpread(
+          figure(cell, who, (r) => r.volumesAdded),
+          0,
+        ),
+        formatSpread(
+          figure(cell, who, (r) => r.gibAdded),
+          0,
+        ),
+        formatSpread(
+          figure(cell, who, (r) => totalCalls(r.calls)),
+          0,
+        ),
+        formatSpread(
+          figure(cell, who, (r) => r.cost.treeCpuSeconds),
+          2,
+        ),
+        formatSpread(
+          figure(cell, who, (r) => r.cost.processes),
+          0,
+        ),
+        formatSpread(
+          figure(cell, who, (r) => r.cost.peakRssBytes / MIB),
+          0,
+        ),
       ]);
     }
   }
   return rows;
 }
 
-export const TABLE_HEADERS = ['world', 'fill', 'agent', 'ENOSPC writes', 'trigger → capacity, per scale-up', 'volumes added', 'GiB added', 'EC2 calls', 'CPU s (whole tree)', 'processes spawned', 'peak RSS of the tree, MiB'];
+export const TABLE_HEADERS = [
+  'world',
+  'fill',
+  'agent',
+  'ENOSPC writes',
+  'trigger → capacity, per scale-up',
+  'volumes added',
+  'GiB added',
+  'EC2 calls',
+  'CPU s (whole tree)',
+  'processes spawned',
+  'peak RSS of the tree, MiB',
+];
 
 /** EC2 calls by action, the mean per run. */
 export function callRows(cells: readonly Cell[]): string[][] {
   return cells.flatMap((cell) =>
-    (['baseline', 'ours'] as const).map((who) => [cell.world.name, cell.fill.name, who === 'baseline' ? 'amazon-ebs-autoscale' : 'ours', formatCalls(meanCallsByAction(cell.runs.map((run) => run[who].calls)))]),
+    (['baseline', 'ours'] as const).map((who) => [
+      cell.world.name,
+      cell.fill.name,
+      who === 'baseline' ? 'amazon-ebs-autoscale' : 'ours',
+      formatCalls(meanCallsByAction(cell.runs.map((run) => run[who].calls))),
+    ]),
   );
 }
 
 /** The markdown report. */
-export function markdownReport(options: { cells: readonly Cell[]; changes: readonly string[]; machine: string; commit: string; strand?: string | undefined; notes: readonly string[]; oursLabel: string }): string {
+export function markdownReport(options: {
+  cells: readonly Cell[];
+  changes: readonly string[];
+  machine: string;
+  commit: string;
+  strand?: string | undefined;
+  notes: readonly string[];
+  oursLabel: string;
+}): string {
   const { cells } = options;
   const worlds = [...new Map(cells.map((c) => [c.world.name, c.world])).values()];
   const repeats = Math.min(...cells.map((c) => c.runs.length));

@@ -45,7 +45,15 @@ interface Side {
  * same first size, the same fill written into both at once, each mount's size polled every 100 ms
  * by the bench (statfs: what `df` shows). Everything is removed before it resolves.
  */
-export async function runSideBySide(options: { world: World; fill: Fill; checkout: string; aws: string; ours: OurBuild; runner?: CommandRunner; log?: (line: string) => void }): Promise<SideBySide> {
+export async function runSideBySide(options: {
+  world: World;
+  fill: Fill;
+  checkout: string;
+  aws: string;
+  ours: OurBuild;
+  runner?: CommandRunner;
+  log?: (line: string) => void;
+}): Promise<SideBySide> {
   const { world, fill } = options;
   const runner = options.runner ?? createExecaRunner();
   const root = await mkdtemp(join(tmpdir(), 'ebs-autoscale-bench-baseline-'));
@@ -57,14 +65,23 @@ export async function runSideBySide(options: { world: World; fill: Fill; checkou
     links = new XvdLinks(b.sim);
     const host = await BaselineHost.create({ dir: b.dir, checkout: options.checkout, sim: b.sim, world, mountPoint: b.mountPoint, aws: options.aws });
     const device = (await runOnce(host.setup, host.createVolumeArgv(world.initialSizeGiB, world.maxAttachedVolumes), host.env)).trim().split('\n').pop()!;
-    if (!/^\/dev\/xvdb[a-z]$/.test(device)) throw new Error(`[ebs-autoscale] [bench] the baseline's create-ebs-volume printed "${device}", not a device:\n${await readFile(host.logPath, 'utf8').catch(() => '')}`);
+    if (!/^\/dev\/xvdb[a-z]$/.test(device))
+      throw new Error(
+        `[ebs-autoscale] [bench] the baseline's create-ebs-volume printed "${device}", not a device:\n${await readFile(host.logPath, 'utf8').catch(() => '')}`,
+      );
     await runner.run('mkfs.btrfs', ['-f', '-d', 'single', device]);
     await runner.run('mount', [device, b.mountPoint]);
     sides.push({ ...b, firstVolumeId: b.sim.volumes().find((v) => v.attachment?.device === device)!.volumeId });
 
     // Ours: the first volume through our provisioner (so it is owned and tagged, as `install` makes it), the same mkfs and mount.
     const o = await openSide(root, 'ours', world);
-    const provisioner = createEbsProvisioner({ mountPoint: o.mountPoint, metadataEndpoint: o.sim.imdsEndpoint, ec2ClientConfig: o.sim.clientConfig(), devRoot: o.sim.devRoot, sysRoot: o.sim.sysRoot });
+    const provisioner = createEbsProvisioner({
+      mountPoint: o.mountPoint,
+      metadataEndpoint: o.sim.imdsEndpoint,
+      ec2ClientConfig: o.sim.clientConfig(),
+      devRoot: o.sim.devRoot,
+      sysRoot: o.sim.sysRoot,
+    });
     const first = await provisioner.provision({ sizeGiB: world.initialSizeGiB });
     await runner.run('mkfs.btrfs', ['-f', '-d', 'single', first.device]);
     await runner.run('mount', [first.device, o.mountPoint]);
@@ -73,7 +90,10 @@ export async function runSideBySide(options: { world: World; fill: Fill; checkou
     for (const side of sides) side.sim.resetStats();
     const [baselineSide, oursSide] = sides as [Side, Side];
     baselineSide.agent = await NamespacedAgent.start({ argv: host.daemonArgv, env: host.env, setup: host.setup });
-    oursSide.agent = await NamespacedAgent.start({ argv: await ourArgv({ dir: oursSide.dir, sim: oursSide.sim, world, mountPoint: oursSide.mountPoint, build: options.ours }), env: { ...process.env, NODE_OPTIONS: '' } });
+    oursSide.agent = await NamespacedAgent.start({
+      argv: await ourArgv({ dir: oursSide.dir, sim: oursSide.sim, world, mountPoint: oursSide.mountPoint, build: options.ours }),
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     // Let both finish start-up (the baseline's first describe-volumes, our reconcile) before the fill.
     // Generous: from the sources under a loaded machine, start-up alone has taken over a minute.
     await waitFor(() => oursSide.agent!.stdout.includes('"agent:ready"'), 240_000, 'our agent to be ready');

@@ -47,7 +47,9 @@ export async function runStrandCheck(options: { world: World; checkout: string; 
     while (Date.now() < deadline && !victim) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const creating = daemon.tree().some((pid) => cmdline(pid).includes('create-ebs-volume'));
-      victim = creating ? sim.volumes().find((v) => v.volumeId !== first.volumeId && v.volumeId !== sim!.instance.rootVolumeId && v.attachment?.state === 'attached')?.volumeId : undefined;
+      victim = creating
+        ? sim.volumes().find((v) => v.volumeId !== first.volumeId && v.volumeId !== sim!.instance.rootVolumeId && v.attachment?.state === 'attached')?.volumeId
+        : undefined;
     }
     if (!victim) return 'Not shown: no volume was attached while create-ebs-volume ran within 60 s.';
     for (const pid of daemon.tree()) {
@@ -63,8 +65,15 @@ export async function runStrandCheck(options: { world: World; checkout: string; 
     const fsDevices = execFileSync('btrfs', ['filesystem', 'show', mountPoint], { encoding: 'utf8' });
     const inFs = [...fsDevices.matchAll(/\bpath (\S+)/g)].some((m) => m[1] === view.loopDevice);
     const log = await readFile(host.logPath, 'utf8').catch(() => '');
-    const lastLines = log.trim().split('\n').slice(-3).map((l) => `    ${l}`).join('\n');
-    options.log?.(`strand check: ${victim} ${view.state}, attached ${view.attachment?.state ?? 'no'}, DeleteOnTermination ${String(view.attachment?.deleteOnTermination)}, in the filesystem: ${inFs}`);
+    const lastLines = log
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .map((l) => `    ${l}`)
+      .join('\n');
+    options.log?.(
+      `strand check: ${victim} ${view.state}, attached ${view.attachment?.state ?? 'no'}, DeleteOnTermination ${String(view.attachment?.deleteOnTermination)}, in the filesystem: ${inFs}`,
+    );
     stop.abort();
     await fill.catch(() => undefined);
     return (

@@ -21,7 +21,14 @@ export function fills(seconds = 60): Fill[] {
     { name: '16 MiB/s', seconds, segments: [{ fromS: 0, toS: seconds, mibps: 16 }] },
     { name: '64 MiB/s', seconds, segments: [{ fromS: 0, toS: seconds, mibps: 64 }] },
     // A job unpacking its input: 1 GiB at 256 MiB/s after a quiet start, then a trickle.
-    { name: 'burst', seconds, segments: [{ fromS: Math.min(5, seconds / 6), toS: Math.min(5, seconds / 6) + 4, mibps: 256 }, { fromS: Math.min(9, seconds / 3), toS: seconds, mibps: 2 }] },
+    {
+      name: 'burst',
+      seconds,
+      segments: [
+        { fromS: Math.min(5, seconds / 6), toS: Math.min(5, seconds / 6) + 4, mibps: 256 },
+        { fromS: Math.min(9, seconds / 3), toS: seconds, mibps: 2 },
+      ],
+    },
   ];
 }
 
@@ -55,6 +62,18 @@ const SIZES = { initialSizeGiB: 2, minVolumeGiB: 2, maxVolumeGiB: 4, maxAttached
  * fill as a real one of that size would.
  */
 export const WORLDS: Record<'scaled' | 'realistic', World> = {
-  scaled: { name: 'scaled', bytesPerGiB: 128 * MIB, latencies: 'quick', ...SIZES, description: '1 GiB = 128 MiB of loop file, the simulator\'s `quick` latencies (a quarter of EC2\'s)' },
-  realistic: { name: 'realistic', bytesPerGiB: GIB, latencies: 'realistic', ...SIZES, description: '1 GiB = 1 GiB of loop file, the simulator\'s `realistic` latencies (EC2\'s measured times)' },
+  scaled: {
+    name: 'scaled',
+    bytesPerGiB: 128 * MIB,
+    latencies: 'quick',
+    ...SIZES,
+    description: "1 GiB = 128 MiB of loop file, the simulator's `quick` latencies (a quarter of EC2's)",
+  },
+  realistic: {
+    name: 'realistic',
+    bytesPerGiB: GIB,
+    latencies: 'realistic',
+    ...SIZES,
+    description: "1 GiB = 1 GiB of loop file, the simulator's `realistic` latencies (EC2's measured times)",
+  },
 };

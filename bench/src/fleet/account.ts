@@ -27,7 +27,9 @@ export type FleetAction = keyof typeof FLEET_ACTIONS;
 for (const [action, expected] of Object.entries(FLEET_ACTIONS)) {
   const actual = throttleClassOf(action, true);
   if (actual !== expected) {
-    throw new Error(`bench/src/fleet/account.ts: ec2-sim throttles ${action} as '${actual}', FLEET_ACTIONS expects '${expected}': correct the action's name or its class in FLEET_ACTIONS.`);
+    throw new Error(
+      `bench/src/fleet/account.ts: ec2-sim throttles ${action} as '${actual}', FLEET_ACTIONS expects '${expected}': correct the action's name or its class in FLEET_ACTIONS.`,
+    );
   }
 }
 

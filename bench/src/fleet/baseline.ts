@@ -33,7 +33,8 @@ const cliStartup = logNormal(0.7, 1.8);
 export function startBaseline(world: World, agent: AgentRecord, retry: RetryPolicy): void {
   const { queue, latencies, random } = world;
   let numDevices = 1;
-  const cli = (action: FleetAction, onOk: () => void, onFail: () => void) => queue.after(cliStartup(random), () => callWithRetry(world, action, retry, onOk, onFail));
+  const cli = (action: FleetAction, onOk: () => void, onFail: () => void) =>
+    queue.after(cliStartup(random), () => callWithRetry(world, action, retry, onOk, onFail));
   const failed = () => {
     agent.failedAttempts += 1;
     numDevices += 1;
@@ -57,24 +58,31 @@ export function startBaseline(world: World, agent: AgentRecord, retry: RetryPoli
     queue.after(cliStartup(random), () => poll(1));
   };
   const script = () =>
-    cli('DescribeTags', () => describes(3), () => describes(3));
-  const describes = (left: number): void =>
-    left === 0 ? create() : cli('DescribeVolumes', () => describes(left - 1), failed);
+    cli(
+      'DescribeTags',
+      () => describes(3),
+      () => describes(3),
+    );
+  const describes = (left: number): void => (left === 0 ? create() : cli('DescribeVolumes', () => describes(left - 1), failed));
   const create = () =>
-    cli('CreateVolume', () => {
-      const availableAt = queue.now + latencies.create(random);
-      waiter(1, availableAt, () =>
-        queue.after(1, () => {
-          // Attaching a volume still `creating` fails with IncorrectState, like a throttled attach.
-          const attachable = queue.now >= availableAt;
-          cli(
-            'AttachVolume',
-            () => (attachable ? deviceWait(queue.now + latencies.attach(random) + latencies.deviceVisible(random)) : deleteVolume()),
-            deleteVolume,
-          );
-        }),
-      );
-    }, failed);
+    cli(
+      'CreateVolume',
+      () => {
+        const availableAt = queue.now + latencies.create(random);
+        waiter(1, availableAt, () =>
+          queue.after(1, () => {
+            // Attaching a volume still `creating` fails with IncorrectState, like a throttled attach.
+            const attachable = queue.now >= availableAt;
+            cli(
+              'AttachVolume',
+              () => (attachable ? deviceWait(queue.now + latencies.attach(random) + latencies.deviceVisible(random)) : deleteVolume()),
+              deleteVolume,
+            );
+          }),
+        );
+      },
+      failed,
+    );
   // A failed delete-volume is not retried by the script: the volume is left behind.
   const deleteVolume = () =>
     cli(
@@ -90,10 +98,14 @@ export function startBaseline(world: World, agent: AgentRecord, retry: RetryPoli
     );
   const deviceWait = (visibleAt: number): void =>
     queue.now >= visibleAt
-      ? cli('ModifyInstanceAttribute', () => queue.after(latencies.fsAdd(random), () => (agent.doneAt = queue.now)), () => {
-          agent.leakedVolumes += 1;
-          failed();
-        })
+      ? cli(
+          'ModifyInstanceAttribute',
+          () => queue.after(latencies.fsAdd(random), () => (agent.doneAt = queue.now)),
+          () => {
+            agent.leakedVolumes += 1;
+            failed();
+          },
+        )
       : queue.after(1, () => deviceWait(visibleAt));
   const trigger = () => countDevices(0, () => queue.after(0.35, script));
   // The 2 s `df` loop notices the crossing.

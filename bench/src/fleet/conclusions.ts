@@ -24,7 +24,8 @@ export interface ConclusionInput {
  */
 export function fleetConclusions(input: ConclusionInput, width = 118): string {
   const { ours, previous } = input;
-  if (ours.result.agents !== previous.result.agents) throw new Error(`fleetConclusions: compare one fleet size, got ${ours.result.agents} and ${previous.result.agents} agents.`);
+  if (ours.result.agents !== previous.result.agents)
+    throw new Error(`fleetConclusions: compare one fleet size, got ${ours.result.agents} and ${previous.result.agents} agents.`);
   const agents = ours.result.agents;
   return wrap([floorSentence(agents, input.createVolume, ours.result), diskSentence(ours.result), budgetSentence(ours, previous)].join(' '), width);
 }
@@ -35,7 +36,8 @@ function floorSentence(agents: number, bucket: BucketLimit, ours: FleetResult): 
     ours.withoutCapacity > 0
       ? `ours left ${count(ours.withoutCapacity)} agents without capacity at the horizon`
       : `ours gave the last agent capacity ${ours.lastCapacityAt.toFixed(0)} s after the wave started`;
-  if (floorSeconds === 0) return `${count(agents)} CreateVolume calls fit in its bucket's burst of ${bucket.capacity}, so EC2's limit sets no floor on this wave; ${oursLast}.`;
+  if (floorSeconds === 0)
+    return `${count(agents)} CreateVolume calls fit in its bucket's burst of ${bucket.capacity}, so EC2's limit sets no floor on this wave; ${oursLast}.`;
   return (
     `The floor set by EC2 itself: ${count(agents)} CreateVolume calls at ${bucket.refillPerSecond} per second after a burst of ` +
     `${bucket.capacity} take at least ${floorSeconds.toFixed(0)} s, so no client can give the last agent of this wave capacity ` +

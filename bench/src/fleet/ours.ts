@@ -76,7 +76,12 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
     call(
       'DescribeVolumes',
       () => {
-        if (attached) call('DetachVolume', () => ((at) => wait(schedules.attachment, () => queue.now >= at, del, left, { ec2: true }))(queue.now + latencies.attach(random)), left);
+        if (attached)
+          call(
+            'DetachVolume',
+            () => ((at) => wait(schedules.attachment, () => queue.now >= at, del, left, { ec2: true }))(queue.now + latencies.attach(random)),
+            left,
+          );
         else if (queue.now >= availableAt) del();
         else wait(schedules.attachment, () => queue.now >= availableAt, del, left, { ec2: true });
       },
@@ -114,7 +119,13 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
       'CreateVolume',
       () => {
         const availableAt = queue.now + latencies.create(random);
-        wait(schedules.volumeAvailable, () => queue.now >= availableAt, () => attach(availableAt), () => cleanup(availableAt, false), { ec2: true });
+        wait(
+          schedules.volumeAvailable,
+          () => queue.now >= availableAt,
+          () => attach(availableAt),
+          () => cleanup(availableAt, false),
+          { ec2: true },
+        );
       },
       scaleFailed,
     );

@@ -63,7 +63,10 @@ export function runFleet(options: FleetOptions): FleetResult {
     world.queue.after(crossedAt, () => options.start(world, agent));
   }
   const events = world.queue.runUntil(options.horizonSeconds ?? 4 * 3600);
-  const times = agents.filter((a) => a.doneAt !== undefined).map((a) => a.doneAt! - a.crossedAt).sort((a, b) => a - b);
+  const times = agents
+    .filter((a) => a.doneAt !== undefined)
+    .map((a) => a.doneAt! - a.crossedAt)
+    .sort((a, b) => a - b);
   // Percentiles over every agent: one still without capacity at the horizon counts as never (Infinity).
   const all = agents.map((a) => (a.doneAt === undefined ? Number.POSITIVE_INFINITY : a.doneAt - a.crossedAt)).sort((a, b) => a - b);
   const pct = (p: number) => all[Math.min(all.length - 1, Math.floor(p * all.length))] ?? Number.NaN;
@@ -78,7 +81,8 @@ export function runFleet(options: FleetOptions): FleetResult {
     p50Seconds: pct(0.5),
     p99Seconds: pct(0.99),
     maxSeconds: times.at(-1) ?? Number.NaN,
-    lastCapacityAt: agents.reduce<number | undefined>((last, a) => (a.doneAt === undefined ? last : Math.max(last ?? a.doneAt, a.doneAt)), undefined) ?? Number.NaN,
+    lastCapacityAt:
+      agents.reduce<number | undefined>((last, a) => (a.doneAt === undefined ? last : Math.max(last ?? a.doneAt, a.doneAt)), undefined) ?? Number.NaN,
     capacitySeconds: times,
     totalCalls: world.account.totalCalls,
     throttledCalls: world.account.totalThrottled,

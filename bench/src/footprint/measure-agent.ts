@@ -51,13 +51,45 @@ export async function measureAgent(variant: Variant, options: { idleSeconds: num
   let stop: (() => Promise<void>) | undefined;
   try {
     await writeFile(config, JSON.stringify(benchConfig(mountPoint, options.scaleUps)));
-    const runArgs = ['--config', config, '--simulator', sim.endpoint, '--region', sim.region, '--imds', sim.imdsEndpoint, '--dev-root', sim.devRoot!, '--sys-root', sim.sysRoot!, '--bytes-per-gib', '128MiB', '--run-dir', join(work, 'run')];
-    const installArgs = [...runArgs, '--unit-dir', join(work, 'systemd'), '--fstab', join(work, 'fstab'), '--node', process.execPath, '--bin', variant.argv.at(-1)!, '--timeout', '120'];
+    const runArgs = [
+      '--config',
+      config,
+      '--simulator',
+      sim.endpoint,
+      '--region',
+      sim.region,
+      '--imds',
+      sim.imdsEndpoint,
+      '--dev-root',
+      sim.devRoot!,
+      '--sys-root',
+      sim.sysRoot!,
+      '--bytes-per-gib',
+      '128MiB',
+      '--run-dir',
+      join(work, 'run'),
+    ];
+    const installArgs = [
+      ...runArgs,
+      '--unit-dir',
+      join(work, 'systemd'),
+      '--fstab',
+      join(work, 'fstab'),
+      '--node',
+      process.execPath,
+      '--bin',
+      variant.argv.at(-1)!,
+      '--timeout',
+      '120',
+    ];
     const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
     const installed = await installCommand(installArgs, { stdout: sink, stderr: sink }, { runner: noSystemctl });
     if (installed !== 0) throw new Error(`[ebs-autoscale] [bench:footprint] install exited ${installed}`);
 
-    const child = spawn(variant.argv[0]!, [...variant.argv.slice(1), 'run', ...runArgs, '--json-logs'], { stdio: ['ignore', 'pipe', 'inherit'], env: withoutNodeOptions() });
+    const child = spawn(variant.argv[0]!, [...variant.argv.slice(1), 'run', ...runArgs, '--json-logs'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: withoutNodeOptions(),
+    });
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     stop = async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -104,7 +136,12 @@ function eventCounter(stdout: NodeJS.ReadableStream) {
     until: (event: string, n: number) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`[ebs-autoscale] [bench:footprint] no ${n}× ${event} within 120 s`)), 120_000);
-        const check = () => ((counts.get(event) ?? 0) >= n ? finish() : closed ? finish(new Error(`[ebs-autoscale] [bench:footprint] the agent exited before ${n}× ${event}`)) : undefined);
+        const check = () =>
+          (counts.get(event) ?? 0) >= n
+            ? finish()
+            : closed
+              ? finish(new Error(`[ebs-autoscale] [bench:footprint] the agent exited before ${n}× ${event}`))
+              : undefined;
         const finish = (error?: Error) => (clearTimeout(timer), waiters.delete(check), error ? reject(error) : resolve());
         waiters.add(check);
         check();

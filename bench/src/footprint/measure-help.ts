@@ -14,7 +14,10 @@ export interface HelpRun {
 export function measureHelp(variant: Variant): HelpRun {
   const out = join(tmpdir(), `ebs-autoscale-footprint-time-${process.pid}`);
   const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, ...variant.argv, '--help'], { stdio: ['ignore', 'ignore', 'pipe'], env: withoutNodeOptions() });
+  const child = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, ...variant.argv, '--help'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: withoutNodeOptions(),
+  });
   const seconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`[ebs-autoscale] [bench:footprint] ${variant.name} --help exited ${child.status}: ${child.stderr.toString()}`);
   const peakRssBytes = Number(readFileSync(out, 'utf8').trim().split('\n').pop()) * 1024;

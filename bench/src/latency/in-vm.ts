@@ -29,8 +29,17 @@ export async function measureInVm(options: InVmOptions): Promise<Measurement> {
     const result = await runInVm({
       // The same flags as bench/package.json's scripts: Node runs the TypeScript sources directly.
       command: [
-        'node', '--experimental-transform-types', '--no-warnings', '--conditions=source', '--import', '../scripts/resolve-ts.mjs',
-        'src/latency/vm-entry.ts', '--runs', String(options.runs), '--fs', options.filesystem,
+        'node',
+        '--experimental-transform-types',
+        '--no-warnings',
+        '--conditions=source',
+        '--import',
+        '../scripts/resolve-ts.mjs',
+        'src/latency/vm-entry.ts',
+        '--runs',
+        String(options.runs),
+        '--fs',
+        options.filesystem,
       ],
       cwd: BENCH_DIR,
       outDir,
@@ -41,13 +50,18 @@ export async function measureInVm(options: InVmOptions): Promise<Measurement> {
     });
     const file = join(outDir, VM_RESULT_FILE);
     if (result.exitCode !== 0 || !existsSync(file)) {
-      const why = result.timedOut ? `timed out after ${result.timeoutS} s` : !result.booted ? 'the VM did not boot' : `the run in the VM exited with ${result.exitCode}`;
+      const why = result.timedOut
+        ? `timed out after ${result.timeoutS} s`
+        : !result.booted
+          ? 'the VM did not boot'
+          : `the run in the VM exited with ${result.exitCode}`;
       return { status: 'failed', filesystem, where, reason: `${why}; the console is in ${result.logFile}` };
     }
     const measured = JSON.parse(readFileSync(file, 'utf8')) as VmLatencyResult;
     return { ...measured, where: `VM (qemu TCG, ${measured.cpus} vCPU, kernel ${measured.kernel})` };
   } catch (error) {
-    if (error instanceof VmSetupError) return { status: 'skipped', filesystem, where, reason: error.message.replace(/^\[vm-test\] /, '').replace(/\s*\n\s*/g, ' ') };
+    if (error instanceof VmSetupError)
+      return { status: 'skipped', filesystem, where, reason: error.message.replace(/^\[vm-test\] /, '').replace(/\s*\n\s*/g, ' ') };
     throw error;
   } finally {
     rmSync(outDir, { recursive: true, force: true });

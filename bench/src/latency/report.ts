@@ -108,7 +108,7 @@ export function extendTable(measurements: readonly Measurement[]): string {
     ['driver extend: command', ...measured.map((m) => `${columnName(m)}: median ms`)],
     [
       ...commands.map((command) => [`\`${command}\``, ...measured.map((m) => cell(m, command))]),
-      ['outside commands (the driver\'s own code: sysfs, /proc, parsing)', ...measured.map((m) => String(median(m.runs.map((r) => r.extend - inCommands(r)))))],
+      ["outside commands (the driver's own code: sysfs, /proc, parsing)", ...measured.map((m) => String(median(m.runs.map((r) => r.extend - inCommands(r)))))],
       ['driver extend, total', ...measured.map((m) => String(median(m.runs.map((r) => r.extend))))],
     ],
   );

@@ -26,7 +26,10 @@ if (!(existsSync('/proc/misc') && readFileSync('/proc/misc', 'utf8').includes('d
 const measured = await measureHere(lvmThinPool(values.fs), runs, 'VM', 300_000);
 // Each run removes its VG before the simulator detaches its loops; say so if one was left behind.
 const { stdout } = await createExecaRunner().run('vgs', ['--noheadings', '-o', 'vg_name'], { allowFailure: true });
-const left = stdout.split('\n').map((line) => line.trim()).filter((name) => name.startsWith(`bench_latency_${process.pid}_`));
+const left = stdout
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((name) => name.startsWith(`bench_latency_${process.pid}_`));
 if (left.length > 0) console.warn(`[vm] volume groups left behind by the runs (a cleanup bug): ${left.join(', ')}`);
 const result: VmLatencyResult = { ...measured, kernel: release(), cpus: cpus().length };
 mkdirSync(values.out, { recursive: true });

@@ -59,5 +59,11 @@ export function judge(candidate: Evaluation, baseline: Evaluation, maxRatio = 0.
   });
   const survivesHigher = candidate.highestSurvivedRate > baseline.highestSurvivedRate;
   const totalOverRatio = mineTotal / baseTotal;
-  return { newOutOfSpace, survivesHigher, worstOverRatio, totalOverRatio, meetsGoal: newOutOfSpace.length === 0 && survivesHigher && worstOverRatio <= maxRatio };
+  return {
+    newOutOfSpace,
+    survivesHigher,
+    worstOverRatio,
+    totalOverRatio,
+    meetsGoal: newOutOfSpace.length === 0 && survivesHigher && worstOverRatio <= maxRatio,
+  };
 }

@@ -25,7 +25,14 @@ export interface FillMetrics {
  * brackets with `advanceTo`, so nothing between two calls can be missed.
  */
 export class FillModel {
-  readonly metrics: FillMetrics = { outOfSpaceEvents: 0, outOfSpaceSeconds: 0, droppedBytes: 0, overProvisionedGiBHours: 0, allocatedGiBHours: 0, peakAllocatedGiB: 0 };
+  readonly metrics: FillMetrics = {
+    outOfSpaceEvents: 0,
+    outOfSpaceSeconds: 0,
+    droppedBytes: 0,
+    overProvisionedGiBHours: 0,
+    allocatedGiBHours: 0,
+    peakAllocatedGiB: 0,
+  };
   private used = 0;
   private total: number;
   private now = 0;

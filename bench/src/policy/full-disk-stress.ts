@@ -24,7 +24,10 @@ export interface FullDiskCase {
  */
 export function fullDiskCases(): FullDiskCase[] {
   const cases: FullDiskCase[] = [];
-  for (const [latencyName, latencies] of [['fixed', FIXED_LATENCIES], ['drawn', DEFAULT_LATENCIES]] as const) {
+  for (const [latencyName, latencies] of [
+    ['fixed', FIXED_LATENCIES],
+    ['drawn', DEFAULT_LATENCIES],
+  ] as const) {
     for (const initialGiB of [20, 50, 100, 200, 500]) {
       for (const fullPercent of [80, 84, 86, 87, 88, 89, 89.5, 91, 94]) {
         for (const fastMiB of [200, 400, 676, 1000]) {

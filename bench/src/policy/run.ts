@@ -10,7 +10,8 @@ import { MeteredDriver } from './metered-driver.js';
 import type { Trace } from './workloads.js';
 
 /** Who manages the disk: amazon-ebs-autoscale's loop, or the real StorageAutoscaler with a policy. */
-export type Contender = { readonly name: string; readonly kind: 'baseline' } | { readonly name: string; readonly kind: 'autoscaler'; readonly policy: () => ScalingPolicy };
+export type Contender =
+  { readonly name: string; readonly kind: 'baseline' } | { readonly name: string; readonly kind: 'autoscaler'; readonly policy: () => ScalingPolicy };
 
 /** Options of {@link runTrace}. */
 export interface RunOptions {

@@ -47,7 +47,13 @@ export function rank(candidates: readonly Candidate[]): Candidate[] {
 
 /** A short label: only the options that differ from the defaults. */
 export function describe(options: PredictivePolicyOptions): string {
-  const short: Record<string, string> = { initialThresholdPercent: 'threshold', leadTimeSeconds: 'lead', safetyFactor: 'safety', horizonSeconds: 'horizon', rateWindowSeconds: 'window' };
+  const short: Record<string, string> = {
+    initialThresholdPercent: 'threshold',
+    leadTimeSeconds: 'lead',
+    safetyFactor: 'safety',
+    horizonSeconds: 'horizon',
+    rateWindowSeconds: 'window',
+  };
   const parts = Object.entries(options)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${short[k] ?? k}=${String(v)}`);

@@ -9,8 +9,7 @@ import { constantFill, genomics, type Trace } from './workloads.js';
  */
 export function neighbourTraces(): Trace[] {
   const traces: Trace[] = [];
-  for (const factor of [3, 4, 5])
-    for (const inputGiB of [40, 60, 80]) if (factor !== 4 || inputGiB !== 60) traces.push(genomics(factor, inputGiB)); // 4× 60 GiB is the benchmark's own
+  for (const factor of [3, 4, 5]) for (const inputGiB of [40, 60, 80]) if (factor !== 4 || inputGiB !== 60) traces.push(genomics(factor, inputGiB)); // 4× 60 GiB is the benchmark's own
   for (const rate of [300, 600, 800, 1000]) for (const totalGiB of [700, 850, 1150, 1300]) traces.push(constantFill(rate, totalGiB));
   return traces;
 }

@@ -46,7 +46,9 @@ export function constantFill(mibPerSecond: number, totalGiB = 1024): Trace {
   const rate = mibPerSecond * MIB;
   const fillSeconds = Math.min((totalGiB * GIB) / rate, 7200);
   const name = totalGiB === 1024 ? `constant ${mibPerSecond} MiB/s` : `constant ${mibPerSecond} MiB/s, ${totalGiB} GiB`;
-  return traceFromIntervals(name, `writes at ${mibPerSecond} MiB/s for ${Math.round(fillSeconds)} s, then holds 30 min`, fillSeconds + 1800, [{ start: 0, end: fillSeconds, rate }]);
+  return traceFromIntervals(name, `writes at ${mibPerSecond} MiB/s for ${Math.round(fillSeconds)} s, then holds 30 min`, fillSeconds + 1800, [
+    { start: 0, end: fillSeconds, rate },
+  ]);
 }
 
 /**
@@ -76,7 +78,13 @@ export function imagePulls(seed = 1): Trace {
     intervals.push({ start, end, rate: 150 * MIB });
     deletes.push({ at: end + 30 + 120 * random(), bytes: scratch });
   }
-  return traceFromIntervals('image pulls', '360 short container jobs in 2 h, 60% pulling an uncached image (median 1.5 GiB, p99 12 GiB) at 250 MiB/s, each writing and deleting 0.5–4 GiB of scratch', t + 1800, intervals, deletes);
+  return traceFromIntervals(
+    'image pulls',
+    '360 short container jobs in 2 h, 60% pulling an uncached image (median 1.5 GiB, p99 12 GiB) at 250 MiB/s, each writing and deleting 0.5–4 GiB of scratch',
+    t + 1800,
+    intervals,
+    deletes,
+  );
 }
 
 /**
@@ -132,7 +140,13 @@ export function deleteHeavy(): Trace {
     deletes.push({ at: end + 10, bytes: 40 * GIB });
     t = end + 40;
   }
-  return traceFromIntervals('delete-heavy', '40 cycles: write 45 GiB at 300 MiB/s, delete 40 GiB 10 s later (1.8 TiB churn, 200 GiB net growth)', t + 1800, intervals, deletes);
+  return traceFromIntervals(
+    'delete-heavy',
+    '40 cycles: write 45 GiB at 300 MiB/s, delete 40 GiB 10 s later (1.8 TiB churn, 200 GiB net growth)',
+    t + 1800,
+    intervals,
+    deletes,
+  );
 }
 
 /** The fill rates of the survival sweep, MiB/s: from 10 to gp3's maximum throughput (1000 MiB/s). */

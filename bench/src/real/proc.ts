@@ -47,7 +47,10 @@ export class TreeWatcher {
   readonly seen = new Set<number>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly rootPid: () => number | undefined, intervalMs = 50) {
+  constructor(
+    readonly rootPid: () => number | undefined,
+    intervalMs = 50,
+  ) {
     this.timer = setInterval(() => this.poll(), intervalMs);
   }
 

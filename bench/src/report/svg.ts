@@ -75,7 +75,9 @@ export function barChart(options: BarChartOptions): string {
     parts.push(`<text x="${gx + groupWidth * 0.4}" y="${H - M.bottom + 16}" text-anchor="middle">${escape(group)}</text>`);
     options.series.forEach((s, i) => {
       const v = s.values[g] ?? 0;
-      parts.push(`<rect x="${(gx + i * barWidth).toFixed(1)}" y="${py(v).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(H - M.bottom - py(v)).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"/>`);
+      parts.push(
+        `<rect x="${(gx + i * barWidth).toFixed(1)}" y="${py(v).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(H - M.bottom - py(v)).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"/>`,
+      );
     });
   });
   options.series.forEach((s, i) => parts.push(legend(i, s.name, COLORS[i % COLORS.length]!)));

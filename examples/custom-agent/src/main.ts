@@ -20,4 +20,6 @@ for (let second = 0; second < 3600; second += 10) {
 }
 await agent.stop();
 const { addedVolumes, usage } = agent.autoscaler.status();
-console.log(`after one hour: ${addedVolumes} volumes added, ${usage?.usedBytes && (usage.usedBytes / GIB).toFixed(0)} GiB used of ${usage && (usage.totalBytes / GIB).toFixed(0)} GiB`);
+console.log(
+  `after one hour: ${addedVolumes} volumes added, ${usage?.usedBytes && (usage.usedBytes / GIB).toFixed(0)} GiB used of ${usage && (usage.totalBytes / GIB).toFixed(0)} GiB`,
+);

@@ -17,7 +17,9 @@ describe.skipIf(!curl)('the AWS Batch job wrapper', () => {
   afterEach(() => agent.close());
 
   const run = (size: string, job: string, env: Record<string, string> = {}) =>
-    runScript('bash', [WRAPPER, size, '--', 'bash', '-c', job], { env: { ...process.env, EBS_AUTOSCALE_SOCKET: agent.socketPath, AWS_BATCH_JOB_ID: 'job-7', ...env } });
+    runScript('bash', [WRAPPER, size, '--', 'bash', '-c', job], {
+      env: { ...process.env, EBS_AUTOSCALE_SOCKET: agent.socketPath, AWS_BATCH_JOB_ID: 'job-7', ...env },
+    });
 
   it('holds a granted reservation while the job runs, and releases it after', async () => {
     const seen = join(agent.runDir, 'seen.json');
@@ -43,7 +45,10 @@ describe.skipIf(!curl)('the AWS Batch job wrapper', () => {
 
   it('keeps a hostile job id out of the JSON it sends', async () => {
     const seen = join(agent.runDir, 'seen.json');
-    expect((await run('1GiB', `curl -s --unix-socket "$EBS_AUTOSCALE_SOCKET" http://agent/reservations > ${seen}`, { AWS_BATCH_JOB_ID: 'x","bytes":1,"y":"\\' })).status).toBe(0);
+    expect(
+      (await run('1GiB', `curl -s --unix-socket "$EBS_AUTOSCALE_SOCKET" http://agent/reservations > ${seen}`, { AWS_BATCH_JOB_ID: 'x","bytes":1,"y":"\\' }))
+        .status,
+    ).toBe(0);
     expect(JSON.parse(readFileSync(seen, 'utf8')).reservations[0]).toMatchObject({ holder: 'x","bytes":1,"y":"\\', bytes: GIB });
   });
 

@@ -20,7 +20,10 @@ describe('the Nextflow beforeScript/afterScript pair', () => {
     const bin = join(agent.runDir, 'bin');
     mkdirSync(bin);
     const nodeOptions = `--experimental-transform-types --no-warnings --conditions=source --import=${join(repo, 'scripts/resolve-ts.mjs')}`;
-    writeFileSync(join(bin, 'ebs-autoscale'), `#!/bin/sh\nNODE_OPTIONS='${nodeOptions}' exec '${process.execPath}' '${join(repo, 'packages/cli/test/fixtures/ebs-autoscale-source.ts')}' "$@"\n`);
+    writeFileSync(
+      join(bin, 'ebs-autoscale'),
+      `#!/bin/sh\nNODE_OPTIONS='${nodeOptions}' exec '${process.execPath}' '${join(repo, 'packages/cli/test/fixtures/ebs-autoscale-source.ts')}' "$@"\n`,
+    );
     chmodSync(join(bin, 'ebs-autoscale'), 0o755);
     workDir = join(agent.runDir, 'work', 'ab', 'cdef0123');
     mkdirSync(workDir, { recursive: true });
@@ -29,10 +32,19 @@ describe('the Nextflow beforeScript/afterScript pair', () => {
   afterEach(() => agent.close());
 
   it('reserves before the task and releases after it', async () => {
-    const task = await runScript('bash', ['-c', `bash ${NEXTFLOW}/before.sh 3GiB && curl -s --unix-socket "$EBS_AUTOSCALE_SOCKET" http://agent/reservations > during.json && bash ${NEXTFLOW}/after.sh`], { cwd: workDir, env });
+    const task = await runScript(
+      'bash',
+      [
+        '-c',
+        `bash ${NEXTFLOW}/before.sh 3GiB && curl -s --unix-socket "$EBS_AUTOSCALE_SOCKET" http://agent/reservations > during.json && bash ${NEXTFLOW}/after.sh`,
+      ],
+      { cwd: workDir, env },
+    );
     expect(task.stderr).toMatch(/3 GiB for nextflow-cdef0123: granted/);
     expect(task.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(workDir, 'during.json'), 'utf8')).reservations).toEqual([expect.objectContaining({ holder: 'nextflow-cdef0123', bytes: 3 * GIB })]);
+    expect(JSON.parse(readFileSync(join(workDir, 'during.json'), 'utf8')).reservations).toEqual([
+      expect.objectContaining({ holder: 'nextflow-cdef0123', bytes: 3 * GIB }),
+    ]);
     expect(existsSync(join(workDir, '.ebs-autoscale-reservation'))).toBe(false);
     expect(await agent.reservations()).toEqual([]);
   });

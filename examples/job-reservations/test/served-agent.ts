@@ -13,7 +13,11 @@ import { InMemoryDriver, InMemoryProvisioner, MemoryHost } from '@ebs-autoscale/
 export async function serveAgent() {
   const runDir = await mkdtemp(join(tmpdir(), 'job-reservations-'));
   const host = new MemoryHost();
-  const autoscaler = new StorageAutoscaler({ driver: new InMemoryDriver({ host, initialBytes: 100 * GIB }), provisioner: new InMemoryProvisioner({ host }), keepAlive: false });
+  const autoscaler = new StorageAutoscaler({
+    driver: new InMemoryDriver({ host, initialBytes: 100 * GIB }),
+    provisioner: new InMemoryProvisioner({ host }),
+    keepAlive: false,
+  });
   autoscaler.start();
   const service = new ReservationService(autoscaler, { pidWatch: new PidWatch(25), log: { info: () => {}, warn: () => {} } });
   const socketPath = reservationSocketPath('/scratch', runDir);
@@ -45,7 +49,11 @@ export async function until(condition: () => Promise<boolean>, what: string, tim
  * Runs a command to its end without blocking the event loop (spawnSync would: the script's requests
  * to the API served in this same process would then never be answered).
  */
-export function runScript(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runScript(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

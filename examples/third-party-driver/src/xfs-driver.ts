@@ -39,11 +39,17 @@ export function createXfsDriver(options: XfsDriverOptions): FilesystemDriver {
       const device = await resolveBlockDevice(NAME, options.device);
       const elsewhere = await findDeviceMount(await readMounts(), device);
       if (elsewhere) {
-        throw new DriverError(NAME, 'DEVICE_MOUNTED', `${options.device} is mounted on ${elsewhere.mountPoint}.`, { device: options.device, hint: 'Unmount it first; nothing was changed.' });
+        throw new DriverError(NAME, 'DEVICE_MOUNTED', `${options.device} is mounted on ${elsewhere.mountPoint}.`, {
+          device: options.device,
+          hint: 'Unmount it first; nothing was changed.',
+        });
       }
       const signature = await probeSignature(runner, device.path);
       if (signature.type !== undefined && signature.type !== 'xfs') {
-        throw new DriverError(NAME, 'DEVICE_NOT_BLANK', `${options.device} holds a ${signature.type} signature.`, { device: options.device, hint: 'Pass a blank device; nothing was changed.' });
+        throw new DriverError(NAME, 'DEVICE_NOT_BLANK', `${options.device} holds a ${signature.type} signature.`, {
+          device: options.device,
+          hint: 'Pass a blank device; nothing was changed.',
+        });
       }
       // An XFS that is already there (ours, after a reboot) is mounted again, never formatted again.
       if (signature.type === undefined) await runner.run('mkfs.xfs', ['-q', device.path]);
@@ -56,7 +62,12 @@ export function createXfsDriver(options: XfsDriverOptions): FilesystemDriver {
       const used = (stats.blocks - stats.bfree) * stats.bsize;
       const available = stats.bavail * stats.bsize;
       const inodes = stats.files > 0 ? clampPercent(((stats.files - stats.ffree) / stats.files) * 100) : 0;
-      return { totalBytes: stats.blocks * stats.bsize, usedBytes: used, availableBytes: available, gauges: [bytesGauge(used, used + available), { kind: 'inodes', usedPercent: inodes }] };
+      return {
+        totalBytes: stats.blocks * stats.bsize,
+        usedBytes: used,
+        availableBytes: available,
+        gauges: [bytesGauge(used, used + available), { kind: 'inodes', usedPercent: inodes }],
+      };
     },
 
     // No extend(): this filesystem lives on one volume and cannot add devices. Leaving the method out

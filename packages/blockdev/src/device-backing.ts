@@ -27,16 +27,27 @@ export async function deviceBacksMembers(driver: string, sysRoot: string, device
   if (members.has(resolved.majorMinor)) return true;
   const entry = join(sysRoot, 'dev', 'block', resolved.majorMinor);
   const children = await readdir(entry).catch((error: unknown) => {
-    throw new DriverError(driver, 'DEVICE_NOT_FOUND', `${device} (${resolved.majorMinor}) has no entry under ${join(sysRoot, 'dev', 'block')}, so what it holds cannot be read.`, {
-      device,
-      cause: error,
-      hint: 'Check that sysfs is mounted at the sys root the agent was given.',
-    });
+    throw new DriverError(
+      driver,
+      'DEVICE_NOT_FOUND',
+      `${device} (${resolved.majorMinor}) has no entry under ${join(sysRoot, 'dev', 'block')}, so what it holds cannot be read.`,
+      {
+        device,
+        cause: error,
+        hint: 'Check that sysfs is mounted at the sys root the agent was given.',
+      },
+    );
   });
   if ((await readdir(join(entry, 'holders')).catch(() => [])).length > 0) return true;
   for (const child of children) {
     const partition = join(entry, child);
-    if (!(await stat(join(partition, 'partition')).then(() => true, () => false))) continue;
+    if (
+      !(await stat(join(partition, 'partition')).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     if (members.has(await readDeviceNumber(partition))) return true;
     if ((await readdir(join(partition, 'holders')).catch(() => [])).length > 0) return true;
   }

@@ -101,8 +101,13 @@ export function refuseSignature(driver: string, device: string, signature: Devic
       hint: "It may hold another filesystem's data; pass a new, blank volume instead.",
     });
   }
-  throw new DriverError(driver, 'DEVICE_NOT_BLANK', `${device} is not blank: it holds a ${type} signature${signature.label ? ` labelled "${signature.label}"` : ''}.`, {
-    device,
-    hint: 'Nothing was changed. Pass a blank device, or wipe it yourself (`wipefs -a`) if its contents are really unwanted.',
-  });
+  throw new DriverError(
+    driver,
+    'DEVICE_NOT_BLANK',
+    `${device} is not blank: it holds a ${type} signature${signature.label ? ` labelled "${signature.label}"` : ''}.`,
+    {
+      device,
+      hint: 'Nothing was changed. Pass a blank device, or wipe it yourself (`wipefs -a`) if its contents are really unwanted.',
+    },
+  );
 }

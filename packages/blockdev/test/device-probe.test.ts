@@ -66,7 +66,10 @@ describe('resolveBlockDevice', () => {
 
   it('refuses a missing path and a regular file with NOT_A_BLOCK_DEVICE', async () => {
     await writeFile(join(dir, 'image'), '');
-    for (const [path, message] of [[join(dir, 'missing'), 'does not exist'], [join(dir, 'image'), 'is not a block device']] as const) {
+    for (const [path, message] of [
+      [join(dir, 'missing'), 'does not exist'],
+      [join(dir, 'image'), 'is not a block device'],
+    ] as const) {
       const error = await resolveBlockDevice('test-driver', path).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DriverError);
       expect(error).toMatchObject({ source: 'test-driver', code: 'NOT_A_BLOCK_DEVICE' });

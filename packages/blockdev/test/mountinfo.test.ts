@@ -18,7 +18,14 @@ const SAMPLE = [
 describe('parseMountInfo', () => {
   it('reads source, type, options and an escaped mount point', () => {
     const [entry] = parseMountInfo('43 27 0:39 / /tmp/my\\040mnt rw,noatime - btrfs /dev/loop0 rw,space_cache=v2\n');
-    expect(entry).toEqual({ majorMinor: '0:39', mountPoint: '/tmp/my mnt', mountOptions: 'rw,noatime', fsType: 'btrfs', source: '/dev/loop0', options: 'rw,space_cache=v2' });
+    expect(entry).toEqual({
+      majorMinor: '0:39',
+      mountPoint: '/tmp/my mnt',
+      mountOptions: 'rw,noatime',
+      fsType: 'btrfs',
+      source: '/dev/loop0',
+      options: 'rw,space_cache=v2',
+    });
   });
 
   it('splits at " - " whatever the number of optional fields, and undoes every octal escape', () => {
@@ -44,7 +51,15 @@ describe('parseMountInfo', () => {
 describe('readMounts and the lookups', () => {
   let dir = '';
   const loop3: ResolvedDevice = { path: '/dev/loop3', name: 'loop3', majorMinor: '7:3' };
-  const entry = (over: Partial<MountEntry>): MountEntry => ({ majorMinor: '0:1', mountPoint: '/x', mountOptions: 'rw', fsType: 'ext4', source: 'none', options: 'rw', ...over });
+  const entry = (over: Partial<MountEntry>): MountEntry => ({
+    majorMinor: '0:1',
+    mountPoint: '/x',
+    mountOptions: 'rw',
+    fsType: 'ext4',
+    source: 'none',
+    options: 'rw',
+    ...over,
+  });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'blockdev-mounts-'));
@@ -56,7 +71,7 @@ describe('readMounts and the lookups', () => {
     expect((await readMounts(join(dir, 'mountinfo'))).map((e) => e.mountPoint)).toEqual(['/', '/proc', '/tmp/my mnt', '/srv/a\\b\tc']);
   });
 
-  it('reads this process\'s own table by default', async () => {
+  it("reads this process's own table by default", async () => {
     expect((await readMounts()).some((e) => e.mountPoint === '/')).toBe(true);
   });
 

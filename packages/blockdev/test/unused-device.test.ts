@@ -29,7 +29,12 @@ function blkid(stdout?: string): CommandRunner & { probed: string[] } {
   };
 }
 
-const check = (probe: DeviceProbe, runner: CommandRunner, extra: Partial<UnusedDeviceCheck> = {}): UnusedDeviceCheck => ({ driver: 'test', runner, probe, ...extra });
+const check = (probe: DeviceProbe, runner: CommandRunner, extra: Partial<UnusedDeviceCheck> = {}): UnusedDeviceCheck => ({
+  driver: 'test',
+  runner,
+  probe,
+  ...extra,
+});
 const codeOf = (error: unknown) => (error instanceof DriverError ? error.code : String(error));
 
 describe('assertUnusedDevice', () => {
@@ -54,13 +59,22 @@ describe('assertUnusedDevice', () => {
       assertUnusedDevice(check(machine(), blkid('TYPE=swap\nLABEL=x\n')), LINK).catch(codeOf),
       assertUnusedDevice(check(machine(), blkid('TYPE=LVM2_member\nUUID=u\n')), LINK).catch(codeOf),
     ]);
-    expect(errors).toEqual(['NOT_A_BLOCK_DEVICE', expect.stringMatching(/member of ours/), 'DEVICE_MOUNTED', expect.stringMatching(/held by dm-0/), 'DEVICE_NOT_BLANK', 'DEVICE_IN_USE']);
+    expect(errors).toEqual([
+      'NOT_A_BLOCK_DEVICE',
+      expect.stringMatching(/member of ours/),
+      'DEVICE_MOUNTED',
+      expect.stringMatching(/held by dm-0/),
+      'DEVICE_NOT_BLANK',
+      'DEVICE_IN_USE',
+    ]);
   });
 
   it('lets through a signature the caller accepts, and returns it', async () => {
     const device = await assertUnusedDevice(check(machine(), blkid('TYPE=ext4\nLABEL=ours\n'), { acceptSignature: (s) => s.label === 'ours' }), LINK);
     expect(device.signature).toEqual({ type: 'ext4', uuid: undefined, label: 'ours' });
-    const refused = await assertUnusedDevice(check(machine(), blkid('TYPE=ext4\nLABEL=theirs\n'), { acceptSignature: (s) => s.label === 'ours' }), LINK).catch((e: unknown) => e);
+    const refused = await assertUnusedDevice(check(machine(), blkid('TYPE=ext4\nLABEL=theirs\n'), { acceptSignature: (s) => s.label === 'ours' }), LINK).catch(
+      (e: unknown) => e,
+    );
     expect(hasErrorCode(refused, 'DEVICE_NOT_BLANK')).toBe(true);
     expect(String(refused)).toMatch(/labelled "theirs"/);
   });

@@ -5,7 +5,14 @@ export { parseConfig, parseConfigText, loadConfig, DEFAULT_CONFIG_FILE } from '.
 export { canonicalMountPoint } from './config/mount-point.js';
 export { parseLegacyConfig } from './config/legacy-config.js';
 export { parseV1Config } from './config/v1-config.js';
-export { buildIamPolicy, DEFAULT_OWNERSHIP_TAG, SOURCE_INSTANCE_ARN_VARIABLE, type IamPolicy, type IamStatement, type IamPolicyOptions } from './iam/iam-policy.js';
+export {
+  buildIamPolicy,
+  DEFAULT_OWNERSHIP_TAG,
+  SOURCE_INSTANCE_ARN_VARIABLE,
+  type IamPolicy,
+  type IamStatement,
+  type IamPolicyOptions,
+} from './iam/iam-policy.js';
 export { buildUserData, USER_DATA_LIMIT_BYTES, type UserDataOptions, type UserDataFile } from './userdata/userdata.js';
 export { MIME_BOUNDARY } from './userdata/mime.js';
 export { formatStatus, describeDecision, type FormatStatusOptions } from './status/format-status.js';
@@ -23,9 +30,25 @@ export { DEMO_DEFAULTS } from './demo/demo-config.js';
 export { installAgent, type InstallResult } from './install/install-agent.js';
 export { uninstallAgent, type UninstallOptions, type UninstallResult } from './install/uninstall-agent.js';
 export type { HostPaths, InstallOptions } from './install/install-options.js';
-export { buildUnitTemplate, buildInstanceDropIn, UNIT_HEADER, STOP_TIMEOUT_SECONDS, type AgentCommand, type InstanceDropInOptions } from './systemd/systemd-unit.js';
+export {
+  buildUnitTemplate,
+  buildInstanceDropIn,
+  UNIT_HEADER,
+  STOP_TIMEOUT_SECONDS,
+  type AgentCommand,
+  type InstanceDropInOptions,
+} from './systemd/systemd-unit.js';
 export { systemdQuote } from './systemd/systemd-quote.js';
-export { unitNameFor, instanceNameFor, mountPointOfInstance, dropInPathFor, TEMPLATE_NAME, DROP_IN_NAME, HOST_UNIT_NAME, perMountUnitNameFor } from './systemd/unit-names.js';
+export {
+  unitNameFor,
+  instanceNameFor,
+  mountPointOfInstance,
+  dropInPathFor,
+  TEMPLATE_NAME,
+  DROP_IN_NAME,
+  HOST_UNIT_NAME,
+  perMountUnitNameFor,
+} from './systemd/unit-names.js';
 export { escapeSystemdPath, unescapeSystemdPath } from './systemd/systemd-escape.js';
 export { DEFAULT_CONFIG_DIR, mountConfigPath, locateConfig, loadLocatedConfig, type ConfigQuery, type ConfigLocation } from './config/config-location.js';
 export { deviceKind, type DeviceKind } from './install/device-kind.js';

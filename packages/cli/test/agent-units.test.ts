@@ -22,13 +22,24 @@ describe('which unit files install writes', () => {
   it('the template alone for a configuration where `run --instance` finds it (what user data gets)', async () => {
     // /etc/ebs-autoscale.d/<instance>.json is only read here, never written.
     const plan = await planUnits({ unitDir, mountPoint: '/var/lib/docker', configPath: mountConfigPath('/var/lib/docker'), ...command });
-    expect(plan).toEqual({ unitName: 'ebs-autoscale@var-lib-docker.service', templatePath: join(unitDir, TEMPLATE_NAME), template: buildUnitTemplate(command), dropInPath: dropInPathFor(unitDir, '/var/lib/docker') });
+    expect(plan).toEqual({
+      unitName: 'ebs-autoscale@var-lib-docker.service',
+      templatePath: join(unitDir, TEMPLATE_NAME),
+      template: buildUnitTemplate(command),
+      dropInPath: dropInPathFor(unitDir, '/var/lib/docker'),
+    });
   });
 
   it('a drop-in for a configuration elsewhere, run arguments, or a template of other node and bin', async () => {
     const elsewhere = await planUnits({ unitDir, mountPoint: '/data', configPath: '/srv/data.json', ...command });
     expect(elsewhere.dropIn).toContain(' run --instance %i --config /srv/data.json\n');
-    const world = await planUnits({ unitDir, mountPoint: '/data', configPath: mountConfigPath('/data'), runArgs: ['--simulator', 'http://127.0.0.1:1'], ...command });
+    const world = await planUnits({
+      unitDir,
+      mountPoint: '/data',
+      configPath: mountConfigPath('/data'),
+      runArgs: ['--simulator', 'http://127.0.0.1:1'],
+      ...command,
+    });
     expect(world.dropIn).toContain(' run --instance %i --simulator http://127.0.0.1:1\n');
 
     const written: string[] = [];
@@ -42,7 +53,9 @@ describe('which unit files install writes', () => {
 
   it('refuses a template or drop-in of our names that someone else wrote, before anything is created', async () => {
     await writeFile(join(unitDir, TEMPLATE_NAME), '[Unit]\n');
-    await expect(planUnits({ unitDir, mountPoint: '/a', configPath: '/a.json', ...command })).rejects.toThrow(/ebs-autoscale@\.service exists and was not written by ebs-autoscale install/);
+    await expect(planUnits({ unitDir, mountPoint: '/a', configPath: '/a.json', ...command })).rejects.toThrow(
+      /ebs-autoscale@\.service exists and was not written by ebs-autoscale install/,
+    );
   });
 
   it('lists the installed instances: enabled ones and those with our drop-in', async () => {

@@ -13,7 +13,9 @@ import { NODE_FLAGS } from '../../../scripts/release/launcher.mjs';
 import { commandExists, debianRootfs, whyNoDebootstrap } from './helpers/debian-rootfs.js';
 import { smallConfig } from './helpers/sim-host.js';
 
-const reason = whyNoDebootstrap() ?? (commandExists('qemu-aarch64-static') ? undefined : 'qemu-aarch64-static is not installed (apt-get install qemu-user-static; scripts/bootstrap.sh does)');
+const reason =
+  whyNoDebootstrap() ??
+  (commandExists('qemu-aarch64-static') ? undefined : 'qemu-aarch64-static is not installed (apt-get install qemu-user-static; scripts/bootstrap.sh does)');
 if (reason) console.warn(`[ebs-autoscale/cli] SKIPPING the linux-arm64 artifact under qemu-user: ${reason}`);
 
 describe.skipIf(reason !== undefined)('the linux-arm64 artifact under qemu-aarch64-static (debootstrap --foreign, root)', () => {
@@ -41,11 +43,16 @@ describe.skipIf(reason !== undefined)('the linux-arm64 artifact under qemu-aarch
    * so the test runs the launcher's own command line (checked against the launcher's text).
    */
   const run = (args: readonly string[]) =>
-    execFileSync('qemu-aarch64-static', ['-L', rootfs, join(top, 'node/bin/node'), ...NODE_FLAGS, join(top, 'lib', BUNDLE_ENTRY), ...args], { encoding: 'utf8', timeout: 120_000 });
+    execFileSync('qemu-aarch64-static', ['-L', rootfs, join(top, 'node/bin/node'), ...NODE_FLAGS, join(top, 'lib', BUNDLE_ENTRY), ...args], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
 
   it('is an aarch64 Node with the launcher the x64 one has', () => {
     expect(execFileSync('readelf', ['-h', join(top, 'node/bin/node')], { encoding: 'utf8' })).toMatch(/Machine:\s+AArch64/);
-    expect(readFileSync(join(top, 'bin/ebs-autoscale'), 'utf8')).toContain(`exec "$root/node/bin/node" ${NODE_FLAGS.join(' ')} "$root/lib/${BUNDLE_ENTRY}" "$@"`);
+    expect(readFileSync(join(top, 'bin/ebs-autoscale'), 'utf8')).toContain(
+      `exec "$root/node/bin/node" ${NODE_FLAGS.join(' ')} "$root/lib/${BUNDLE_ENTRY}" "$@"`,
+    );
   });
 
   it('runs --help, config and iam-policy', () => {

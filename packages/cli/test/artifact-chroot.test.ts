@@ -45,7 +45,9 @@ describe.skipIf(reasons.length > 0)('the linux-x64 artifact in a Debian chroot w
 
   afterAll(async () => {
     try {
-      await parts().filler?.stop().catch(() => undefined);
+      await parts()
+        .filler?.stop()
+        .catch(() => undefined);
       if (agent?.running) await agent.stop('SIGKILL');
       // The chroot's copies of the host's mounts go first: they would keep the btrfs, and the loop devices, busy.
       chroot?.close();
@@ -65,7 +67,9 @@ describe.skipIf(reasons.length > 0)('the linux-x64 artifact in a Debian chroot w
     expect(JSON.parse(chroot.run([bin, 'config']))).toMatchObject({ mountPoint: '/var/lib/docker' });
     const policy = JSON.parse(chroot.run([bin, 'iam-policy'])) as { Statement: { Action: string | string[] }[] };
     expect(policy.Statement.flatMap((statement) => statement.Action)).toContain('ec2:CreateVolume');
-    expect(chroot.run([bin, 'userdata', '--artifact', `s3://bucket/${artifactName}`, '--mountpoint', '/var/lib/docker'])).toContain('Content-Type: multipart/mixed');
+    expect(chroot.run([bin, 'userdata', '--artifact', `s3://bucket/${artifactName}`, '--mountpoint', '/var/lib/docker'])).toContain(
+      'Content-Type: multipart/mixed',
+    );
   });
 
   it('runs `run` against ec2-sim outside the chroot, through one scale-up', async () => {

@@ -14,7 +14,9 @@ afterEach(async () => rm(dir, { recursive: true, force: true }));
 it('without a config file, works from the defaults and says which (issue 13, item 7: iam-policy on a laptop)', async () => {
   const { config, usedDefaults } = await configOrDefaults(undefined, join(dir, 'ebs-autoscale.json'));
   expect(config).toMatchObject({ mountPoint: '/scratch', volume: { type: 'gp3', encrypted: true } });
-  expect(usedDefaults).toBe(`no ${join(dir, 'ebs-autoscale.json')} here: this is for the defaults (mount point /scratch, gp3 volumes, encrypted); pass --config <file> for another configuration`);
+  expect(usedDefaults).toBe(
+    `no ${join(dir, 'ebs-autoscale.json')} here: this is for the defaults (mount point /scratch, gp3 volumes, encrypted); pass --config <file> for another configuration`,
+  );
   // The policy for the defaults is a whole policy: create, attach, delete and DeleteOnTermination.
   const actions = buildIamPolicy(config, {}).Statement.flatMap((statement) => [statement.Action].flat());
   for (const action of ['ec2:CreateVolume', 'ec2:AttachVolume', 'ec2:DeleteVolume', 'ec2:ModifyInstanceAttribute']) expect(actions).toContain(action);

@@ -14,7 +14,10 @@ import { capture } from './helpers/sim-host.js';
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/os-release/${name}`, import.meta.url));
 const distributionOf = async (name: string) => describeDistribution(await readOsRelease([fixture(name)]));
 /** A host with every tool but these. */
-const without = (...missing: string[]) => (tool: string) => Promise.resolve(!missing.includes(tool));
+const without =
+  (...missing: string[]) =>
+  (tool: string) =>
+    Promise.resolve(!missing.includes(tool));
 const lvm = { kind: 'lvm', layout: 'thin-pool', volumeGroup: 'vg', logicalVolume: 'lv' } as const;
 
 describe('os-release', () => {
@@ -35,7 +38,11 @@ describe('os-release', () => {
   });
 
   it('reads quoting and escapes, and falls back when there is no file', async () => {
-    expect(parseOsRelease('ID="my \\"os\\""\nVERSION_ID=\'1\'\n# comment\nPRETTY_NAME=Mine')).toMatchObject({ id: 'my "os"', versionId: '1', prettyName: 'Mine' });
+    expect(parseOsRelease('ID="my \\"os\\""\nVERSION_ID=\'1\'\n# comment\nPRETTY_NAME=Mine')).toMatchObject({
+      id: 'my "os"',
+      versionId: '1',
+      prettyName: 'Mine',
+    });
     expect(await readOsRelease(['/nonexistent/os-release'])).toBeUndefined();
     expect(describeDistribution(undefined).preferredFilesystem).toBe('ext4');
   });
@@ -59,9 +66,13 @@ describe('prerequisites per distribution', () => {
   it('names the missing package and the command for each distribution', async () => {
     expect(await refusal({ kind: 'btrfs' }, 'amzn-2', without('mkfs.btrfs'))).toMatch(/needs mkfs\.btrfs[\s\S]*yum install -y btrfs-progs/);
     expect(await refusal({ kind: 'btrfs' }, 'ubuntu-24.04', without('mkfs.btrfs', 'btrfs'))).toMatch(/apt-get install -y btrfs-progs\)/);
-    expect(await refusal({ ...lvm, filesystem: 'xfs' }, 'amzn-2023', without('pvcreate', 'mkfs.xfs'))).toMatch(/needs pvcreate, mkfs\.xfs[\s\S]*dnf install -y lvm2 xfsprogs/);
+    expect(await refusal({ ...lvm, filesystem: 'xfs' }, 'amzn-2023', without('pvcreate', 'mkfs.xfs'))).toMatch(
+      /needs pvcreate, mkfs\.xfs[\s\S]*dnf install -y lvm2 xfsprogs/,
+    );
     expect(await refusal({ ...lvm, filesystem: 'xfs' }, 'amzn-2', without('thin_check'))).toContain('yum install -y device-mapper-persistent-data');
-    expect(await refusal({ ...lvm, filesystem: 'ext4' }, 'ubuntu-22.04', without('thin_check', 'resize2fs'))).toContain('apt-get install -y thin-provisioning-tools e2fsprogs');
+    expect(await refusal({ ...lvm, filesystem: 'ext4' }, 'ubuntu-22.04', without('thin_check', 'resize2fs'))).toContain(
+      'apt-get install -y thin-provisioning-tools e2fsprogs',
+    );
     expect(await refusal({ ...lvm, layout: 'linear', filesystem: 'ext4' }, 'ubuntu-22.04', without('thin_check'))).toBe('accepted');
     expect(await refusal({ kind: 'ext4-static' }, 'ubuntu-24.04', without())).toBe('accepted');
   });
@@ -79,9 +90,20 @@ describe('install on each distribution (refusals, before anything is created)', 
   const install = async (name: string, hasTool: (tool: string) => Promise<boolean>, args: string[] = []) => {
     const runner = new RecordingCommandRunner();
     const out = capture();
-    const paths = ['--config', join(work, 'ebs-autoscale.json'), '--unit-dir', join(work, 'systemd'), '--fstab', join(work, 'fstab'), '-m', join(work, 'scratch')];
+    const paths = [
+      '--config',
+      join(work, 'ebs-autoscale.json'),
+      '--unit-dir',
+      join(work, 'systemd'),
+      '--fstab',
+      join(work, 'fstab'),
+      '-m',
+      join(work, 'scratch'),
+    ];
     // As main() reports them: our errors are their message and exit 1.
-    const code = await installCommand([...paths, ...args], out.io, { runner, osReleasePaths: [fixture(name)], hasTool }).catch((error: Error) => (out.io.stderr.write(error.message), 1));
+    const code = await installCommand([...paths, ...args], out.io, { runner, osReleasePaths: [fixture(name)], hasTool }).catch(
+      (error: Error) => (out.io.stderr.write(error.message), 1),
+    );
     return { code, text: out.text(), runner };
   };
 

@@ -46,7 +46,13 @@ describe.skipIf(!canRun)('Docker image churn on an autoscaled btrfs (root, loop 
     const socket = join(dir, 'docker.sock');
     // The ECS knobs as a busy Batch host might set them, and core's default cooldown: rounds before a
     // scale-up have none, so the first one, which comes before any job has stopped, skips nothing later.
-    const docker = { socket, ecsConfigFile: join(dir, 'no-ecs.config'), ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: '1s', ECS_IMAGE_MINIMUM_CLEANUP_AGE: '0', ECS_NUM_IMAGES_DELETE_PER_CYCLE: 50 };
+    const docker = {
+      socket,
+      ecsConfigFile: join(dir, 'no-ecs.config'),
+      ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: '1s',
+      ECS_IMAGE_MINIMUM_CLEANUP_AGE: '0',
+      ECS_NUM_IMAGES_DELETE_PER_CYCLE: 50,
+    };
     // Both runs on the compatibility policy (amazon-ebs-autoscale's thresholds, here 50 %): it projects
     // no time to full, so every round runs before its scale-up and the comparison measures reclaiming.
     // On the predictive policy this fill (24 jobs in seconds on a 2-GiB-simulated disk) leaves less
@@ -77,20 +83,33 @@ describe.skipIf(!canRun)('Docker image churn on an autoscaled btrfs (root, loop 
 
   it('buys fewer volumes with the reclaimer on, with no failed job, and a reserved job never runs out of space', async () => {
     const off = await churn(false);
-    expect(off.exitCodes.filter((code) => code !== 0), off.agent.tail()).toEqual([]);
+    expect(
+      off.exitCodes.filter((code) => code !== 0),
+      off.agent.tail(),
+    ).toEqual([]);
     await daemon!.stop();
     daemon = undefined;
     await tearDown({ agents: agents.splice(0), host });
     host = undefined;
 
     const on = await churn(true);
-    expect(on.exitCodes.filter((code) => code !== 0), on.agent.tail()).toEqual([]);
+    expect(
+      on.exitCodes.filter((code) => code !== 0),
+      on.agent.tail(),
+    ).toEqual([]);
     console.info(`[docker-churn] volumes bought: ${off.bought} without the reclaimer, ${on.bought} with`);
-    const reclaimLog = on.agent.entries.filter((entry) => String(entry.event).startsWith('reclaim:') || entry.event === 'scale:start').map((entry) => JSON.stringify(entry)).join('\n');
+    const reclaimLog = on.agent.entries
+      .filter((entry) => String(entry.event).startsWith('reclaim:') || entry.event === 'scale:start')
+      .map((entry) => JSON.stringify(entry))
+      .join('\n');
     expect(on.bought, `${on.bought} volumes bought with the reclaimer, ${off.bought} without:\n${reclaimLog}`).toBeLessThan(off.bought);
 
     // A job that announces 300 MiB is granted it before it starts, and its write never meets ENOSPC.
-    const granted = await callReservationApi(reservationSocketPath(host!.mountPoint, host!.runDir), 'POST', '/reservations', { size: '300MiB', holder: 'big-job', wait: true });
+    const granted = await callReservationApi(reservationSocketPath(host!.mountPoint, host!.runDir), 'POST', '/reservations', {
+      size: '300MiB',
+      holder: 'big-job',
+      wait: true,
+    });
     expect(granted.status, JSON.stringify(granted.body)).toBe(201);
     const free = await statfs(host!.mountPoint);
     expect(free.bavail * free.bsize).toBeGreaterThanOrEqual(300 * MIB);

@@ -27,7 +27,10 @@ const reasons = [
   ...((await toolOnPath('blockdev')) ? [] : ['blockdev']),
 ];
 const canRun = reasons.length === 0;
-if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the static ext4 (ext4-static) agent lifecycle: needs ${reasons.join(', ')}; run it with \`node scripts/vm-test.mjs packages/cli/test/ext4-static-lifecycle.vm.test.ts\``);
+if (!canRun)
+  console.warn(
+    `[ebs-autoscale/cli] SKIPPING the static ext4 (ext4-static) agent lifecycle: needs ${reasons.join(', ')}; run it with \`node scripts/vm-test.mjs packages/cli/test/ext4-static-lifecycle.vm.test.ts\``,
+  );
 
 /** One 2 GiB volume (256 MiB of loop file), grown by the minimum step once it is half full. */
 function ext4StaticConfig(mountPoint: string): Record<string, unknown> {
@@ -110,7 +113,10 @@ describe.skipIf(!canRun)('the agent on static ext4 (VM: online resize2fs, loop d
 
     const status = capture();
     expect(await statusCommand(['--config', host.configPath, '--run-dir', host.runDir, '--json'], status.io), status.text()).toBe(0);
-    const report = JSON.parse(status.text()) as { running: boolean; status: { driver: string; devices: string[]; addedVolumes: number; volumes: { volumeId: string; sizeGiB: number }[] } };
+    const report = JSON.parse(status.text()) as {
+      running: boolean;
+      status: { driver: string; devices: string[]; addedVolumes: number; volumes: { volumeId: string; sizeGiB: number }[] };
+    };
     expect(report).toMatchObject({ running: true, status: { driver: 'ext4-static', devices: [device], addedVolumes: 1 } });
     expect(report.status.volumes).toMatchObject([{ volumeId: initial!.volumeId, sizeGiB: grownGiB }]);
 

@@ -12,7 +12,15 @@ const status: AutoscalerStatus = {
   policy: 'compatibility',
   intervalMs: 2000,
   limits: DEFAULT_LIMITS,
-  usage: { totalBytes: 350 * GIB, usedBytes: 200 * GIB, availableBytes: 150 * GIB, gauges: [{ kind: 'bytes', usedPercent: 57.14 }, { kind: 'btrfs-metadata', usedPercent: 61.2, detail: '1.2 GiB of 2 GiB' }] },
+  usage: {
+    totalBytes: 350 * GIB,
+    usedBytes: 200 * GIB,
+    availableBytes: 150 * GIB,
+    gauges: [
+      { kind: 'bytes', usedPercent: 57.14 },
+      { kind: 'btrfs-metadata', usedPercent: 61.2, detail: '1.2 GiB of 2 GiB' },
+    ],
+  },
   worst: { kind: 'btrfs-metadata', usedPercent: 61.2 },
   devices: ['/dev/nvme1n1', '/dev/nvme2n1'],
   volumes: [{ volumeId: 'vol-0abc', sizeGiB: 150, state: 'in-use', device: '/dev/nvme2n1', deleteOnTermination: true }],
@@ -32,13 +40,20 @@ describe('formatStatus', () => {
     const hour = 3_600_000;
     const now = 100 * hour;
     // Four in place within the rolling 24 h: none left until the oldest leaves the window.
-    const hybrid: AutoscalerStatus = { ...status, growth: 'hybrid', inPlaceGrowths: [{ volumeId: 'vol-0abc', startedAt: [now - 30 * hour, now - 20 * hour, now - 10 * hour, now - 3 * hour, now - hour] }], removals: { released: 2, kept: 0, cancelled: 1 } };
+    const hybrid: AutoscalerStatus = {
+      ...status,
+      growth: 'hybrid',
+      inPlaceGrowths: [{ volumeId: 'vol-0abc', startedAt: [now - 30 * hour, now - 20 * hour, now - 10 * hour, now - 3 * hour, now - hour] }],
+      removals: { released: 2, kept: 0, cancelled: 1 },
+    };
     const text = formatStatus(hybrid, { now });
     expect(text).toContain('Growth: hybrid · 5 in place · shrinks: 2 released, 0 kept, 1 cancelled');
     expect(text).toMatch(/Volume\s+In place \(24 h\)\s+Modifications left\nvol-0abc\s+4\s+0 of 4, next in 4\.0 h/);
     const fresh = formatStatus({ ...hybrid, inPlaceGrowths: [], removals: { released: 0, kept: 0, cancelled: 0 } }, { now });
     expect(fresh).toMatch(/vol-0abc\s+0\s+4 of 4\n/);
-    expect(formatStatus({ ...status, growth: 'add-device', inPlaceGrowths: [], removals: { released: 1, kept: 0, cancelled: 0 } }, { now })).not.toContain('Modifications left');
+    expect(formatStatus({ ...status, growth: 'add-device', inPlaceGrowths: [], removals: { released: 1, kept: 0, cancelled: 0 } }, { now })).not.toContain(
+      'Modifications left',
+    );
     expect(formatStatus(status, { now })).not.toContain('Growth:');
   });
 
@@ -54,7 +69,10 @@ describe('formatStatus', () => {
   });
 
   it('says plainly when there is no sample yet, a limit is reached, or scales failed', () => {
-    const text = formatStatus({ ...status, usage: undefined, worst: undefined, volumes: [], limitReached: 'max-attached-volumes', consecutiveFailures: 2, retryAt: 1_010_000 }, { now: 1_000_000 });
+    const text = formatStatus(
+      { ...status, usage: undefined, worst: undefined, volumes: [], limitReached: 'max-attached-volumes', consecutiveFailures: 2, retryAt: 1_010_000 },
+      { now: 1_000_000 },
+    );
     expect(text).toContain('No usage sample yet.');
     expect(text).toContain('Owned volumes: none added yet.');
     expect(text).toContain('LIMIT REACHED: max-attached-volumes');
@@ -62,7 +80,9 @@ describe('formatStatus', () => {
   });
 
   it('says so in the header when the mount is read-only, and nothing when it is writable', () => {
-    expect(formatStatus({ ...status, readOnly: true }, { now: 1_000_000 })).toMatch(/^ebs-autoscale \/scratch: running\n.*\n {2}READ-ONLY: \/scratch is mounted read-only; no scale-up until it is writable again\n/);
+    expect(formatStatus({ ...status, readOnly: true }, { now: 1_000_000 })).toMatch(
+      /^ebs-autoscale \/scratch: running\n.*\n {2}READ-ONLY: \/scratch is mounted read-only; no scale-up until it is writable again\n/,
+    );
     expect(formatStatus(status, { now: 1_000_000 })).not.toContain('READ-ONLY');
   });
 

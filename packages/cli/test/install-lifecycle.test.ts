@@ -18,7 +18,6 @@ const missing = await missingPrerequisites();
 const canRun = missing.length === 0;
 if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the install → run → uninstall test: ${missing.join('; ')}`);
 
-
 interface StatusJson {
   running: boolean;
   status: { usage: { totalBytes: number; usedBytes: number }; addedVolumes: number; devices: string[]; scaling: boolean };
@@ -50,13 +49,23 @@ describe.skipIf(!canRun)('install → run → fill → status → uninstall agai
     expect(first.code, first.text).toBe(0);
     expect(unitName).toBe(`ebs-autoscale@${instanceNameFor(mountPoint)}.service`);
     const unit = readFileSync(join(host.unitDir, TEMPLATE_NAME), 'utf8');
-    for (const line of [`ExecStart=${[process.execPath, AGENT_BIN, 'run', '--instance'].map(systemdQuote).join(' ')} %i`, 'Restart=on-failure', 'Wants=network-online.target', 'After=network-online.target local-fs.target', 'RequiresMountsFor=%f', 'TimeoutStopSec=600', 'WantedBy=multi-user.target']) {
+    for (const line of [
+      `ExecStart=${[process.execPath, AGENT_BIN, 'run', '--instance'].map(systemdQuote).join(' ')} %i`,
+      'Restart=on-failure',
+      'Wants=network-online.target',
+      'After=network-online.target local-fs.target',
+      'RequiresMountsFor=%f',
+      'TimeoutStopSec=600',
+      'WantedBy=multi-user.target',
+    ]) {
       expect(unit).toContain(`${line}\n`);
     }
     // The instance's drop-in carries the sandbox and size scale install was given (and the config, away
     // from /etc), so what it starts finds the simulator's devices.
     const dropIn = readFileSync(dropInPathFor(host.unitDir, mountPoint), 'utf8');
-    expect(dropIn).toContain(`\nExecStart=\nExecStart=${[process.execPath, AGENT_BIN, 'run', '--instance'].map(systemdQuote).join(' ')} %i ${host.runArgs.map(systemdQuote).join(' ')}\n`);
+    expect(dropIn).toContain(
+      `\nExecStart=\nExecStart=${[process.execPath, AGENT_BIN, 'run', '--instance'].map(systemdQuote).join(' ')} %i ${host.runArgs.map(systemdQuote).join(' ')}\n`,
+    );
     expect(host.runner.systemctl).toEqual([['daemon-reload'], ['enable', '--now', unitName]]);
     expect(await mountSource(mountPoint)).toBeDefined();
     expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} btrfs \\S*nofail\\S* 0 0$`, 'm'));

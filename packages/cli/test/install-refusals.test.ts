@@ -125,7 +125,9 @@ describe.skipIf(!canRun)('install releases the volume it created when a later st
   it('the driver’s prepare fails (mkfs.btrfs): the new volume is detached and deleted', async () => {
     host = await SimHost.start();
     const out = capture();
-    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, { runner: new Sabotage(['mkfs.btrfs'], 'fail') }).catch((caught: Error) => caught);
+    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, {
+      runner: new Sabotage(['mkfs.btrfs'], 'fail'),
+    }).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(Error);
     // Deleted volumes leave the simulator's list, so the id comes from what install said.
     expect(out.text()).toMatch(/released vol-[0-9a-f]+, the volume this install created/);
@@ -138,7 +140,9 @@ describe.skipIf(!canRun)('install releases the volume it created when a later st
     host = await SimHost.start();
     const out = capture();
     const runner = new Sabotage(['systemctl', 'enable'], 'fail');
-    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, { runner }).catch((caught: Error) => caught);
+    const error = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120'], out.io, { runner }).catch(
+      (caught: Error) => caught,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(out.text()).toContain('the volume this install created');
     await host.sim.settled();
@@ -152,7 +156,9 @@ describe.skipIf(!canRun)('install releases the volume it created when a later st
     host = await SimHost.start();
     const out = capture();
     const runner = new Sabotage(['mkfs.btrfs'], { delayMs: 10_000 });
-    const code = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '8'], out.io, { runner }).catch((caught: Error) => (out.io.stderr.write(caught.message), 1));
+    const code = await installCommand([...host.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '8'], out.io, { runner }).catch(
+      (caught: Error) => (out.io.stderr.write(caught.message), 1),
+    );
     expect(code).toBe(1);
     expect(out.text()).toContain('did not finish within 8 s');
     expect(host.owned(), 'the volume was created before the deadline').toHaveLength(1);

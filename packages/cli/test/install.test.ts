@@ -31,7 +31,11 @@ afterEach(async () => {
 describe('deviceKind', () => {
   it('tells EBS from instance storage by the NVMe model, space padding and all', async () => {
     const sys = join(work, 'sys');
-    for (const [controller, model] of [['nvme1', 'Amazon Elastic Block Store'], ['nvme2', 'Amazon EC2 NVMe Instance Storage'], ['nvme3', 'QEMU NVMe Ctrl']] as const) {
+    for (const [controller, model] of [
+      ['nvme1', 'Amazon Elastic Block Store'],
+      ['nvme2', 'Amazon EC2 NVMe Instance Storage'],
+      ['nvme3', 'QEMU NVMe Ctrl'],
+    ] as const) {
       await mkdir(join(sys, 'class', 'nvme', controller), { recursive: true });
       await writeFile(join(sys, 'class', 'nvme', controller, 'model'), `${model.padEnd(40)}\n`);
     }
@@ -64,13 +68,34 @@ describe('install past its deadline', () => {
     sim = await startEc2Simulator({ latencies: { create: { kind: 'fixed', ms: 20_000 } } });
     const out = capture();
     const config = join(work, 'ebs-autoscale.json');
-    const args = ['--config', config, '--unit-dir', join(work, 'systemd'), '--fstab', join(work, 'fstab'), '--simulator', sim.endpoint, '--imds', sim.imdsEndpoint, '--region', sim.region];
+    const args = [
+      '--config',
+      config,
+      '--unit-dir',
+      join(work, 'systemd'),
+      '--fstab',
+      join(work, 'fstab'),
+      '--simulator',
+      sim.endpoint,
+      '--imds',
+      sim.imdsEndpoint,
+      '--region',
+      sim.region,
+    ];
     // Through main(), as cloud-init runs it: the error becomes a message and exit code 1.
-    const code = await main(['install', ...args, '-m', join(work, 'data'), '--initial-size', '200', '--timeout', '0.3', '--bin', '/x/ebs-autoscale.js'], out.io);
+    const code = await main(
+      ['install', ...args, '-m', join(work, 'data'), '--initial-size', '200', '--timeout', '0.3', '--bin', '/x/ebs-autoscale.js'],
+      out.io,
+    );
     expect(code).toBe(1);
     expect(out.text()).toContain('ebs-autoscale install did not finish within 0.3 s');
     expect(out.text()).toContain('--timeout');
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ version: 1, mountPoint: join(work, 'data'), driver: { kind: 'btrfs' }, initialVolume: { sizeGiB: 200 } });
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({
+      version: 1,
+      mountPoint: join(work, 'data'),
+      driver: { kind: 'btrfs' },
+      initialVolume: { sizeGiB: 200 },
+    });
     expect(existsSync(join(work, 'systemd', unitNameFor(join(work, 'data'))))).toBe(false);
   });
 });
@@ -79,7 +104,24 @@ describe('install and uninstall refusals', () => {
   it('install refuses a device that is neither EBS nor instance storage', async () => {
     const out = capture();
     const mountPoint = join(work, 'data');
-    const code = await main(['install', '--config', join(work, 'c.json'), '--unit-dir', join(work, 'systemd'), '-m', mountPoint, '--device', '/dev/loop0', '--sys-root', join(work, 'sys'), '--bin', '/x/ebs-autoscale.js'], out.io);
+    const code = await main(
+      [
+        'install',
+        '--config',
+        join(work, 'c.json'),
+        '--unit-dir',
+        join(work, 'systemd'),
+        '-m',
+        mountPoint,
+        '--device',
+        '/dev/loop0',
+        '--sys-root',
+        join(work, 'sys'),
+        '--bin',
+        '/x/ebs-autoscale.js',
+      ],
+      out.io,
+    );
     expect(code).toBe(1);
     expect(out.text()).toContain('/dev/loop0 is neither an EBS volume nor NVMe instance storage');
   });
@@ -120,10 +162,15 @@ describe('uninstall --release-volumes on LVM', () => {
     sim = await startEc2Simulator({ latencies: 'zero' });
     // One volume of ours, as install would have tagged it, through the simulator's Query API.
     const body = new URLSearchParams({
-      Action: 'CreateVolume', AvailabilityZone: sim.instance.availabilityZone, Size: '2', VolumeType: 'gp3',
+      Action: 'CreateVolume',
+      AvailabilityZone: sim.instance.availabilityZone,
+      Size: '2',
+      VolumeType: 'gp3',
       'TagSpecification.1.ResourceType': 'volume',
-      'TagSpecification.1.Tag.1.Key': TAG_SOURCE_INSTANCE, 'TagSpecification.1.Tag.1.Value': sim.instance.instanceId,
-      'TagSpecification.1.Tag.2.Key': TAG_MOUNT_POINT, 'TagSpecification.1.Tag.2.Value': join(work, 'data'),
+      'TagSpecification.1.Tag.1.Key': TAG_SOURCE_INSTANCE,
+      'TagSpecification.1.Tag.1.Value': sim.instance.instanceId,
+      'TagSpecification.1.Tag.2.Key': TAG_MOUNT_POINT,
+      'TagSpecification.1.Tag.2.Value': join(work, 'data'),
     });
     const xml = await (await fetch(sim.endpoint, { method: 'POST', body })).text();
     volumeId = /<volumeId>(vol-[0-9a-f]+)<\/volumeId>/.exec(xml)?.[1] ?? '';
@@ -136,7 +183,22 @@ describe('uninstall --release-volumes on LVM', () => {
 
   const uninstall = async (runner: CommandRunner) => {
     const out = capture();
-    const args = ['--config', join(work, 'c.json'), '--unit-dir', join(work, 'systemd'), '--fstab', join(work, 'fstab'), '--simulator', sim.endpoint, '--imds', sim.imdsEndpoint, '--region', sim.region, '--release-volumes', '--yes'];
+    const args = [
+      '--config',
+      join(work, 'c.json'),
+      '--unit-dir',
+      join(work, 'systemd'),
+      '--fstab',
+      join(work, 'fstab'),
+      '--simulator',
+      sim.endpoint,
+      '--imds',
+      sim.imdsEndpoint,
+      '--region',
+      sim.region,
+      '--release-volumes',
+      '--yes',
+    ];
     const code = await uninstallCommand(args, out.io, { runner }).catch((error: Error) => (out.io.stderr.write(error.message), 1));
     return { code, text: out.text() };
   };

@@ -59,7 +59,8 @@ async function runScript(dir: string, source: string): Promise<ScriptRun> {
         const check = () => {
           const found = lines.find((line) => pattern.test(line));
           if (found !== undefined) return done(() => resolve(found));
-          if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`the script exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\n${output()}`)));
+          if (child.exitCode !== null || child.signalCode !== null)
+            done(() => reject(new Error(`the script exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\n${output()}`)));
         };
         const done = (settle: () => void) => (clearTimeout(timer), listeners.delete(check), settle());
         listeners.add(check);
@@ -211,7 +212,12 @@ function embeddingExample(readme: string, world: { mountPoint: string; device: s
     if (found !== times) throw new Error(`README embedding example: expected ${from} ${times} time(s), found ${found}`);
     return text.split(from).join(to);
   };
-  let code = replace(block, "createEbsProvisioner({ mountPoint: '/scratch' })", `createEbsProvisioner({ mountPoint: '/scratch', ...${JSON.stringify(world.provisionerOptions)} })`, 1);
+  let code = replace(
+    block,
+    "createEbsProvisioner({ mountPoint: '/scratch' })",
+    `createEbsProvisioner({ mountPoint: '/scratch', ...${JSON.stringify(world.provisionerOptions)} })`,
+    1,
+  );
   code = replace(code, "['/dev/nvme1n1']", JSON.stringify([world.device]), 1);
   return replace(code, "'/scratch'", JSON.stringify(world.mountPoint), 2);
 }

@@ -12,7 +12,10 @@ const RECORD_LOADS = `data:text/javascript,${encodeURIComponent(
 /** The module URLs that `ebs-autoscale <args>` on the sources loads. */
 function loadedBy(args: readonly string[]): string[] {
   const { NODE_OPTIONS: _inherited, ...env } = process.env;
-  const child = spawnSync(process.execPath, [`--import=${RECORD_LOADS}`, SOURCE_BIN, ...args], { env: { ...env, NODE_OPTIONS: SOURCE_NODE_OPTIONS }, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [`--import=${RECORD_LOADS}`, SOURCE_BIN, ...args], {
+    env: { ...env, NODE_OPTIONS: SOURCE_NODE_OPTIONS },
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`ebs-autoscale ${args.join(' ')} exited ${child.status}:\n${child.stderr}`);
   return [...child.stderr.matchAll(/^loaded (\S+)$/gm)].map((match) => match[1]!);
 }

@@ -15,7 +15,8 @@ class Recorder implements CommandRunner {
   constructor(private readonly failing?: string) {}
   run(command: string, args: readonly string[], options?: { allowFailure?: boolean }): Promise<CommandResult> {
     this.calls.push([command, ...args]);
-    if (this.failing !== undefined && args.join(' ') === this.failing && !options?.allowFailure) return Promise.reject(new Error(`systemctl ${this.failing} failed`));
+    if (this.failing !== undefined && args.join(' ') === this.failing && !options?.allowFailure)
+      return Promise.reject(new Error(`systemctl ${this.failing} failed`));
     return Promise.resolve({ command, args, exitCode: 0, stdout: '', stderr: '' });
   }
 }

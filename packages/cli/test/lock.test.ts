@@ -24,7 +24,9 @@ describe('acquireMountLock', () => {
     const alive = new Set([100]);
     const lock = await acquireMountLock('/scratch', { dir, pid: 100, isAlive: (pid) => alive.has(pid) });
     expect((await readFile(lock.path, 'utf8')).trim()).toBe('100');
-    await expect(acquireMountLock('/scratch', { dir, pid: 200, isAlive: (pid) => alive.has(pid) })).rejects.toThrow(/Another ebs-autoscale agent \(PID 100\) already manages \/scratch/);
+    await expect(acquireMountLock('/scratch', { dir, pid: 200, isAlive: (pid) => alive.has(pid) })).rejects.toThrow(
+      /Another ebs-autoscale agent \(PID 100\) already manages \/scratch/,
+    );
     // Another mount point is independent.
     const other = await acquireMountLock('/var/lib/docker', { dir, pid: 200, isAlive: (pid) => alive.has(pid) });
     await other.release();

@@ -23,7 +23,10 @@ const reasons = [
   ...((await toolOnPath('thin_check')) ? [] : ['thin-provisioning-tools (thin_check)']),
 ];
 const canRun = reasons.length === 0;
-if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the LVM (lvm.ext4) agent lifecycle: needs ${reasons.join(', ')}; run it with \`node scripts/vm-test.mjs packages/cli/test/lvm-lifecycle.vm.test.ts\``);
+if (!canRun)
+  console.warn(
+    `[ebs-autoscale/cli] SKIPPING the LVM (lvm.ext4) agent lifecycle: needs ${reasons.join(', ')}; run it with \`node scripts/vm-test.mjs packages/cli/test/lvm-lifecycle.vm.test.ts\``,
+  );
 
 const VG = `cli_vm_vg_${process.pid}`;
 const LV = 'cli_vm_lv';
@@ -36,7 +39,13 @@ function legacyLvmConfig(mountPoint: string, logFile: string): string {
     lvm: { volume_group: VG, logical_volume: LV },
     volume: { type: 'gp3', encrypted: 1 },
     detection_interval: '1',
-    limits: { initial_utilization_threshold: '50', min_ebs_volume_size: '2', max_ebs_volume_size: '4', max_logical_volume_size: '40', max_ebs_volume_count: '8' },
+    limits: {
+      initial_utilization_threshold: '50',
+      min_ebs_volume_size: '2',
+      max_ebs_volume_size: '4',
+      max_logical_volume_size: '40',
+      max_ebs_volume_count: '8',
+    },
     logging: { log_file: logFile, log_interval: '5' },
   });
 }
@@ -54,7 +63,11 @@ function thinPoolConfig(mountPoint: string): Record<string, unknown> {
 
 /** The two LVM layouts the agent runs: amazon-ebs-autoscale's file as it is, and our default. */
 const layouts = [
-  { name: "amazon-ebs-autoscale's lvm.ext4 file (linear)", layout: 'linear', config: (mountPoint: string) => legacyLvmConfig(mountPoint, join(dirname(mountPoint), 'ebs-autoscale.log')) },
+  {
+    name: "amazon-ebs-autoscale's lvm.ext4 file (linear)",
+    layout: 'linear',
+    config: (mountPoint: string) => legacyLvmConfig(mountPoint, join(dirname(mountPoint), 'ebs-autoscale.log')),
+  },
   { name: 'our format, LVM defaults (thin-pool)', layout: 'thin-pool', config: thinPoolConfig },
 ] as const;
 
@@ -71,46 +84,54 @@ describe.skipIf(!canRun)('the agent on LVM (VM: device-mapper, loop devices)', (
     [host, agent, filler] = [undefined, undefined, undefined];
   });
 
-  it.each(layouts)('$name: install → run → fill → scale-up → status → uninstall --release-volumes --yes', async ({ layout, config }) => {
-    host = await SimHost.start({ config });
-    const { mountPoint } = host;
+  it.each(layouts)(
+    '$name: install → run → fill → scale-up → status → uninstall --release-volumes --yes',
+    async ({ layout, config }) => {
+      host = await SimHost.start({ config });
+      const { mountPoint } = host;
 
-    const installed = await host.install(['--initial-size', '2']);
-    expect(installed.code, installed.text).toBe(0);
-    expect(installed.text).toContain(`LVM ${layout} with ext4`);
-    expect(execFileSync('lvs', ['--noheadings', '-o', 'segtype', `${VG}/${LV}`], { encoding: 'utf8' }).trim()).toBe(layout === 'thin-pool' ? 'thin' : 'linear');
-    expect(await mountSource(mountPoint)).toBe(`/dev/mapper/${VG}-${LV}`);
-    // A thin LV is mounted with discard, so deleted files return their blocks to the pool.
-    const mountOptions = layout === 'thin-pool' ? 'discard,nofail' : 'defaults,nofail';
-    expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} ext4 ${mountOptions} 0 0$`, 'm'));
-    const unit = readFileSync(dropInPathFor(host.unitDir, host.mountPoint), 'utf8');
-    expect(unit).toContain('--bytes-per-gib 128MiB');
+      const installed = await host.install(['--initial-size', '2']);
+      expect(installed.code, installed.text).toBe(0);
+      expect(installed.text).toContain(`LVM ${layout} with ext4`);
+      expect(execFileSync('lvs', ['--noheadings', '-o', 'segtype', `${VG}/${LV}`], { encoding: 'utf8' }).trim()).toBe(
+        layout === 'thin-pool' ? 'thin' : 'linear',
+      );
+      expect(await mountSource(mountPoint)).toBe(`/dev/mapper/${VG}-${LV}`);
+      // A thin LV is mounted with discard, so deleted files return their blocks to the pool.
+      const mountOptions = layout === 'thin-pool' ? 'discard,nofail' : 'defaults,nofail';
+      expect(readFileSync(host.fstab, 'utf8')).toMatch(new RegExp(`^UUID=[0-9a-f-]+ ${mountPoint} ext4 ${mountOptions} 0 0$`, 'm'));
+      const unit = readFileSync(dropInPathFor(host.unitDir, host.mountPoint), 'utf8');
+      expect(unit).toContain('--bytes-per-gib 128MiB');
 
-    agent = AgentProcess.start(host.runArgv());
-    await agent.waitForEvent('agent:ready', { timeoutMs: 120_000 });
-    const before = Number(execFileSync('blockdev', ['--getsize64', `/dev/${VG}/${LV}`], { encoding: 'utf8' }));
-    filler = new Filler(mountPoint, 8 * MIB);
-    filler.start();
-    const complete = await agent.waitForEvent('scale:complete', { timeoutMs: 240_000 });
-    await filler.stop();
-    expect(complete.afterGiB as number).toBeGreaterThan(complete.beforeGiB as number);
-    // linear: vgextend + lvresize -l 100%VG + resize2fs; thin-pool: vgextend, the pool and the thin LV
-    // extended, resize2fs. Either way the LV and the ext4 on it grew, online.
-    expect(Number(execFileSync('blockdev', ['--getsize64', `/dev/${VG}/${LV}`], { encoding: 'utf8' }))).toBeGreaterThan(before);
-    const pvs = execFileSync('pvs', ['--noheadings', '-o', 'pv_name', '--select', `vg_name=${VG}`], { encoding: 'utf8' }).trim().split(/\s+/);
-    expect(pvs.length).toBeGreaterThanOrEqual(2);
+      agent = AgentProcess.start(host.runArgv());
+      await agent.waitForEvent('agent:ready', { timeoutMs: 120_000 });
+      const before = Number(execFileSync('blockdev', ['--getsize64', `/dev/${VG}/${LV}`], { encoding: 'utf8' }));
+      filler = new Filler(mountPoint, 8 * MIB);
+      filler.start();
+      const complete = await agent.waitForEvent('scale:complete', { timeoutMs: 240_000 });
+      await filler.stop();
+      expect(complete.afterGiB as number).toBeGreaterThan(complete.beforeGiB as number);
+      // linear: vgextend + lvresize -l 100%VG + resize2fs; thin-pool: vgextend, the pool and the thin LV
+      // extended, resize2fs. Either way the LV and the ext4 on it grew, online.
+      expect(Number(execFileSync('blockdev', ['--getsize64', `/dev/${VG}/${LV}`], { encoding: 'utf8' }))).toBeGreaterThan(before);
+      const pvs = execFileSync('pvs', ['--noheadings', '-o', 'pv_name', '--select', `vg_name=${VG}`], { encoding: 'utf8' })
+        .trim()
+        .split(/\s+/);
+      expect(pvs.length).toBeGreaterThanOrEqual(2);
 
-    const status = capture();
-    expect(await statusCommand(['--config', host.configPath, '--run-dir', host.runDir, '--json'], status.io), status.text()).toBe(0);
-    const report = JSON.parse(status.text()) as { running: boolean; status: { driver: string; addedVolumes: number; devices: string[] } };
-    expect(report).toMatchObject({ running: true, status: { driver: 'lvm' } });
-    expect(report.status.devices).toHaveLength(pvs.length);
-    expect(report.status.addedVolumes).toBe(host.owned().length);
+      const status = capture();
+      expect(await statusCommand(['--config', host.configPath, '--run-dir', host.runDir, '--json'], status.io), status.text()).toBe(0);
+      const report = JSON.parse(status.text()) as { running: boolean; status: { driver: string; addedVolumes: number; devices: string[] } };
+      expect(report).toMatchObject({ running: true, status: { driver: 'lvm' } });
+      expect(report.status.devices).toHaveLength(pvs.length);
+      expect(report.status.addedVolumes).toBe(host.owned().length);
 
-    expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
-    const released = await host.uninstall(['--release-volumes', '--yes']);
-    expect(released.code, released.text).toBe(0);
-    expect(released.text).toContain(`removed the volume group ${VG}`);
-    await expectAllReleased(host);
-  }, 600_000);
+      expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
+      const released = await host.uninstall(['--release-volumes', '--yes']);
+      expect(released.code, released.text).toBe(0);
+      expect(released.text).toContain(`removed the volume group ${VG}`);
+      await expectAllReleased(host);
+    },
+    600_000,
+  );
 });

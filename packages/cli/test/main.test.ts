@@ -26,8 +26,12 @@ describe('ebs-autoscale main', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints a command\'s own help for `<command> --help`, `-h` and `help <command>`, exit 0', async () => {
-    for (const argv of [['demo', '--help'], ['demo', '--rate', '5', '-h'], ['help', 'demo']]) {
+  it("prints a command's own help for `<command> --help`, `-h` and `help <command>`, exit 0", async () => {
+    for (const argv of [
+      ['demo', '--help'],
+      ['demo', '--rate', '5', '-h'],
+      ['help', 'demo'],
+    ]) {
       const c = capture();
       expect(await main(argv, c.io)).toBe(0);
       expect(c.out()).toContain('Usage: ebs-autoscale demo');
@@ -85,7 +89,29 @@ describe('ebs-autoscale main', () => {
   it('status reads the agent’s status file as a table or JSON', async () => {
     const runDir = join(dir, 'run');
     await import('node:fs/promises').then((fs) => fs.mkdir(runDir, { recursive: true }));
-    const status = { state: 'running', scaling: false, mountPoint: '/scratch', driver: 'btrfs', provisioner: 'ebs', policy: 'compatibility', intervalMs: 2000, limits: DEFAULT_LIMITS, usage: undefined, worst: undefined, devices: ['/dev/nvme1n1'], volumes: [], addedVolumes: 0, addedGiB: 0, lastDecision: undefined, lastDecisionAt: undefined, consecutiveFailures: 0, retryAt: undefined, limitReached: undefined, readOnly: false, keptVolumes: [] } as const;
+    const status = {
+      state: 'running',
+      scaling: false,
+      mountPoint: '/scratch',
+      driver: 'btrfs',
+      provisioner: 'ebs',
+      policy: 'compatibility',
+      intervalMs: 2000,
+      limits: DEFAULT_LIMITS,
+      usage: undefined,
+      worst: undefined,
+      devices: ['/dev/nvme1n1'],
+      volumes: [],
+      addedVolumes: 0,
+      addedGiB: 0,
+      lastDecision: undefined,
+      lastDecisionAt: undefined,
+      consecutiveFailures: 0,
+      retryAt: undefined,
+      limitReached: undefined,
+      readOnly: false,
+      keptVolumes: [],
+    } as const;
     await writeStatusReport(statusFilePath('/scratch', runDir), { pid: process.pid, writtenAt: Date.now(), status });
     const table = capture();
     expect(await main(['status', '-m', '/scratch', '--run-dir', runDir], table.io)).toBe(0);

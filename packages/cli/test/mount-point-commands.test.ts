@@ -12,7 +12,8 @@ beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'ebs-autoscale-mount-commands-'));
   dir = join(work, 'ebs-autoscale.d');
   await mkdir(dir);
-  for (const name of ['a', 'b']) await writeFile(join(dir, `${escapeSystemdPath(join(work, name))}.json`), JSON.stringify({ version: 1, mountPoint: join(work, name) }));
+  for (const name of ['a', 'b'])
+    await writeFile(join(dir, `${escapeSystemdPath(join(work, name))}.json`), JSON.stringify({ version: 1, mountPoint: join(work, name) }));
 });
 afterEach(async () => {
   await rm(work, { recursive: true, force: true });
@@ -41,7 +42,15 @@ describe('commands find a mount point’s configuration by --mountpoint (or the 
     const disagree = await run(['run', '--instance', instance, '--mountpoint', join(work, 'b'), '--run-dir', join(work, 'run')]);
     expect(disagree.code).toBe(2);
     expect(disagree.text).toContain(`is ${join(work, 'a')}, not --mountpoint ${join(work, 'b')}`);
-    const other = await run(['run', '--instance', instance, '--config', join(dir, `${escapeSystemdPath(join(work, 'b'))}.json`), '--run-dir', join(work, 'run')]);
+    const other = await run([
+      'run',
+      '--instance',
+      instance,
+      '--config',
+      join(dir, `${escapeSystemdPath(join(work, 'b'))}.json`),
+      '--run-dir',
+      join(work, 'run'),
+    ]);
     expect(other.code).toBe(2);
     expect(other.text).toContain(`is ${join(work, 'b')}, but this is for ${join(work, 'a')}`);
   });

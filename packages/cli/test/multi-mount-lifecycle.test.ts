@@ -70,7 +70,8 @@ describe.skipIf(!canRun)('two mount points on one host: each its own instance, c
     for (const filler of fillers.splice(0)) await filler.stop().catch(() => undefined);
     for (const agent of systemd?.started ?? []) if (agent.running) await agent.stop('SIGKILL');
     // The second mount is not the host's own: unmount it before the host stops the simulator.
-    if (second && host) for (let attempt = 0; attempt < 5 && (await mountSource(second)); attempt += 1) await host.runner.run('umount', [second], { allowFailure: true });
+    if (second && host)
+      for (let attempt = 0; attempt < 5 && (await mountSource(second)); attempt += 1) await host.runner.run('umount', [second], { allowFailure: true });
     await tearDown({ host });
     [host, systemd, second] = [undefined, undefined, undefined];
   });
@@ -131,18 +132,29 @@ describe.skipIf(!canRun)('two mount points on one host: each its own instance, c
     const runDir = host.runDir;
     const statusArgs = ['--run-dir', runDir, '--unit-dir', host.unitDir, '--config-dir', join(host.work, 'ebs-autoscale.d')];
     await vi.waitFor(async () => {
-      for (const agent of [agentA, agentB]) expect((await readStatusReport(statusFilePath(agent === agentA ? a.mountPoint : b.mountPoint, runDir)))?.report.pid).toBe(agent.pid);
+      for (const agent of [agentA, agentB])
+        expect((await readStatusReport(statusFilePath(agent === agentA ? a.mountPoint : b.mountPoint, runDir)))?.report.pid).toBe(agent.pid);
     });
     const listed = capture();
     expect(await statusCommand(statusArgs, listed.io), listed.text()).toBe(0);
-    for (const [mount, unit, agent] of [[a, unitA, agentA], [b, unitB, agentB]] as const) {
+    for (const [mount, unit, agent] of [
+      [a, unitA, agentA],
+      [b, unitB, agentB],
+    ] as const) {
       expect(listed.text()).toMatch(new RegExp(`^${mount.mountPoint} +running \\(PID ${agent.pid}\\) .* ${unit.replaceAll('\\', '\\\\')}$`, 'm'));
     }
     const json = capture();
     expect(await statusCommand([...statusArgs, '--json'], json.io)).toBe(0);
     // Sorted by mount point: data-2 before scratch.
     expect((JSON.parse(json.text()) as { mountPoint: string }[]).filter((entry) => [a.mountPoint, b.mountPoint].includes(entry.mountPoint))).toEqual(
-      [b, a].map((mount) => expect.objectContaining({ mountPoint: mount.mountPoint, running: true, installed: true, status: expect.objectContaining({ mountPoint: mount.mountPoint }) })),
+      [b, a].map((mount) =>
+        expect.objectContaining({
+          mountPoint: mount.mountPoint,
+          running: true,
+          installed: true,
+          status: expect.objectContaining({ mountPoint: mount.mountPoint }),
+        }),
+      ),
     );
 
     // Uninstall B: `disable --now` stops its agent, its volumes are released.
@@ -160,7 +172,10 @@ describe.skipIf(!canRun)('two mount points on one host: each its own instance, c
     // A is as it was: its agent running and still reporting, its mount, fstab line, unit files and volumes untouched.
     expect(agentA.running).toBe(true);
     const after = Date.now();
-    await vi.waitFor(async () => expect((await readStatusReport(statusFilePath(a.mountPoint, runDir)))!.report.writtenAt).toBeGreaterThan(after), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(async () => expect((await readStatusReport(statusFilePath(a.mountPoint, runDir)))!.report.writtenAt).toBeGreaterThan(after), {
+      timeout: 30_000,
+      interval: 250,
+    });
     expect(a.volumes()).toEqual(volumesA);
     expect(await mountSource(a.mountPoint)).toBeDefined();
     expect(readFileSync(host.fstab, 'utf8')).toContain(` ${a.mountPoint} `);

@@ -20,7 +20,6 @@ const missing = await missingPrerequisites();
 const canRun = missing.length === 0;
 if (!canRun) console.warn(`[ebs-autoscale/cli] SKIPPING the release-safety tests (kept volumes, uninstall): ${missing.join('; ')}`);
 
-
 describe.skipIf(!canRun)('never release a volume that could hold the filesystem; uninstall releases all and can be rerun (root, loop devices, btrfs)', () => {
   let host: SimHost | undefined;
   const agents: AgentProcess[] = [];
@@ -61,12 +60,25 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
     const bin = await mkdtemp(join(tmpdir(), 'ebs-autoscale-systemctl-'));
     await writeFile(join(bin, 'systemctl'), `#!/bin/sh\necho "$@" >> ${join(bin, 'calls')}\n`);
     await chmod(join(bin, 'systemctl'), 0o755);
-    return start(['/usr/bin/env', `PATH=${bin}:${process.env.PATH ?? ''}`, process.execPath, AGENT_BIN, 'uninstall', ...world.hostArgs, '--release-volumes', '--yes', ...extra]);
+    return start([
+      '/usr/bin/env',
+      `PATH=${bin}:${process.env.PATH ?? ''}`,
+      process.execPath,
+      AGENT_BIN,
+      'uninstall',
+      ...world.hostArgs,
+      '--release-volumes',
+      '--yes',
+      ...extra,
+    ]);
   };
 
   it('a restart that cannot see the devices keeps both volumes, attached, with the filesystem intact, and reports them', async () => {
     const { host: world, checksum } = await installAndScaleOnce();
-    const members = world.owned().map((volume) => volume.volumeId).sort();
+    const members = world
+      .owned()
+      .map((volume) => volume.volumeId)
+      .sort();
     const emptyDevRoot = join(world.work, 'empty-dev');
     await mkdir(emptyDevRoot);
     // The data-loss reproduction of issue 12: --dev-root at an empty directory, as a container's own /dev.
@@ -78,14 +90,22 @@ describe.skipIf(!canRun)('never release a volume that could hold the filesystem;
       expect(entry).toMatchObject({ reason: 'device-not-visible', level: 40 });
       expect(String(entry.msg)).toMatch(/udev.*by-id.*--dev-root/);
     }
-    expect(blind.entries.some((entry) => entry.event === 'stray:released'), blind.tail()).toBe(false);
+    expect(
+      blind.entries.some((entry) => entry.event === 'stray:released'),
+      blind.tail(),
+    ).toBe(false);
     const status = capture();
     expect(await main(['status', '--config', world.configPath, '--run-dir', world.runDir], status.io)).toBe(0);
     expect(status.text()).toContain('KEPT, not released (2)');
     for (const volumeId of members) expect(status.text()).toContain(volumeId);
     expect(await blind.stop('SIGTERM'), blind.tail()).toEqual({ code: 0, signal: null });
 
-    expect(world.owned().map((volume) => [volume.volumeId, volume.state]).sort()).toEqual(members.map((volumeId) => [volumeId, 'in-use']));
+    expect(
+      world
+        .owned()
+        .map((volume) => [volume.volumeId, volume.state])
+        .sort(),
+    ).toEqual(members.map((volumeId) => [volumeId, 'in-use']));
     const loops = world.owned().map((volume) => volume.loopDevice);
     expect(world.btrfsDevices().sort()).toEqual(loops.sort());
     expect(sha256(await readFile(join(world.mountPoint, 'keep.bin')))).toBe(checksum);

@@ -30,23 +30,33 @@ const filePath = fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) =
 describe('writeTarGz (read back by GNU tar)', () => {
   it('unpacks every file with its contents and mode, owned by 0/0 at one mtime', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.record({ path: filePath, contents: fc.uint8Array({ maxLength: 2000 }), executable: fc.boolean() }), { selector: (file) => file.path, minLength: 1, maxLength: 6 }), async (files) => {
-        // A path that is also a file's parent directory cannot be both: keep the leaves.
-        const leaves = files.filter((file) => !files.some((other) => other.path.startsWith(`${file.path}/`)));
-        const { dir, listing } = await roundTrip(leaves.map((file) => ({ path: file.path, mode: file.executable ? 0o755 : 0o644, contents: file.contents })));
-        for (const file of leaves) {
-          expect(readFileSync(join(dir, file.path))).toEqual(Buffer.from(file.contents));
-          expect(statSync(join(dir, file.path)).mode & 0o777).toBe(file.executable ? 0o755 : 0o644);
-        }
-        for (const line of listing.trim().split('\n')) expect(line.split(/\s+/)[1]).toBe('0/0');
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(fc.record({ path: filePath, contents: fc.uint8Array({ maxLength: 2000 }), executable: fc.boolean() }), {
+          selector: (file) => file.path,
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (files) => {
+          // A path that is also a file's parent directory cannot be both: keep the leaves.
+          const leaves = files.filter((file) => !files.some((other) => other.path.startsWith(`${file.path}/`)));
+          const { dir, listing } = await roundTrip(leaves.map((file) => ({ path: file.path, mode: file.executable ? 0o755 : 0o644, contents: file.contents })));
+          for (const file of leaves) {
+            expect(readFileSync(join(dir, file.path))).toEqual(Buffer.from(file.contents));
+            expect(statSync(join(dir, file.path)).mode & 0o777).toBe(file.executable ? 0o755 : 0o644);
+          }
+          for (const line of listing.trim().split('\n')) expect(line.split(/\s+/)[1]).toBe('0/0');
+        },
+      ),
       { numRuns: 15 },
     );
   });
 
   it('keeps a path over 100 bytes (ustar prefix) and directories', async () => {
     const long = `${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(80)}.mjs`;
-    const { dir, listing } = await roundTrip([{ path: 'top', mode: 0o755 }, { path: `top/${long}`, mode: 0o644, contents: 'x' }]);
+    const { dir, listing } = await roundTrip([
+      { path: 'top', mode: 0o755 },
+      { path: `top/${long}`, mode: 0o644, contents: 'x' },
+    ]);
     expect(readFileSync(join(dir, 'top', long), 'utf8')).toBe('x');
     expect(listing).toMatch(/^drwxr-xr-x 0\/0 .* 2023-11-14 22:13:20 top\/$/m);
   });

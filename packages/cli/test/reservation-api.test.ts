@@ -75,7 +75,11 @@ describe('the reservation API on its unix socket', () => {
     cleanups.push(() => rm(runDir, { recursive: true, force: true }));
     const gid = await resolveGroup('daemon');
     const host = new MemoryHost();
-    const autoscaler = new StorageAutoscaler({ driver: new InMemoryDriver({ host, initialBytes: GIB }), provisioner: new InMemoryProvisioner({ host }), keepAlive: false });
+    const autoscaler = new StorageAutoscaler({
+      driver: new InMemoryDriver({ host, initialBytes: GIB }),
+      provisioner: new InMemoryProvisioner({ host }),
+      keepAlive: false,
+    });
     const service = new ReservationService(autoscaler, { pidWatch: new PidWatch(), log: { info: () => {}, warn: () => {} } });
     const server = await serveReservations(service, { socketPath: join(runDir, 'api', 'x.sock'), runDir, gid });
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -193,7 +197,11 @@ describe('the reservation API on its unix socket', () => {
     const runDir = await mkdtemp(join(tmpdir(), 'reservations-agent-'));
     cleanups.push(() => rm(runDir, { recursive: true, force: true }));
     const host = new MemoryHost();
-    const autoscaler = new StorageAutoscaler({ driver: new InMemoryDriver({ host, initialBytes: 100 * GIB }), provisioner: new InMemoryProvisioner({ host, latencyMs: 3_600_000 }), keepAlive: false });
+    const autoscaler = new StorageAutoscaler({
+      driver: new InMemoryDriver({ host, initialBytes: 100 * GIB }),
+      provisioner: new InMemoryProvisioner({ host, latencyMs: 3_600_000 }),
+      keepAlive: false,
+    });
     autoscaler.start();
     cleanups.push(() => autoscaler.stop({ abandon: true }));
     const log: { event?: string; why?: string }[] = [];
@@ -201,7 +209,10 @@ describe('the reservation API on its unix socket', () => {
     const config = parseV1Config({ version: 1, mountPoint: '/scratch' });
     const api = (await startReservationApi(autoscaler, config, runDir, logger))!;
     const waiting = callReservationApi(api.socketPath, 'POST', '/reservations', { size: '150GiB', wait: true }).catch((error: Error) => error);
-    await until(async () => ((await callReservationApi(api.socketPath, 'GET', '/reservations')).body.reservations as unknown[]).length === 1, 'the reservation waits');
+    await until(
+      async () => ((await callReservationApi(api.socketPath, 'GET', '/reservations')).body.reservations as unknown[]).length === 1,
+      'the reservation waits',
+    );
     await api.close();
     expect(await waiting).toBeInstanceOf(Error);
     await expect(stat(api.socketPath)).rejects.toThrow(/ENOENT/);
@@ -218,7 +229,9 @@ describe('the reservation API on its unix socket', () => {
     const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } } as never;
     expect(await main(['reserve', '2GiB', '--run-dir', runDir, '--wait', '--holder', 'cli-job', '--ttl', '90m'], io)).toBe(0);
     const id = out.join('').trim();
-    expect((await api('GET', '/reservations')).body.reservations).toEqual([expect.objectContaining({ id, holder: 'cli-job', bytes: 2 * GIB, ttlMs: 90 * 60_000 })]);
+    expect((await api('GET', '/reservations')).body.reservations).toEqual([
+      expect.objectContaining({ id, holder: 'cli-job', bytes: 2 * GIB, ttlMs: 90 * 60_000 }),
+    ]);
     expect(err.join('')).toMatch(/2 GiB for cli-job: granted/);
 
     expect(await main(['reserve', 'huge', '--run-dir', runDir], io)).toBe(2);

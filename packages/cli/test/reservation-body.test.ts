@@ -22,7 +22,9 @@ describe('parseSize', () => {
 describe('readReservationBody', () => {
   it('takes size or bytes, and defaults the holder', () => {
     expect(readReservationBody({ size: '1GiB' }, { holder: 'unnamed' })).toEqual({ body: { bytes: 2 ** 30, holder: 'unnamed', wait: false } });
-    expect(readReservationBody({ bytes: 5, holder: 'j', ttlMs: 10, pid: 42, wait: true }, { holder: 'x' })).toEqual({ body: { bytes: 5, holder: 'j', ttlMs: 10, pid: 42, wait: true } });
+    expect(readReservationBody({ bytes: 5, holder: 'j', ttlMs: 10, pid: 42, wait: true }, { holder: 'x' })).toEqual({
+      body: { bytes: 5, holder: 'j', ttlMs: 10, pid: 42, wait: true },
+    });
   });
 
   it('names every problem', () => {

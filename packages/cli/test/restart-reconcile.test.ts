@@ -58,7 +58,9 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     expect(await first.exited, first.tail()).toEqual({ code: 0, signal: null });
     await filler.stop();
     const events = first.entries.map((entry) => entry.event);
-    const ended = first.entries.findIndex((entry) => (entry.event === 'scale:complete' || entry.event === 'scale:failed') && entry.operationId === scaling.operationId);
+    const ended = first.entries.findIndex(
+      (entry) => (entry.event === 'scale:complete' || entry.event === 'scale:failed') && entry.operationId === scaling.operationId,
+    );
     return { first, events, ended };
   };
 
@@ -117,52 +119,56 @@ describe.skipIf(!canRun)('stopping `run` mid-scale, then starting it again (root
     ['volume:created', 'delete'],
     ['volume:attached', 'attach'],
     ['volume:attached', 'delete'],
-  ] as const)('SIGKILL after %s with orphans: %s: the next start attaches-and-adds or deletes the orphan', async (killAfter, orphans) => {
-    // Slow create and attach: the kill lands while EC2 is still working on the volume.
-    host = await SimHost.start({
-      latencies: { ...TEST_LATENCIES, create: { kind: 'fixed', ms: 2500 }, attach: { kind: 'fixed', ms: 2000 } },
-      config: (mountPoint) => smallConfig(mountPoint, { reconcile: { orphans } }),
-    });
-    const installed = await host.install();
-    expect(installed.code, installed.text).toBe(0);
+  ] as const)(
+    'SIGKILL after %s with orphans: %s: the next start attaches-and-adds or deletes the orphan',
+    async (killAfter, orphans) => {
+      // Slow create and attach: the kill lands while EC2 is still working on the volume.
+      host = await SimHost.start({
+        latencies: { ...TEST_LATENCIES, create: { kind: 'fixed', ms: 2500 }, attach: { kind: 'fixed', ms: 2000 } },
+        config: (mountPoint) => smallConfig(mountPoint, { reconcile: { orphans } }),
+      });
+      const installed = await host.install();
+      expect(installed.code, installed.text).toBe(0);
 
-    const first = start();
-    await first.waitForEvent('agent:ready');
-    filler = new Filler(host.mountPoint, 16 * MIB);
-    filler.start();
-    const hit: LogEntry = await first.waitForEvent(killAfter, { timeoutMs: 90_000 });
-    first.kill('SIGKILL');
-    expect((await first.exited).signal).toBe('SIGKILL');
-    await filler.stop();
-    const orphanId = String(hit.volumeId);
-    // Proof the kill landed in the window: EC2 has the volume, the filesystem does not.
-    const atKill = host.sim.volume(orphanId);
-    if (killAfter === 'volume:created') expect(['creating', 'available']).toContain(atKill?.state);
-    else expect(atKill?.attachment?.instanceId).toBe(host.sim.instance.instanceId);
-    expect(host.btrfsDevices()).not.toContain(atKill?.loopDevice ?? '(none yet)');
+      const first = start();
+      await first.waitForEvent('agent:ready');
+      filler = new Filler(host.mountPoint, 16 * MIB);
+      filler.start();
+      const hit: LogEntry = await first.waitForEvent(killAfter, { timeoutMs: 90_000 });
+      first.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      await filler.stop();
+      const orphanId = String(hit.volumeId);
+      // Proof the kill landed in the window: EC2 has the volume, the filesystem does not.
+      const atKill = host.sim.volume(orphanId);
+      if (killAfter === 'volume:created') expect(['creating', 'available']).toContain(atKill?.state);
+      else expect(atKill?.attachment?.instanceId).toBe(host.sim.instance.instanceId);
+      expect(host.btrfsDevices()).not.toContain(atKill?.loopDevice ?? '(none yet)');
 
-    const second = start();
-    const reconcile = await second.waitForEvent('reconcile');
-    await second.waitForEvent('agent:ready');
-    if (killAfter === 'volume:created') {
-      // Reconciliation sees an unattached volume: it attaches it or deletes it.
-      expect(reconcile[orphans === 'attach' ? 'attached' : 'deleted']).toEqual([orphanId]);
-    }
-    if (orphans === 'attach') {
-      // Attached by reconciliation, or by the killed agent: either way not yet in btrfs, so added now.
-      await second.waitForEvent('stray:adopted', { where: (entry) => entry.volumeId === orphanId });
-    } else if (killAfter === 'volume:attached') {
-      await second.waitForEvent('stray:released', { where: (entry) => entry.volumeId === orphanId });
-    }
-    expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
+      const second = start();
+      const reconcile = await second.waitForEvent('reconcile');
+      await second.waitForEvent('agent:ready');
+      if (killAfter === 'volume:created') {
+        // Reconciliation sees an unattached volume: it attaches it or deletes it.
+        expect(reconcile[orphans === 'attach' ? 'attached' : 'deleted']).toEqual([orphanId]);
+      }
+      if (orphans === 'attach') {
+        // Attached by reconciliation, or by the killed agent: either way not yet in btrfs, so added now.
+        await second.waitForEvent('stray:adopted', { where: (entry) => entry.volumeId === orphanId });
+      } else if (killAfter === 'volume:attached') {
+        await second.waitForEvent('stray:released', { where: (entry) => entry.volumeId === orphanId });
+      }
+      expect(await second.stop('SIGTERM'), second.tail()).toEqual({ code: 0, signal: null });
 
-    const orphan = host.sim.volume(orphanId);
-    if (orphans === 'attach') {
-      expect(orphan?.state).toBe('in-use');
-      expect(host.btrfsDevices()).toContain(orphan?.loopDevice);
-    } else {
-      expect(orphan === undefined || ['deleting', 'deleted'].includes(orphan.state), JSON.stringify(orphan)).toBe(true);
-    }
-    expectNothingOrphaned(host);
-  }, 240_000);
+      const orphan = host.sim.volume(orphanId);
+      if (orphans === 'attach') {
+        expect(orphan?.state).toBe('in-use');
+        expect(host.btrfsDevices()).toContain(orphan?.loopDevice);
+      } else {
+        expect(orphan === undefined || ['deleting', 'deleted'].includes(orphan.state), JSON.stringify(orphan)).toBe(true);
+      }
+      expectNothingOrphaned(host);
+    },
+    240_000,
+  );
 });

@@ -13,8 +13,14 @@ import { AGENT_BIN } from './helpers/agent-process.js';
 const has = (tool: string) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
 const hasEscape = has('systemd-escape');
 const hasAnalyze = has('systemd-analyze');
-if (!hasEscape) console.warn('[ebs-autoscale/cli] SKIPPING the comparison with systemd-escape --path: systemd-escape is not installed (apt-get install systemd; scripts/bootstrap.sh does)');
-if (!hasAnalyze) console.warn('[ebs-autoscale/cli] SKIPPING the systemd-analyze verify of hostile units: systemd-analyze is not installed (apt-get install systemd; scripts/bootstrap.sh does)');
+if (!hasEscape)
+  console.warn(
+    '[ebs-autoscale/cli] SKIPPING the comparison with systemd-escape --path: systemd-escape is not installed (apt-get install systemd; scripts/bootstrap.sh does)',
+  );
+if (!hasAnalyze)
+  console.warn(
+    '[ebs-autoscale/cli] SKIPPING the systemd-analyze verify of hostile units: systemd-analyze is not installed (apt-get install systemd; scripts/bootstrap.sh does)',
+  );
 
 /** The keys of the template and of a drop-in, by section: anything else was injected. */
 const TEMPLATE_KEYS = {
@@ -25,7 +31,9 @@ const TEMPLATE_KEYS = {
 const DROP_IN_KEYS = { Service: ['ExecStart', 'ExecStart'] };
 
 /** Canonical absolute paths of arbitrary graphemes: what canonicalMountPoint() hands on (no `.`, `..`, `//`, NUL). */
-const segment = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((text) => text !== '.' && text !== '..' && !text.includes('/') && !text.includes('\0') && Buffer.byteLength(text) <= 255);
+const segment = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+  .filter((text) => text !== '.' && text !== '..' && !text.includes('/') && !text.includes('\0') && Buffer.byteLength(text) <= 255);
 const canonicalPath = fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
 
 /** Sections and their keys as systemd's parser sees lines: `[Section]`, `Key=value`, comments. */
@@ -88,7 +96,8 @@ describe('systemd path escaping', () => {
     expect(unescapeSystemdPath('scratch-a\\x2db')).toBe('/scratch/a-b');
     expect(unescapeSystemdPath('\\x2ex-\\xc3\\xa9')).toBe('/.x/é');
     expect(unescapeSystemdPath('-')).toBe('/');
-    for (const bad of ['a--b', '-a', 'a-', 'a\\x2fb', 'a\\x2', 'a\\', '.x', 'a b', 'é', 'a\\x41', '']) expect(() => mountPointOfInstance(bad), bad).toThrow(/is not a mount point escaped as/);
+    for (const bad of ['a--b', '-a', 'a-', 'a\\x2fb', 'a\\x2', 'a\\', '.x', 'a b', 'é', 'a\\x41', ''])
+      expect(() => mountPointOfInstance(bad), bad).toThrow(/is not a mount point escaped as/);
   });
 
   it('round-trips every canonical path, and never gives two mount points one instance (fast-check)', () => {
@@ -114,7 +123,9 @@ describe('systemd path escaping', () => {
     fc.assert(
       fc.property(fc.array(canonicalPath, { minLength: 1, maxLength: 40 }), (paths) => {
         // One process for the whole batch: systemd-escape prints the escaped arguments space-separated.
-        const real = execFileSync('systemd-escape', ['--path', '--', ...paths], { encoding: 'utf8' }).replace(/\n$/, '').split(' ');
+        const real = execFileSync('systemd-escape', ['--path', '--', ...paths], { encoding: 'utf8' })
+          .replace(/\n$/, '')
+          .split(' ');
         expect(paths.map(escapeSystemdPath)).toEqual(real);
       }),
       { numRuns: 25 },
@@ -136,7 +147,9 @@ describe('the template and the drop-in', () => {
 
   it('the drop-in resets ExecStart and gives the whole line, the config and run arguments quoted', () => {
     const dropIn = buildInstanceDropIn({ ...command, configPath: '/srv/my conf/100%.json', runArgs: ['--simulator', 'http://127.0.0.1:1/'] });
-    expect(dropIn).toContain('\nExecStart=\nExecStart=/usr/bin/node /opt/ebs-autoscale/lib/ebs-autoscale.js run --instance %i --config "/srv/my conf/100%%.json" --simulator http://127.0.0.1:1/\n');
+    expect(dropIn).toContain(
+      '\nExecStart=\nExecStart=/usr/bin/node /opt/ebs-autoscale/lib/ebs-autoscale.js run --instance %i --config "/srv/my conf/100%%.json" --simulator http://127.0.0.1:1/\n',
+    );
     expect(unitKeys(dropIn)).toEqual(DROP_IN_KEYS);
   });
 

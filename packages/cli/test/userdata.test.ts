@@ -32,7 +32,10 @@ const VARIANTS: [string, UserDataOptions][] = [
   ['AL2023, /var/lib/docker, s3 with SHA256SUMS', { artifact: S3, mountPoint: '/var/lib/docker' }],
   ['AL2023, /scratch, s3 with --sha256', { artifact: S3, sha256: SHA }],
   ['Ubuntu, btrfs, https', { artifact: HTTPS, sha256: SHA, os: 'ubuntu' }],
-  ['Ubuntu, LVM, extra install arguments that need quoting', { artifact: HTTPS, sha256: SHA, os: 'ubuntu', driver: 'lvm', installArgs: ['--initial-size', '100', "it's $HOME `x`"] }],
+  [
+    'Ubuntu, LVM, extra install arguments that need quoting',
+    { artifact: HTTPS, sha256: SHA, os: 'ubuntu', driver: 'lvm', installArgs: ['--initial-size', '100', "it's $HOME `x`"] },
+  ],
 ];
 
 describe('the MIME envelope AWS Batch requires', () => {
@@ -49,15 +52,15 @@ describe('the MIME envelope AWS Batch requires', () => {
     });
   });
 
-  it.each(VARIANTS)('%s: stays inside EC2\'s 16 KiB', (_name, options) => {
+  it.each(VARIANTS)("%s: stays inside EC2's 16 KiB", (_name, options) => {
     expect(Buffer.byteLength(buildUserData(options))).toBeLessThan(USER_DATA_LIMIT_BYTES);
   });
 });
 
-describe.skipIf(cloudInitMissing !== undefined)('read back by cloud-init (Debian\'s cloud-init package)', () => {
+describe.skipIf(cloudInitMissing !== undefined)("read back by cloud-init (Debian's cloud-init package)", () => {
   if (cloudInitMissing) console.warn(`[ebs-autoscale/cli] SKIPPING the user data's cloud-init checks: ${cloudInitMissing}`);
 
-  it.each(VARIANTS)('%s: parses as MIME into one cloud-config part, which passes cloud-init\'s schema', (_name, options) => {
+  it.each(VARIANTS)("%s: parses as MIME into one cloud-config part, which passes cloud-init's schema", (_name, options) => {
     const text = buildUserData(options);
     const parts = cloudInitParts(text, dir);
     expect(parts.map((part) => part.contentType)).toEqual(['text/cloud-config']);
@@ -126,7 +129,9 @@ describe('the setup script, read by dash', () => {
   it('is bounded in time: every step has a timeout, and the unit a limit above their sum', () => {
     const text = bootcmdOf(buildUserData({ artifact: S3, mountPoint: '/var/lib/docker' }));
     const script = setupScript(buildUserData({ artifact: S3, mountPoint: '/var/lib/docker' }));
-    const steps = [...script.matchAll(/timeout (\d+) /g), ...script.matchAll(/--max-time (\d+)/g), ...script.matchAll(/--timeout '?(\d+)/g)].map((match) => Number(match[1]));
+    const steps = [...script.matchAll(/timeout (\d+) /g), ...script.matchAll(/--max-time (\d+)/g), ...script.matchAll(/--timeout '?(\d+)/g)].map((match) =>
+      Number(match[1]),
+    );
     expect(steps.length).toBeGreaterThanOrEqual(4);
     const limit = Number(/TimeoutStartSec=(\d+)/.exec(text)?.[1]);
     expect(limit).toBeGreaterThan(240 + 120 + 200);
@@ -137,10 +142,13 @@ describe('the setup script, read by dash', () => {
 
   it('quotes any value so that the shell reads it back unchanged (property, run by dash)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }).filter((value) => !value.includes('\0')), (value) => {
-        const out = execFileSync('sh', ['-c', `printf '%s' ${shellQuote(value)}`]);
-        expect(out.toString()).toBe(Buffer.from(value).toString());
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }).filter((value) => !value.includes('\0')),
+        (value) => {
+          const out = execFileSync('sh', ['-c', `printf '%s' ${shellQuote(value)}`]);
+          expect(out.toString()).toBe(Buffer.from(value).toString());
+        },
+      ),
       { numRuns: 60 },
     );
   });

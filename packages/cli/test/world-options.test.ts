@@ -14,8 +14,19 @@ describe('the simulator world options of run, install and uninstall', () => {
   });
 
   it('turns them into agent settings: endpoints, sandbox roots, and a capacity wait in scaled bytes', () => {
-    const settings = worldSettings({ simulator: 'http://127.0.0.1:1', imds: 'http://127.0.0.1:2', 'dev-root': '/s/dev', 'sys-root': '/s/sys', 'bytes-per-gib': '128MiB' });
-    expect(settings).toMatchObject({ ec2ClientConfig: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1' }, metadataEndpoint: 'http://127.0.0.1:2', devRoot: '/s/dev', sysRoot: '/s/sys' });
+    const settings = worldSettings({
+      simulator: 'http://127.0.0.1:1',
+      imds: 'http://127.0.0.1:2',
+      'dev-root': '/s/dev',
+      'sys-root': '/s/sys',
+      'bytes-per-gib': '128MiB',
+    });
+    expect(settings).toMatchObject({
+      ec2ClientConfig: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1' },
+      metadataEndpoint: 'http://127.0.0.1:2',
+      devRoot: '/s/dev',
+      sysRoot: '/s/sys',
+    });
     // A 2 GiB scale-up counts as done at half of 2 × 128 MiB of real growth, as 0.5 × 2 GiB on EC2.
     expect(settings.capacity).toEqual(scaledCapacity(128 * MIB));
     expect((settings.capacity?.minGrowthRatio ?? 0) * 2 * GIB).toBe(128 * MIB);
@@ -23,9 +34,9 @@ describe('the simulator world options of run, install and uninstall', () => {
   });
 
   it('writes them back as run arguments, region only with a simulator', () => {
-    expect(worldRunArgs({ simulator: 'http://s', region: 'eu-west-1', imds: 'http://i', 'dev-root': '/d', 'sys-root': '/y', 'bytes-per-gib': '128MiB' })).toEqual([
-      '--simulator', 'http://s', '--region', 'eu-west-1', '--imds', 'http://i', '--dev-root', '/d', '--sys-root', '/y', '--bytes-per-gib', '128MiB',
-    ]);
+    expect(
+      worldRunArgs({ simulator: 'http://s', region: 'eu-west-1', imds: 'http://i', 'dev-root': '/d', 'sys-root': '/y', 'bytes-per-gib': '128MiB' }),
+    ).toEqual(['--simulator', 'http://s', '--region', 'eu-west-1', '--imds', 'http://i', '--dev-root', '/d', '--sys-root', '/y', '--bytes-per-gib', '128MiB']);
     expect(worldRunArgs({ region: 'eu-west-1' })).toEqual([]);
   });
 

@@ -134,7 +134,11 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    */
   reserve(request: ReservationRequest): Promise<Reservation> {
     if (this.state === 'stopping') {
-      return Promise.reject(new EbsAutoscaleError('reservations', 'ABORTED', `No reservation for "${String(request.holder)}": the autoscaler is stopping.`, { hint: 'Reserve again once the agent runs.' }));
+      return Promise.reject(
+        new EbsAutoscaleError('reservations', 'ABORTED', `No reservation for "${String(request.holder)}": the autoscaler is stopping.`, {
+          hint: 'Reserve again once the agent runs.',
+        }),
+      );
     }
     return this.desk.reserve(request);
   }
@@ -156,7 +160,8 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
    */
   start(): void {
     if (this.state === 'running') return;
-    if (this.state === 'stopping') throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', 'start() called while stop() is still running.', { hint: 'Await stop() first.' });
+    if (this.state === 'stopping')
+      throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', 'start() called while stop() is still running.', { hint: 'Await stop() first.' });
     this.state = 'running';
     this.abort = new AbortController();
     this.schedule(0);
@@ -397,7 +402,14 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       const worst = worstGauge(usage);
       this.lastUsage = usage;
       this.lastWorst = worst;
-      this.samples.push({ at, totalBytes: usage.totalBytes, usedBytes: usage.usedBytes, availableBytes: usage.availableBytes, worstPercent: worst.usedPercent, worstKind: worst.kind });
+      this.samples.push({
+        at,
+        totalBytes: usage.totalBytes,
+        usedBytes: usage.usedBytes,
+        availableBytes: usage.availableBytes,
+        worstPercent: worst.usedPercent,
+        worstKind: worst.kind,
+      });
       // The shrink rule's quiet period is judged on the same samples, so they cover it too.
       const keepFrom = at - Math.max(this.policy.historySeconds * 1000, this.shrinkRule?.quietPeriodMs ?? 0, 0);
       while (this.samples.length > 1 && this.samples[0]!.at < keepFrom) this.samples.shift();
@@ -439,7 +451,16 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
       this.leadTimes = [...this.leadTimes, durationMs / 1000].slice(-5);
       this.consecutiveFailures = 0;
       this.retryAt = undefined;
-      this.emit('scale:complete', { at: this.clock.now(), operationId, volumeId, device, sizeGiB: grown.addedGiB, beforeTotalBytes: before.totalBytes, afterTotalBytes: after.totalBytes, durationMs });
+      this.emit('scale:complete', {
+        at: this.clock.now(),
+        operationId,
+        volumeId,
+        device,
+        sizeGiB: grown.addedGiB,
+        beforeTotalBytes: before.totalBytes,
+        afterTotalBytes: after.totalBytes,
+        durationMs,
+      });
       return 'complete';
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -465,7 +486,14 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
     const rule = this.shrinkRule;
     if (!rule || !removeDevice || this.isStopping()) return;
     const candidate = shrinkCandidate(this.inventory, this.capacity.bytesPerGiB);
-    const input = { now: this.clock.now(), samples: this.samples, growThresholdPercent, reservedBytes: this.desk.book.reservedBytes(), candidate, busy: this.scaling };
+    const input = {
+      now: this.clock.now(),
+      samples: this.samples,
+      growThresholdPercent,
+      reservedBytes: this.desk.book.reservedBytes(),
+      candidate,
+      busy: this.scaling,
+    };
     const decision = decideShrink(input, rule);
     if (decision.action !== 'shrink') return;
     const removal = { totalBytesBefore: this.samples.at(-1)?.totalBytes ?? 0, sizeBytes: decision.candidate.sizeBytes, growThresholdPercent };

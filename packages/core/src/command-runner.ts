@@ -52,11 +52,7 @@ export class CommandError extends EbsAutoscaleError {
     cause?: unknown;
   }) {
     const line = [init.command, ...init.args].join(' ');
-    const why = init.notFound
-      ? 'was not found'
-      : init.timedOut
-        ? 'timed out'
-        : `exited with code ${init.exitCode ?? 'unknown'}`;
+    const why = init.notFound ? 'was not found' : init.timedOut ? 'timed out' : `exited with code ${init.exitCode ?? 'unknown'}`;
     const detail = init.stderr.trim() ? `: ${init.stderr.trim().split('\n').slice(-5).join(' | ')}` : '';
     super('command', init.notFound ? 'COMMAND_NOT_FOUND' : init.timedOut ? 'TIMEOUT' : 'COMMAND_FAILED', `\`${line}\` ${why}${detail}.`, {
       hint: init.notFound ? `Install the package that provides \`${init.command}\` and make sure it is on PATH.` : undefined,

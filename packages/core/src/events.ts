@@ -141,7 +141,12 @@ export class IsolatedEventEmitter<Events extends ErrorEvent> extends EventEmitte
     return super.once(event, this.guard(event, fn), context);
   }
 
-  override removeListener<K extends EventEmitter.EventNames<Events>>(event: K, fn?: EventEmitter.EventListener<Events, K>, context?: unknown, once?: boolean): this {
+  override removeListener<K extends EventEmitter.EventNames<Events>>(
+    event: K,
+    fn?: EventEmitter.EventListener<Events, K>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
     return super.removeListener(event, fn && this.guardOf(event, fn), context, once);
   }
 

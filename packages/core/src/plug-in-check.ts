@@ -27,9 +27,14 @@ export function checkPlugIns(driver: FilesystemDriver, provisioner: VolumeProvis
   checkMethods('driver', driver as unknown as Record<string, unknown>, driver.name);
   checkMethods('provisioner', provisioner as unknown as Record<string, unknown>, provisioner.name);
   if ('capabilities' in driver) {
-    throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', `The ${driver.name} driver declares \`capabilities\`, which the autoscaler no longer reads.`, {
-      hint: 'Say what the driver can do by its methods alone: keep extend() only if it adds devices, growInPlace() only if it grows in place and removeDevice() only if it shrinks online; remove `capabilities` and any method that only throws.',
-    });
+    throw new EbsAutoscaleError(
+      'autoscaler',
+      'INVALID_ARGUMENT',
+      `The ${driver.name} driver declares \`capabilities\`, which the autoscaler no longer reads.`,
+      {
+        hint: 'Say what the driver can do by its methods alone: keep extend() only if it adds devices, growInPlace() only if it grows in place and removeDevice() only if it shrinks online; remove `capabilities` and any method that only throws.',
+      },
+    );
   }
 }
 

@@ -58,7 +58,12 @@ export async function proveUnused(driver: FilesystemDriver, volume: GuardedVolum
     };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { volumeId, device, reason: 'unverifiable', hint: `Could not read what ${device} holds (${detail}); check the device node and the agent's sys root (--sys-root).` };
+    return {
+      volumeId,
+      device,
+      reason: 'unverifiable',
+      hint: `Could not read what ${device} holds (${detail}); check the device node and the agent's sys root (--sys-root).`,
+    };
   }
 }
 

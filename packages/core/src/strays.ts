@@ -75,7 +75,13 @@ export async function adoptStrays(context: StrayContext, options: AdoptStraysOpt
  * in-use volume with no device; waiting for it to finish turns it into one the release guard can
  * prove either way, instead of one it must keep.
  */
-export async function settledVolumes(provisioner: VolumeProvisioner, clock: Clock, settleMs: number, pollMs: number, signal?: AbortSignal): Promise<OwnedVolume[]> {
+export async function settledVolumes(
+  provisioner: VolumeProvisioner,
+  clock: Clock,
+  settleMs: number,
+  pollMs: number,
+  signal?: AbortSignal,
+): Promise<OwnedVolume[]> {
   const deadline = clock.now() + settleMs;
   for (;;) {
     const volumes = await provisioner.list();

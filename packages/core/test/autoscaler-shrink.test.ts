@@ -84,7 +84,13 @@ describe('StorageAutoscaler shrink', () => {
     const clock = new ManualClock();
     const host = new MemoryHost();
     const addOnly = new InMemoryDriver({ host, initialBytes: 100 * GIB });
-    const autoscaler = new StorageAutoscaler({ driver: addOnly, provisioner: new InMemoryProvisioner({ host, clock }), clock, policy: createCompatibilityPolicy(), shrink: rule });
+    const autoscaler = new StorageAutoscaler({
+      driver: addOnly,
+      provisioner: new InMemoryProvisioner({ host, clock }),
+      clock,
+      policy: createCompatibilityPolicy(),
+      shrink: rule,
+    });
     addOnly.write(60 * GIB);
     await autoscaler.evaluate();
     addOnly.remove(50 * GIB);

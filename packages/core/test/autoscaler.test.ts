@@ -17,7 +17,16 @@ function setup(options: { initialGiB?: number; latencyMs?: number; limits?: Para
   });
   const events: { name: keyof AutoscalerEvents; payload: unknown }[] = [];
   const names: (keyof AutoscalerEvents)[] = [
-    'usage:sample', 'threshold:crossed', 'decision', 'scale:start', 'volume:provisioned', 'device:added', 'scale:complete', 'scale:failed', 'limit:reached', 'error',
+    'usage:sample',
+    'threshold:crossed',
+    'decision',
+    'scale:start',
+    'volume:provisioned',
+    'device:added',
+    'scale:complete',
+    'scale:failed',
+    'limit:reached',
+    'error',
   ];
   for (const name of names) autoscaler.on(name, (payload: unknown) => events.push({ name, payload }));
   const seen = (...wanted: (keyof AutoscalerEvents)[]) => events.map((e) => e.name).filter((n) => wanted.includes(n));
@@ -33,7 +42,11 @@ describe('StorageAutoscaler', () => {
     const result = await autoscaler.evaluate();
     expect(result).toMatchObject({ decision: { action: 'scale', sizeGiB: 150, trigger: 'threshold' }, scaled: 'complete' });
     expect(seen('threshold:crossed', 'scale:start', 'volume:provisioned', 'device:added', 'scale:complete')).toEqual([
-      'threshold:crossed', 'scale:start', 'volume:provisioned', 'device:added', 'scale:complete',
+      'threshold:crossed',
+      'scale:start',
+      'volume:provisioned',
+      'device:added',
+      'scale:complete',
     ]);
     const complete = events.find((e) => e.name === 'scale:complete')?.payload as Parameters<AutoscalerEvents['scale:complete']>[0];
     expect(complete.beforeTotalBytes).toBe(100 * GIB);
@@ -212,7 +225,14 @@ describe('StorageAutoscaler', () => {
     const provisioner = new InMemoryProvisioner({ host, clock, resizeVisibleAfterMs: options.resizeVisibleAfterMs ?? 0 });
     const volumeId = provisioner.adopt((await driver.devices())[0]!, 100);
     const create = () =>
-      new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 1000, timeoutMs: options.timeoutMs ?? 3000 }, retry: { initialDelayMs: 1000, jitter: 0 } });
+      new StorageAutoscaler({
+        driver,
+        provisioner,
+        clock,
+        policy: createCompatibilityPolicy(),
+        capacity: { pollMs: 1000, timeoutMs: options.timeoutMs ?? 3000 },
+        retry: { initialDelayMs: 1000, jitter: 0 },
+      });
     driver.write(60 * GIB);
     return { clock, driver, provisioner, volumeId, create };
   }

@@ -44,7 +44,7 @@ describe('IsolatedEventEmitter', () => {
     expect(e.listenerCount('tick')).toBe(0);
   });
 
-  it('removes a listener by the function the caller passed, and lists the caller\'s functions', () => {
+  it("removes a listener by the function the caller passed, and lists the caller's functions", () => {
     const { e } = emitter();
     const seen: number[] = [];
     const listener = (n: number) => seen.push(n);
@@ -62,9 +62,13 @@ describe('IsolatedEventEmitter', () => {
   it('calls a listener with the context it was registered with', () => {
     const { e } = emitter();
     const context = { hits: 0 };
-    e.on('tick', function (this: typeof context) {
-      this.hits += 1;
-    }, context);
+    e.on(
+      'tick',
+      function (this: typeof context) {
+        this.hits += 1;
+      },
+      context,
+    );
     e.emit('tick', 1);
     expect(context.hits).toBe(1);
   });
@@ -80,7 +84,7 @@ describe('IsolatedEventEmitter', () => {
     expect(() => e.emit('tick', 1)).not.toThrow();
   });
 
-  it('reads none of eventemitter3\'s private state', () => {
+  it("reads none of eventemitter3's private state", () => {
     const source = readFileSync(join(import.meta.dirname, '..', 'src', 'events.ts'), 'utf8');
     expect(source).not.toMatch(/_events|\.prefixed/);
   });

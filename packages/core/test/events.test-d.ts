@@ -1,5 +1,17 @@
 import { expectTypeOf, test } from 'vitest';
-import { StorageAutoscaler, type AutoscalerEventPayload, type KeptReason, type KeptVolume, type ReconcileReport, type LimitKind, type ScaleStage, type ReservationInfo, type RefusalReason, type ReclaimMode, type Reservation } from '../src/index.js';
+import {
+  StorageAutoscaler,
+  type AutoscalerEventPayload,
+  type KeptReason,
+  type KeptVolume,
+  type ReconcileReport,
+  type LimitKind,
+  type ScaleStage,
+  type ReservationInfo,
+  type RefusalReason,
+  type ReclaimMode,
+  type Reservation,
+} from '../src/index.js';
 
 test('listener payloads are inferred from the event map', () => {
   const autoscaler = {} as StorageAutoscaler;

@@ -1,7 +1,16 @@
 // The growth strategy is chosen once, from the methods the driver and the provisioner have (issue 14,
 // items 1 and 2), and a malformed plug-in is refused where it is plugged in.
 import { describe, expect, it } from 'vitest';
-import { GIB, StorageAutoscaler, createCompatibilityPolicy, hasErrorCode, type FilesystemDriver, type ScalingPolicy, type ScalingState, type VolumeProvisioner } from '../src/index.js';
+import {
+  GIB,
+  StorageAutoscaler,
+  createCompatibilityPolicy,
+  hasErrorCode,
+  type FilesystemDriver,
+  type ScalingPolicy,
+  type ScalingState,
+  type VolumeProvisioner,
+} from '../src/index.js';
 import { InMemoryDriver, InMemoryProvisioner, ManualClock, MemoryHost } from '../src/testing.js';
 
 function world(methods: { extend?: boolean; growInPlace?: boolean }, options: { resize?: boolean } = {}) {
@@ -10,11 +19,14 @@ function world(methods: { extend?: boolean; growInPlace?: boolean }, options: { 
   const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, methods });
   const memory = new InMemoryProvisioner({ host, clock });
   // A cloud that cannot resize: the same provisioner without the optional method.
-  const provisioner: VolumeProvisioner = options.resize === false ? { name: 'no-resize', provision: (r) => memory.provision(r), release: (id) => memory.release(id), list: () => memory.list() } : memory;
+  const provisioner: VolumeProvisioner =
+    options.resize === false
+      ? { name: 'no-resize', provision: (r) => memory.provision(r), release: (id) => memory.release(id), list: () => memory.list() }
+      : memory;
   return { clock, host, driver, memory, provisioner };
 }
 
-describe('the growth strategy, chosen from the plug-ins\' methods', () => {
+describe("the growth strategy, chosen from the plug-ins' methods", () => {
   it('adds a device when the driver has extend(), even when it could also grow in place', async () => {
     const { clock, driver, memory, provisioner } = world({ extend: true, growInPlace: true });
     memory.adopt((await driver.devices())[0]!, 100);
@@ -33,7 +45,7 @@ describe('the growth strategy, chosen from the plug-ins\' methods', () => {
     expect(memory.calls).toMatchObject({ provision: 0, resize: 1 });
   });
 
-  it('only watches, with a cannot-grow limit, when the provisioner cannot resize a grow-in-place driver\'s volume', async () => {
+  it("only watches, with a cannot-grow limit, when the provisioner cannot resize a grow-in-place driver's volume", async () => {
     const { clock, driver, memory, provisioner } = world({ extend: false, growInPlace: true }, { resize: false });
     const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy() });
     const limits: string[] = [];
@@ -68,9 +80,13 @@ describe('the plug-ins, checked once where they are plugged in', () => {
 
   it('refuses a driver without a required method, and an optional one that is not a function', () => {
     const noUsage = { name: 'bare', mountPoint: '/mnt/bare', prepare: async () => {}, devices: async () => [], holdsDevice: async () => false };
-    expect(refusal(() => new StorageAutoscaler({ driver: noUsage as unknown as FilesystemDriver, provisioner })).message).toMatch(/The bare driver has no usage\(\) method/);
+    expect(refusal(() => new StorageAutoscaler({ driver: noUsage as unknown as FilesystemDriver, provisioner })).message).toMatch(
+      /The bare driver has no usage\(\) method/,
+    );
     const driver = Object.assign(new InMemoryDriver({ host, initialBytes: GIB }), { growInPlace: true });
-    expect(refusal(() => new StorageAutoscaler({ driver: driver as unknown as FilesystemDriver, provisioner })).message).toMatch(/growInPlace is not a function/);
+    expect(refusal(() => new StorageAutoscaler({ driver: driver as unknown as FilesystemDriver, provisioner })).message).toMatch(
+      /growInPlace is not a function/,
+    );
   });
 });
 
@@ -102,7 +118,7 @@ describe('ScalingState.addedVolumes', () => {
     expect((await autoscaler.evaluate()).scaled).toBe('complete');
   });
 
-  it('counts the added volumes when the initial device is not the agent\'s', async () => {
+  it("counts the added volumes when the initial device is not the agent's", async () => {
     const { clock, driver, memory } = world({ extend: true });
     const { policy, states } = recording();
     const autoscaler = new StorageAutoscaler({ driver, provisioner: memory, clock, policy });

@@ -33,9 +33,12 @@ class RuledProvisioner extends InMemoryProvisioner {
     const last = this.lastStart.get(volumeId);
     if (last !== undefined && now - last < HOUR) {
       this.refused += 1;
-      throw Object.assign(new ProvisionerError('memory', 'LIMIT_REACHED', `the last modification of ${volumeId} has not completed.`, { volumeId, retryable: true }), {
-        retryAt: new Date(last + HOUR),
-      });
+      throw Object.assign(
+        new ProvisionerError('memory', 'LIMIT_REACHED', `the last modification of ${volumeId} has not completed.`, { volumeId, retryable: true }),
+        {
+          retryAt: new Date(last + HOUR),
+        },
+      );
     }
     this.lastStart.set(volumeId, now);
     await super.resize(volumeId, sizeGiB);
@@ -50,13 +53,27 @@ async function world(maxVolumeGiB = 16_384) {
   const initialVolume = provisioner.adopt((await driver.devices())[0]!, 100);
   const inventory = new Inventory();
   const errors: unknown[] = [];
-  const context: GrowthContext = { driver, provisioner, inventory, capacity: new CapacityWait(driver, clock), keep: () => {}, reportError: (error) => errors.push(error) };
+  const context: GrowthContext = {
+    driver,
+    provisioner,
+    inventory,
+    capacity: new CapacityWait(driver, clock),
+    keep: () => {},
+    reportError: (error) => errors.push(error),
+  };
   const strategy = chooseGrowth(context, { hybrid: { maxVolumeGiB, clock } })!;
   /** One scale-up as the loop runs it: refresh the inventory, grow, confirm. */
   const scaleUp = async (sizeGiB: number, on: GrowthStrategy = strategy) => {
     inventory.devices = await driver.devices();
     inventory.volumes = await provisioner.list();
-    const request: GrowthRequest = { operationId: 1, sizeGiB, before: await driver.usage(), signal: new AbortController().signal, stage: () => {}, provisioned: () => {} };
+    const request: GrowthRequest = {
+      operationId: 1,
+      sizeGiB,
+      before: await driver.usage(),
+      signal: new AbortController().signal,
+      stage: () => {},
+      provisioned: () => {},
+    };
     const growth = await on.grow(request);
     on.confirmed?.(growth);
     return growth;

@@ -76,19 +76,25 @@ describe.each(policies)('%s policy invariants', (_name, make) => {
 
   it('counts reserved bytes as demand: with them, nothing to do means they are free, and scale-ups stay within the limits', () => {
     fc.assert(
-      fc.property(limitsArb, inputArb, fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 5, noNaN: true }), (limits, input, initial, reservedShare) => {
-        const current = input.samples.at(-1)!;
-        const reservedBytes = Math.round(reservedShare * current.totalBytes);
-        const decision = make(limits, initial).decide({ ...input, reservedBytes });
-        if (decision.action === 'none') expect(current.availableBytes).toBeGreaterThanOrEqual(reservedBytes);
-        if (decision.action === 'scale') {
-          expect(decision.sizeGiB).toBeGreaterThanOrEqual(limits.minVolumeGiB);
-          expect(decision.sizeGiB).toBeLessThanOrEqual(limits.maxVolumeGiB);
-          expect(input.state.addedGiB + decision.sizeGiB).toBeLessThanOrEqual(limits.maxTotalCreatedGiB);
-        }
-        // Demand never makes a policy less eager: what scales without reservations scales with them.
-        if (make(limits, initial).decide(input).action !== 'none') expect(decision.action).not.toBe('none');
-      }),
+      fc.property(
+        limitsArb,
+        inputArb,
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (limits, input, initial, reservedShare) => {
+          const current = input.samples.at(-1)!;
+          const reservedBytes = Math.round(reservedShare * current.totalBytes);
+          const decision = make(limits, initial).decide({ ...input, reservedBytes });
+          if (decision.action === 'none') expect(current.availableBytes).toBeGreaterThanOrEqual(reservedBytes);
+          if (decision.action === 'scale') {
+            expect(decision.sizeGiB).toBeGreaterThanOrEqual(limits.minVolumeGiB);
+            expect(decision.sizeGiB).toBeLessThanOrEqual(limits.maxVolumeGiB);
+            expect(input.state.addedGiB + decision.sizeGiB).toBeLessThanOrEqual(limits.maxTotalCreatedGiB);
+          }
+          // Demand never makes a policy less eager: what scales without reservations scales with them.
+          if (make(limits, initial).decide(input).action !== 'none') expect(decision.action).not.toBe('none');
+        },
+      ),
     );
   });
 
@@ -116,18 +122,29 @@ describe.each(policies)('%s policy invariants', (_name, make) => {
 describe('compatibility policy: neededGiB', () => {
   it('is enough: with that much freed, the threshold no longer asks for a volume', () => {
     fc.assert(
-      fc.property(limitsArb, inputArb, fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 2, noNaN: true }), (limits, input, initial, reservedShare) => {
-        const policy = createCompatibilityPolicy({ limits, initialThresholdPercent: initial });
-        const current = input.samples.at(-1)!;
-        const reservedBytes = Math.round(reservedShare * current.totalBytes * (initial / 100));
-        const decision = policy.decide({ ...input, reservedBytes });
-        if (decision.action !== 'scale') return;
-        const freed = Math.min(current.usedBytes, decision.neededGiB! * GIB);
-        if (freed < decision.neededGiB! * GIB) return; // not that much to free: a volume it is
-        const usedBytes = current.usedBytes - freed;
-        const after: UsageSample = { ...current, usedBytes, availableBytes: current.availableBytes + freed, worstPercent: (usedBytes / current.totalBytes) * 100 };
-        expect(policy.decide({ ...input, samples: [...input.samples.slice(0, -1), after], reservedBytes }).action).toBe('none');
-      }),
+      fc.property(
+        limitsArb,
+        inputArb,
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        (limits, input, initial, reservedShare) => {
+          const policy = createCompatibilityPolicy({ limits, initialThresholdPercent: initial });
+          const current = input.samples.at(-1)!;
+          const reservedBytes = Math.round(reservedShare * current.totalBytes * (initial / 100));
+          const decision = policy.decide({ ...input, reservedBytes });
+          if (decision.action !== 'scale') return;
+          const freed = Math.min(current.usedBytes, decision.neededGiB! * GIB);
+          if (freed < decision.neededGiB! * GIB) return; // not that much to free: a volume it is
+          const usedBytes = current.usedBytes - freed;
+          const after: UsageSample = {
+            ...current,
+            usedBytes,
+            availableBytes: current.availableBytes + freed,
+            worstPercent: (usedBytes / current.totalBytes) * 100,
+          };
+          expect(policy.decide({ ...input, samples: [...input.samples.slice(0, -1), after], reservedBytes }).action).toBe('none');
+        },
+      ),
     );
   });
 });
@@ -182,11 +199,16 @@ describe('predictive policy against the threshold policy', () => {
 describe('fill-rate estimate', () => {
   it('estimates a constant fill rate within 1%', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1, max: 2e9, noNaN: true }), fc.integer({ min: 500, max: 10_000 }), fc.integer({ min: 10, max: 60 }), (rate, stepMs, count) => {
-        const samples = Array.from({ length: count }, (_, i) => sample(i * stepMs, rate * ((i * stepMs) / 1000)));
-        const estimate = estimateFillRate(samples, { windowSeconds: (count * stepMs) / 1000 });
-        expect(Math.abs(estimate - rate) / rate).toBeLessThan(0.01);
-      }),
+      fc.property(
+        fc.double({ min: 1, max: 2e9, noNaN: true }),
+        fc.integer({ min: 500, max: 10_000 }),
+        fc.integer({ min: 10, max: 60 }),
+        (rate, stepMs, count) => {
+          const samples = Array.from({ length: count }, (_, i) => sample(i * stepMs, rate * ((i * stepMs) / 1000)));
+          const estimate = estimateFillRate(samples, { windowSeconds: (count * stepMs) / 1000 });
+          expect(Math.abs(estimate - rate) / rate).toBeLessThan(0.01);
+        },
+      ),
     );
   });
 

@@ -11,7 +11,8 @@ describe('a mount that turns read-only', () => {
     const provisioner = new InMemoryProvisioner({ host, clock });
     const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), capacity: { pollMs: 500, timeoutMs: 5_000 } });
     const events: { name: AutoscalerEventName; at: number }[] = [];
-    for (const name of ['mount:read-only', 'mount:writable', 'scale:start', 'scale:failed'] as const) autoscaler.on(name, (event) => events.push({ name, at: event.at }));
+    for (const name of ['mount:read-only', 'mount:writable', 'scale:start', 'scale:failed'] as const)
+      autoscaler.on(name, (event) => events.push({ name, at: event.at }));
     const interval = autoscaler.policy.intervalMs;
 
     autoscaler.start();
@@ -42,7 +43,12 @@ describe('a mount that turns read-only', () => {
   it('evaluate() says why it did not decide', async () => {
     const host = new MemoryHost();
     const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB });
-    const autoscaler = new StorageAutoscaler({ driver, provisioner: new InMemoryProvisioner({ host }), clock: new ManualClock(), policy: createCompatibilityPolicy() });
+    const autoscaler = new StorageAutoscaler({
+      driver,
+      provisioner: new InMemoryProvisioner({ host }),
+      clock: new ManualClock(),
+      policy: createCompatibilityPolicy(),
+    });
     driver.write(90 * GIB);
     driver.remount('ro');
     expect(await autoscaler.evaluate()).toEqual({ skipped: 'read-only' });

@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
-const SOURCES = { '@ebs-autoscale/core/testing': new URL('../src/testing.ts', import.meta.url).href, '@ebs-autoscale/core': new URL('../src/index.ts', import.meta.url).href };
+const SOURCES = {
+  '@ebs-autoscale/core/testing': new URL('../src/testing.ts', import.meta.url).href,
+  '@ebs-autoscale/core': new URL('../src/index.ts', import.meta.url).href,
+};
 
 /** The first ```ts block under the heading that starts with `heading`, and the README's "It printed" line after it. */
 function example(readme: string, heading: string): { code: string; printed: string[] } {

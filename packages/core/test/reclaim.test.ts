@@ -5,7 +5,14 @@ import { InMemoryReclaimer } from '../src/testing.js';
 import { memoryWorld } from './reservation-world.js';
 
 const limits = createPredictivePolicy().limits;
-const scale = (slackSeconds?: number): Decision => ({ action: 'scale', sizeGiB: 150, trigger: 'threshold', thresholdPercent: 98, worstPercent: 99, ...(slackSeconds === undefined ? {} : { slackSeconds }) });
+const scale = (slackSeconds?: number): Decision => ({
+  action: 'scale',
+  sizeGiB: 150,
+  trigger: 'threshold',
+  thresholdPercent: 98,
+  worstPercent: 99,
+  ...(slackSeconds === undefined ? {} : { slackSeconds }),
+});
 
 describe('planReclaim', () => {
   it('reclaims first within the budget when the policy projects no time to full', () => {
@@ -27,7 +34,9 @@ describe('planReclaim', () => {
 describe('the reclaim step', () => {
   it('buys no volume when reclaiming frees enough', async () => {
     let reclaimer!: InMemoryReclaimer;
-    const { clock, driver, provisioner, autoscaler, seen, payload } = memoryWorld({ reclaimers: (d, c) => [(reclaimer = new InMemoryReclaimer({ driver: d, clock: c, latencyMs: 2_000 }))] });
+    const { clock, driver, provisioner, autoscaler, seen, payload } = memoryWorld({
+      reclaimers: (d, c) => [(reclaimer = new InMemoryReclaimer({ driver: d, clock: c, latencyMs: 2_000 }))],
+    });
     reclaimer.hold(30 * GIB);
     reclaimer.hold(30 * GIB);
     driver.write(39 * GIB); // 99 of 100 GiB
@@ -49,11 +58,12 @@ describe('the reclaim step', () => {
     const made: InMemoryReclaimer[] = [];
     const { clock, driver, provisioner, autoscaler, events } = memoryWorld({
       initialGiB: 1000,
-      reclaimers: (d, c) => [0, 1].map((i) => {
-        const reclaimer = new InMemoryReclaimer({ driver: d, clock: c, name: `r${i}` });
-        made.push(reclaimer);
-        return reclaimer;
-      }),
+      reclaimers: (d, c) =>
+        [0, 1].map((i) => {
+          const reclaimer = new InMemoryReclaimer({ driver: d, clock: c, name: `r${i}` });
+          made.push(reclaimer);
+          return reclaimer;
+        }),
     });
     made[0]!.hold(10 * GIB);
     made[1]!.hold(5 * GIB);
@@ -61,7 +71,10 @@ describe('the reclaim step', () => {
     await clock.advance(0);
     await autoscaler.evaluate();
     const done = events.filter((e) => e.name === 'reclaim:done').map((e) => [e.payload.reclaimer, e.payload.bytesFreed]);
-    expect(done).toEqual([['r0', 10 * GIB], ['r1', 5 * GIB]]);
+    expect(done).toEqual([
+      ['r0', 10 * GIB],
+      ['r1', 5 * GIB],
+    ]);
     // 975 of 1000 GiB after reclaiming 15: below the threshold, and nothing bought.
     expect(provisioner.calls.provision).toBe(0);
   });
@@ -124,7 +137,10 @@ describe('the reclaim step', () => {
     driver.write(98 * GIB);
     await clock.advance(10_000);
     const failed = events.filter((e) => e.name === 'reclaim:failed').map((e) => [e.payload.reclaimer, (e.payload.error as Error).message]);
-    expect(failed).toEqual([['broken', 'cannot reach the Docker socket'], ['memory', 'image is being used by a running container']]);
+    expect(failed).toEqual([
+      ['broken', 'cannot reach the Docker socket'],
+      ['memory', 'image is being used by a running container'],
+    ]);
     expect(provisioner.calls.provision).toBe(1);
     expect(events.filter((e) => e.name === 'error')).toEqual([]);
     expect(autoscaler.status()).toMatchObject({ state: 'running', consecutiveFailures: 0 });
@@ -190,7 +206,7 @@ describe('the reclaim step', () => {
 
   it('never waits on, nor calls again, a reclaimer that ignores its signal', async () => {
     let calls = 0;
-    const hanging: SpaceReclaimer = { name: 'hanging', estimate: async () => 10 * GIB, reclaim: () => (calls += 1, new Promise(() => undefined)) };
+    const hanging: SpaceReclaimer = { name: 'hanging', estimate: async () => 10 * GIB, reclaim: () => ((calls += 1), new Promise(() => undefined)) };
     const { clock, driver, provisioner, autoscaler, seen, events } = memoryWorld({ reclaimers: () => [hanging] });
     driver.write(99 * GIB);
     autoscaler.start();

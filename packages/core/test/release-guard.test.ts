@@ -10,7 +10,14 @@ function setup() {
   const host = new MemoryHost();
   const driver = new PartialAddDriver({ host, initialBytes: 100 * GIB });
   const provisioner = new InMemoryProvisioner({ host, clock });
-  const autoscaler = new StorageAutoscaler({ driver, provisioner, clock, policy: createCompatibilityPolicy(), retry: { initialDelayMs: 10_000, jitter: 0 }, capacity: { pollMs: 500, timeoutMs: 5_000 } });
+  const autoscaler = new StorageAutoscaler({
+    driver,
+    provisioner,
+    clock,
+    policy: createCompatibilityPolicy(),
+    retry: { initialDelayMs: 10_000, jitter: 0 },
+    capacity: { pollMs: 500, timeoutMs: 5_000 },
+  });
   const kept: AutoscalerEventPayload<'volume:kept'>[] = [];
   autoscaler.on('volume:kept', (event) => kept.push(event));
   return { clock, host, driver, provisioner, autoscaler, kept };
@@ -51,7 +58,12 @@ describe('start-up strays (autoscaler.recover)', () => {
     expect((await provisioner.list()).map((volume) => volume.volumeId).sort()).toEqual([...members].sort());
     expect(kept.map((event) => event.reason)).toEqual(['device-not-visible', 'device-not-visible']);
     expect(kept[0]?.hint).toMatch(/udev.*by-id.*dev root/);
-    expect(autoscaler.status().keptVolumes.map((volume) => volume.volumeId).sort()).toEqual([...members].sort());
+    expect(
+      autoscaler
+        .status()
+        .keptVolumes.map((volume) => volume.volumeId)
+        .sort(),
+    ).toEqual([...members].sort());
   });
 
   it('releases a visible stray the filesystem does not hold, adopts one with orphans: attach, and leaves members alone', async () => {

@@ -17,7 +17,14 @@ export class CountingProvisioner extends InMemoryProvisioner {
 }
 
 /** An in-memory autoscaler world on a virtual clock, with every event recorded by name. */
-export function memoryWorld(options: { initialGiB?: number; latencyMs?: number; policy?: ScalingPolicy; reclaimers?: (driver: InMemoryDriver, clock: ManualClock) => SpaceReclaimer[] } = {}) {
+export function memoryWorld(
+  options: {
+    initialGiB?: number;
+    latencyMs?: number;
+    policy?: ScalingPolicy;
+    reclaimers?: (driver: InMemoryDriver, clock: ManualClock) => SpaceReclaimer[];
+  } = {},
+) {
   const clock = new ManualClock(1_000_000);
   const host = new MemoryHost();
   const driver = new InMemoryDriver({ host, initialBytes: (options.initialGiB ?? 100) * GIB });
@@ -33,9 +40,19 @@ export function memoryWorld(options: { initialGiB?: number; latencyMs?: number; 
   });
   const events: { name: keyof AutoscalerEvents; payload: Record<string, unknown> }[] = [];
   const names: (keyof AutoscalerEvents)[] = [
-    'scale:start', 'scale:complete', 'scale:failed', 'limit:reached', 'error',
-    'reservation:granted', 'reservation:released', 'reservation:expired', 'reservation:refused',
-    'reclaim:start', 'reclaim:done', 'reclaim:failed', 'reclaim:complete',
+    'scale:start',
+    'scale:complete',
+    'scale:failed',
+    'limit:reached',
+    'error',
+    'reservation:granted',
+    'reservation:released',
+    'reservation:expired',
+    'reservation:refused',
+    'reclaim:start',
+    'reclaim:done',
+    'reclaim:failed',
+    'reclaim:complete',
   ];
   for (const name of names) autoscaler.on(name, (payload: unknown) => events.push({ name, payload: payload as Record<string, unknown> }));
   const seen = (...wanted: (keyof AutoscalerEvents)[]) => events.map((e) => e.name).filter((n) => wanted.length === 0 || wanted.includes(n));

@@ -12,7 +12,11 @@ type Action =
   | { kind: 'delete'; gib: number };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant('reserve' as const), gib: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 3000 })), ttlMs: fc.integer({ min: 1_000, max: 300_000 }) }),
+  fc.record({
+    kind: fc.constant('reserve' as const),
+    gib: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 3000 })),
+    ttlMs: fc.integer({ min: 1_000, max: 300_000 }),
+  }),
   fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 120_000 }) }),
   fc.record({ kind: fc.constant('fill' as const), gib: fc.integer({ min: 0, max: 400 }) }),

@@ -47,7 +47,13 @@ describe('decideShrink', () => {
       // 30 GiB used of 100 after the removal, 70 available: not enough with 66 GiB reserved on top of the 5.
       ['min-free', input(quiet, { reservedBytes: 66 * GIB })],
       // 40 of 50 GiB after removing 100: 80 %, at the threshold, though free space was 73 % before.
-      ['near-grow-threshold', input(trace(40, 150, () => 40), { candidate: { ...candidate, sizeBytes: 100 * GIB } })],
+      [
+        'near-grow-threshold',
+        input(
+          trace(40, 150, () => 40),
+          { candidate: { ...candidate, sizeBytes: 100 * GIB } },
+        ),
+      ],
     ];
     for (const [reason, shrinkInput] of cases) expect(decideShrink(shrinkInput, rule), reason).toEqual({ action: 'hold', reason });
   });

@@ -18,7 +18,15 @@ async function world() {
   inventory.volumes = await provisioner.list();
   const kept: KeptVolume[] = [];
   const context = { driver, provisioner, inventory, keep: (volume: KeptVolume) => kept.push(volume) };
-  return { driver, provisioner, inventory, added, kept, context, remove: (device: string, options: { signal?: AbortSignal }) => driver.removeDevice(device, options) };
+  return {
+    driver,
+    provisioner,
+    inventory,
+    added,
+    kept,
+    context,
+    remove: (device: string, options: { signal?: AbortSignal }) => driver.removeDevice(device, options),
+  };
 }
 
 describe('shrinkCandidate', () => {

@@ -12,7 +12,11 @@ const segmentsArb = fc.array(
   fc.record({
     steps: fc.integer({ min: 1, max: 200 }),
     // Flat stretches, fills and deletes alike; flat ones are where shrinks happen.
-    rateGiB: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.double({ min: -5, max: 0, noNaN: true }), weight: 2 }, fc.double({ min: 0, max: 5, noNaN: true })),
+    rateGiB: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 2 },
+      { arbitrary: fc.double({ min: -5, max: 0, noNaN: true }), weight: 2 },
+      fc.double({ min: 0, max: 5, noNaN: true }),
+    ),
   }),
   { minLength: 1, maxLength: 12 },
 );
@@ -121,7 +125,8 @@ describe('decideShrink under any usage trace', () => {
   it('no shrink leaves less available than the minimum free space plus the reservations', () => {
     fc.assert(
       fc.property(worldArb, (world) => {
-        for (const available of simulate(world).availableAfterShrinks) expect(available).toBeGreaterThanOrEqual(world.rule.minFreeBytes + world.reservedGiB * GIB);
+        for (const available of simulate(world).availableAfterShrinks)
+          expect(available).toBeGreaterThanOrEqual(world.rule.minFreeBytes + world.reservedGiB * GIB);
       }),
       { numRuns: 300 },
     );

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, GIB, MIB, clampVolumeSize, createCompatibilityPolicy, createPredictivePolicy, estimateFillRate, estimateGaugeRise, limitBlockingGrowth, type ScalingState, type UsageSample } from '../src/index.js';
+import {
+  DEFAULT_LIMITS,
+  GIB,
+  MIB,
+  clampVolumeSize,
+  createCompatibilityPolicy,
+  createPredictivePolicy,
+  estimateFillRate,
+  estimateGaugeRise,
+  limitBlockingGrowth,
+  type ScalingState,
+  type UsageSample,
+} from '../src/index.js';
 import { gaugeShortfallGiB, reachableFloorGiB, wantedVolumeGiB } from '../src/policy/volume-sizing.js';
 import { anyLimits, anyState } from './policy-arbitraries.js';
 
@@ -23,7 +35,10 @@ function steadyFill(rate: number, availableGiB: number, percent: number): UsageS
   });
 }
 
-const rateArb = fc.oneof(fc.constant(0), fc.double({ min: 1, max: 4000, noNaN: true }).map((mib) => mib * MIB));
+const rateArb = fc.oneof(
+  fc.constant(0),
+  fc.double({ min: 1, max: 4000, noNaN: true }).map((mib) => mib * MIB),
+);
 
 describe('predictive policy: volume sizes', () => {
   it('makes the free space last the horizon at the estimated rate, unless a limit caps the volume', () => {
@@ -98,25 +113,29 @@ describe('predictive policy: volume sizes', () => {
 
   it('with the default limits, reaches 8000 GiB within 16 volumes, every one of 150–1500 GiB, whatever the fill', () => {
     fc.assert(
-      fc.property(fc.array(rateArb, { minLength: 1, maxLength: 16 }), fc.array(fc.double({ min: 0, max: 14, noNaN: true }), { minLength: 1, maxLength: 16 }), (rates, frees) => {
-        const policy = createPredictivePolicy();
-        let state: ScalingState = { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 };
-        const sizes: number[] = [];
-        for (let step = 0; step < 40; step += 1) {
-          // Below the free-space net (14.6 GiB), so every decision is to scale or a limit.
-          const samples = steadyFill(rates[step % rates.length]!, frees[step % frees.length]!, 99);
-          const decision = policy.decide({ now: samples.at(-1)!.at, samples, state });
-          if (decision.action !== 'scale') break;
-          sizes.push(decision.sizeGiB);
-          state = { addedVolumes: state.addedVolumes + 1, attachedVolumes: state.attachedVolumes + 1, addedGiB: state.addedGiB + decision.sizeGiB };
-        }
-        for (const size of sizes) {
-          expect(size).toBeGreaterThanOrEqual(DEFAULT_LIMITS.minVolumeGiB);
-          expect(size).toBeLessThanOrEqual(DEFAULT_LIMITS.maxVolumeGiB);
-        }
-        expect(sizes.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxAttachedVolumes - 1);
-        expect(state.addedGiB).toBe(DEFAULT_LIMITS.maxTotalCreatedGiB);
-      }),
+      fc.property(
+        fc.array(rateArb, { minLength: 1, maxLength: 16 }),
+        fc.array(fc.double({ min: 0, max: 14, noNaN: true }), { minLength: 1, maxLength: 16 }),
+        (rates, frees) => {
+          const policy = createPredictivePolicy();
+          let state: ScalingState = { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 };
+          const sizes: number[] = [];
+          for (let step = 0; step < 40; step += 1) {
+            // Below the free-space net (14.6 GiB), so every decision is to scale or a limit.
+            const samples = steadyFill(rates[step % rates.length]!, frees[step % frees.length]!, 99);
+            const decision = policy.decide({ now: samples.at(-1)!.at, samples, state });
+            if (decision.action !== 'scale') break;
+            sizes.push(decision.sizeGiB);
+            state = { addedVolumes: state.addedVolumes + 1, attachedVolumes: state.attachedVolumes + 1, addedGiB: state.addedGiB + decision.sizeGiB };
+          }
+          for (const size of sizes) {
+            expect(size).toBeGreaterThanOrEqual(DEFAULT_LIMITS.minVolumeGiB);
+            expect(size).toBeLessThanOrEqual(DEFAULT_LIMITS.maxVolumeGiB);
+          }
+          expect(sizes.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxAttachedVolumes - 1);
+          expect(state.addedGiB).toBe(DEFAULT_LIMITS.maxTotalCreatedGiB);
+        },
+      ),
     );
   });
 });
@@ -261,7 +280,13 @@ describe('wantedVolumeGiB: the last of the allowance', () => {
 
 describe('estimateGaugeRise', () => {
   it('counts the rises and ignores the drops, so a scale-up or a delete in the window does not hide a climb', () => {
-    const samples: UsageSample[] = [90, 60, 70, 80, 90, 95].map((worstPercent, i) => ({ at: i * 2000, totalBytes: GIB, usedBytes: 0, availableBytes: GIB, worstPercent }));
+    const samples: UsageSample[] = [90, 60, 70, 80, 90, 95].map((worstPercent, i) => ({
+      at: i * 2000,
+      totalBytes: GIB,
+      usedBytes: 0,
+      availableBytes: GIB,
+      worstPercent,
+    }));
     // Rises of 10 + 10 + 10 + 5 points in 10 s; last minus first would say 0.5 points/s.
     expect(estimateGaugeRise(samples, 10)).toBeCloseTo(3.5);
   });
@@ -293,7 +318,9 @@ describe('predictive policy: the free-space net', () => {
   it('keeps at most half a small disk free, so it never scales sooner than a 50% threshold would', () => {
     expect(decide(idle(20, 10.5)).action).toBe('none');
     expect(decide(idle(20, 9.5)).action).toBe('scale');
-    expect(createCompatibilityPolicy().decide({ now: 60_000, samples: idle(20, 9.5), state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } }).action).toBe('scale');
+    expect(
+      createCompatibilityPolicy().decide({ now: 60_000, samples: idle(20, 9.5), state: { addedVolumes: 0, addedGiB: 0, attachedVolumes: 1 } }).action,
+    ).toBe('scale');
   });
 
   it('follows minFreeSeconds, and 0 turns it off', () => {

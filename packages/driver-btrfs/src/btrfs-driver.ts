@@ -50,7 +50,8 @@ export class BtrfsDriver implements FilesystemDriver {
       const ours = inspected.filter(({ resolved: { signature } }) => signature.type === 'btrfs' && signature.label === label);
       const paths = inspected.map(({ resolved }) => resolved.path);
       if (ours.length === 0) {
-        if (!this.options.force) for (const { device, resolved } of inspected) if (resolved.signature.type !== undefined) refuseSignature(NAME, device, resolved.signature);
+        if (!this.options.force)
+          for (const { device, resolved } of inspected) if (resolved.signature.type !== undefined) refuseSignature(NAME, device, resolved.signature);
         // Data `single`: EBS already keeps replicas, so a second data copy would only halve capacity.
         // Metadata `dup`: two copies on the same device survive a torn write or a bad sector in the tree,
         // for a small cost. Not `raid1` even when there are several devices: raid1 needs unallocated
@@ -135,7 +136,10 @@ export class BtrfsDriver implements FilesystemDriver {
       stop?.();
       const stillMember = (await listBtrfsDevices(this.sysRoot, uuid)).includes(resolved.name);
       if (failure !== undefined && options.signal?.aborted && stillMember) {
-        throw new DriverError(NAME, 'ABORTED', `The removal of ${device} was cancelled; it is still a device of ${this.mountPoint}, whole.`, { device, cause: failure });
+        throw new DriverError(NAME, 'ABORTED', `The removal of ${device} was cancelled; it is still a device of ${this.mountPoint}, whole.`, {
+          device,
+          cause: failure,
+        });
       }
       if (failure !== undefined) throw failure;
       if (stillMember) {

@@ -111,7 +111,9 @@ export async function listBtrfsDevices(sysRoot: string, uuid: string): Promise<s
  */
 export async function listBtrfsDevids(sysRoot: string, uuid: string, runner: CommandRunner, mountPoint: string): Promise<number[]> {
   const names = await readdir(join(sysRoot, 'fs', 'btrfs', uuid, 'devinfo')).catch(() => undefined);
-  const ids = names ?? [...(await runner.run('btrfs', ['filesystem', 'show', '--raw', mountPoint])).stdout.matchAll(/^\s*devid\s+(\d+)\s/gm)].map((match) => match[1] ?? '');
+  const ids =
+    names ??
+    [...(await runner.run('btrfs', ['filesystem', 'show', '--raw', mountPoint])).stdout.matchAll(/^\s*devid\s+(\d+)\s/gm)].map((match) => match[1] ?? '');
   return ids
     .map(Number)
     .filter((id) => Number.isInteger(id) && id > 0)

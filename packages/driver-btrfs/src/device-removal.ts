@@ -61,10 +61,15 @@ export async function assertRemovable(context: RemovalContext, device: string): 
   const deviceBytes = Number(await readFile(join(sysRoot, 'fs', 'btrfs', uuid, 'devices', resolved.name, 'size'), 'utf8')) * 512;
   const remaining = allocation.deviceBytes - deviceBytes;
   if (allocated > remaining) {
-    throw new DriverError(driver, 'LIMIT_REACHED', `The other devices (${formatBytes(remaining)}) cannot hold the ${formatBytes(allocated)} in use, so ${device} cannot be removed.`, {
-      device,
-      hint: 'Free space first, or remove a smaller device; nothing was changed.',
-    });
+    throw new DriverError(
+      driver,
+      'LIMIT_REACHED',
+      `The other devices (${formatBytes(remaining)}) cannot hold the ${formatBytes(allocated)} in use, so ${device} cannot be removed.`,
+      {
+        device,
+        hint: 'Free space first, or remove a smaller device; nothing was changed.',
+      },
+    );
   }
   return resolved;
 }

@@ -9,7 +9,10 @@ import { basename, join } from 'node:path';
 export async function findOwnChild(procRoot: string, command: string, args: readonly string[]): Promise<number | undefined> {
   for (const entry of await readdir(procRoot).catch((): string[] => [])) {
     if (!/^\d+$/.test(entry)) continue;
-    const [stat, cmdline] = await Promise.all([readFile(join(procRoot, entry, 'stat'), 'utf8').catch(() => ''), readFile(join(procRoot, entry, 'cmdline'), 'utf8').catch(() => '')]);
+    const [stat, cmdline] = await Promise.all([
+      readFile(join(procRoot, entry, 'stat'), 'utf8').catch(() => ''),
+      readFile(join(procRoot, entry, 'cmdline'), 'utf8').catch(() => ''),
+    ]);
     // stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses, so split after the last ')'.
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (parent !== process.pid) continue;

@@ -1,6 +1,14 @@
 // A read-only remount under a running autoscaler (issue 12, item 8) on a real btrfs on loop devices:
 // the driver's usage says so from mountinfo, the autoscaler adds nothing while it lasts, and resumes.
-import { createExecaRunner, DEFAULT_LIMITS, GIB, StorageAutoscaler, type AutoscalerEventName, type ScalingPolicy, type VolumeProvisioner } from '@ebs-autoscale/core';
+import {
+  createExecaRunner,
+  DEFAULT_LIMITS,
+  GIB,
+  StorageAutoscaler,
+  type AutoscalerEventName,
+  type ScalingPolicy,
+  type VolumeProvisioner,
+} from '@ebs-autoscale/core';
 import { LoopDeviceFactory, requireRootOrWarn } from '@ebs-autoscale/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBtrfsDriver } from '../src/index.js';
@@ -44,7 +52,8 @@ describe.skipIf(!requireRootOrWarn('btrfs read-only remount test on loop devices
 
     const autoscaler = new StorageAutoscaler({ driver, provisioner, policy: alwaysScale, capacity: { pollMs: 50, timeoutMs: 10_000 } });
     const events: AutoscalerEventName[] = [];
-    for (const name of ['mount:read-only', 'mount:writable', 'scale:start', 'scale:complete', 'scale:failed', 'error'] as const) autoscaler.on(name, () => events.push(name));
+    for (const name of ['mount:read-only', 'mount:writable', 'scale:start', 'scale:complete', 'scale:failed', 'error'] as const)
+      autoscaler.on(name, () => events.push(name));
     const next = (name: AutoscalerEventName) => new Promise<void>((resolve) => autoscaler.once(name, () => resolve()));
     try {
       const readOnly = next('mount:read-only');

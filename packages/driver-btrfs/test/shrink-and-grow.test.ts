@@ -146,72 +146,80 @@ describe.skipIf(!requireRootOrWarn('btrfs shrink and in-place growth on loop dev
     await expectConsistent(driver);
   });
 
-  it('a SIGKILL of the removing process leaves a consistent filesystem, the device a member or fully gone, and a later removal finishes', { timeout: 300_000 }, async () => {
-    const { mountPoint, initial, added, driver, written } = await addedDeviceWithData(loops);
+  it(
+    'a SIGKILL of the removing process leaves a consistent filesystem, the device a member or fully gone, and a later removal finishes',
+    { timeout: 300_000 },
+    async () => {
+      const { mountPoint, initial, added, driver, written } = await addedDeviceWithData(loops);
 
-    const removal = driver.removeDevice(added).then(
-      () => 'finished' as const,
-      (error: unknown) => error,
-    );
-    // Kill once the kernel is removing: the process exists and the filesystem's exclusive operation is the removal.
-    await until('btrfs device remove runs', async () => removalPid(added) !== undefined && (await exclusiveOperation(mountPoint)) === 'device remove');
-    const pid = removalPid(added);
-    let killed = false;
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        killed = true;
-      } catch {
-        // Gone between the two looks: the removal finished first; what follows must hold either way.
+      const removal = driver.removeDevice(added).then(
+        () => 'finished' as const,
+        (error: unknown) => error,
+      );
+      // Kill once the kernel is removing: the process exists and the filesystem's exclusive operation is the removal.
+      await until('btrfs device remove runs', async () => removalPid(added) !== undefined && (await exclusiveOperation(mountPoint)) === 'device remove');
+      const pid = removalPid(added);
+      let killed = false;
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, 'SIGKILL');
+          killed = true;
+        } catch {
+          // Gone between the two looks: the removal finished first; what follows must hold either way.
+        }
       }
-    }
-    const outcome = await removal;
-    await until('the kernel has let go of the removal', async () => (await exclusiveOperation(mountPoint)) === 'none');
+      const outcome = await removal;
+      await until('the kernel has let go of the removal', async () => (await exclusiveOperation(mountPoint)) === 'none');
 
-    const members = await driver.devices();
-    const stillMember = members.includes(added);
-    expect(killed, 'the removal finished before it could be killed: give it more data to move').toBe(true);
-    expect(outcome, 'a killed removal reports its failure').not.toBe('finished');
-    if (!stillMember) {
-      // Fully gone: not a member, and no btrfs signature left behind on it.
-      expect(await driver.holdsDevice(added)).toBe(false);
-      expect((await runner.run('blkid', ['-p', added], { allowFailure: true })).exitCode).toBe(2);
-    }
-    expect(members.filter((member) => member !== added)).toEqual([initial]);
-    await expectConsistent(driver);
-    expect(await checksumTree(mountPoint)).toEqual(written);
+      const members = await driver.devices();
+      const stillMember = members.includes(added);
+      expect(killed, 'the removal finished before it could be killed: give it more data to move').toBe(true);
+      expect(outcome, 'a killed removal reports its failure').not.toBe('finished');
+      if (!stillMember) {
+        // Fully gone: not a member, and no btrfs signature left behind on it.
+        expect(await driver.holdsDevice(added)).toBe(false);
+        expect((await runner.run('blkid', ['-p', added], { allowFailure: true })).exitCode).toBe(2);
+      }
+      expect(members.filter((member) => member !== added)).toEqual([initial]);
+      await expectConsistent(driver);
+      expect(await checksumTree(mountPoint)).toEqual(written);
 
-    // The restart: a new driver on the same filesystem finishes the job.
-    const restarted = createBtrfsDriver({ mountPoint, devices: [initial], runner });
-    await restarted.prepare();
-    if (stillMember) await restarted.removeDevice(added);
-    expect(await restarted.devices()).toEqual([initial]);
-    await remount(restarted);
-    expect(await checksumTree(mountPoint)).toEqual(written);
-    await expectConsistent(restarted);
-  });
+      // The restart: a new driver on the same filesystem finishes the job.
+      const restarted = createBtrfsDriver({ mountPoint, devices: [initial], runner });
+      await restarted.prepare();
+      if (stillMember) await restarted.removeDevice(added);
+      expect(await restarted.devices()).toEqual([initial]);
+      await remount(restarted);
+      expect(await checksumTree(mountPoint)).toEqual(written);
+      await expectConsistent(restarted);
+    },
+  );
 
-  it('a removal cancelled through its signal stops, rejects with ABORTED, and leaves the device a member and the data whole', { timeout: 300_000 }, async () => {
-    const { mountPoint, initial, added, driver, written } = await addedDeviceWithData(loops);
+  it(
+    'a removal cancelled through its signal stops, rejects with ABORTED, and leaves the device a member and the data whole',
+    { timeout: 300_000 },
+    async () => {
+      const { mountPoint, initial, added, driver, written } = await addedDeviceWithData(loops);
 
-    const controller = new AbortController();
-    const removal = driver.removeDevice(added, { signal: controller.signal }).then(
-      () => 'finished' as const,
-      (error: unknown) => error,
-    );
-    await until('btrfs device remove runs', async () => (await exclusiveOperation(mountPoint)) === 'device remove');
-    controller.abort(new Error('a fill started'));
-    const outcome = await removal;
-    expect(hasErrorCode(outcome, 'ABORTED'), String(outcome)).toBe(true);
-    await until('the kernel has let go of the removal', async () => (await exclusiveOperation(mountPoint)) === 'none');
-    expect((await driver.devices()).sort()).toEqual([initial, added].sort());
-    await remount(driver);
-    expect(await checksumTree(mountPoint)).toEqual(written);
-    await expectConsistent(driver);
-    // Nothing is left half-done: the same removal runs to the end afterwards.
-    await driver.removeDevice(added);
-    expect(await driver.devices()).toEqual([initial]);
-  });
+      const controller = new AbortController();
+      const removal = driver.removeDevice(added, { signal: controller.signal }).then(
+        () => 'finished' as const,
+        (error: unknown) => error,
+      );
+      await until('btrfs device remove runs', async () => (await exclusiveOperation(mountPoint)) === 'device remove');
+      controller.abort(new Error('a fill started'));
+      const outcome = await removal;
+      expect(hasErrorCode(outcome, 'ABORTED'), String(outcome)).toBe(true);
+      await until('the kernel has let go of the removal', async () => (await exclusiveOperation(mountPoint)) === 'none');
+      expect((await driver.devices()).sort()).toEqual([initial, added].sort());
+      await remount(driver);
+      expect(await checksumTree(mountPoint)).toEqual(written);
+      await expectConsistent(driver);
+      // Nothing is left half-done: the same removal runs to the end afterwards.
+      await driver.removeDevice(added);
+      expect(await driver.devices()).toEqual([initial]);
+    },
+  );
 
   it('growInPlace() takes the space of a device enlarged underneath it (truncate + losetup -c), online, data intact', { timeout: 120_000 }, async () => {
     const mountPoint = await loops.mountPoint();

@@ -104,7 +104,7 @@ export class Ext4StaticDriver implements FilesystemDriver {
   }
 
   async devices(): Promise<string[]> {
-    return [(await realpath(this.options.device).catch(() => this.options.device))];
+    return [await realpath(this.options.device).catch(() => this.options.device)];
   }
 
   /**

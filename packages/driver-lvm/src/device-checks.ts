@@ -19,7 +19,10 @@ export interface DeviceCheckContext {
  * may not recognise a `/dev/disk/by-id` link.
  */
 export function assertUsableDevice(ctx: DeviceCheckContext, device: string): Promise<UnusedDevice> {
-  return assertUnusedDevice({ driver: ctx.driver, runner: ctx.runner, probe: ctx.probe, checkMembership: (_, resolved) => refusePhysicalVolume(ctx, device, resolved) }, device);
+  return assertUnusedDevice(
+    { driver: ctx.driver, runner: ctx.runner, probe: ctx.probe, checkMembership: (_, resolved) => refusePhysicalVolume(ctx, device, resolved) },
+    device,
+  );
 }
 
 async function refusePhysicalVolume(ctx: DeviceCheckContext, device: string, resolved: ResolvedDevice): Promise<void> {

@@ -32,14 +32,17 @@ export class LvmDriver implements FilesystemDriver {
   constructor(private readonly options: LvmDriverOptions) {
     this.layout = options.layout ?? 'thin-pool';
     const defaults = LAYOUT_DEFAULTS[this.layout];
-    if (!defaults) throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Unknown layout ${JSON.stringify(options.layout)}.`, { hint: 'Use thin-pool, pool-only or linear.' });
+    if (!defaults)
+      throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Unknown layout ${JSON.stringify(options.layout)}.`, { hint: 'Use thin-pool, pool-only or linear.' });
     this.mountPoint = options.mountPoint;
     this.volumeGroup = validateVgName(options.volumeGroup ?? defaults.volumeGroup, DRIVER);
     this.logicalVolume = validateLvName(options.logicalVolume ?? defaults.logicalVolume, DRIVER);
     this.thinPool = this.layout === 'linear' ? '' : validateLvName(options.thinPool ?? defaults.thinPool, DRIVER);
     this.filesystem = options.filesystem ?? defaults.filesystem;
     if (this.filesystem !== 'ext4' && this.filesystem !== 'xfs') {
-      throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Unsupported filesystem ${JSON.stringify(this.filesystem)}.`, { hint: 'Use ext4 or xfs: both grow online.' });
+      throw new DriverError(DRIVER, 'INVALID_ARGUMENT', `Unsupported filesystem ${JSON.stringify(this.filesystem)}.`, {
+        hint: 'Use ext4 or xfs: both grow online.',
+      });
     }
     this.runner = options.runner ?? createExecaRunner();
     this.probe = options.probe ?? createSystemProbe();
@@ -157,9 +160,14 @@ export class LvmDriver implements FilesystemDriver {
     const mounted = await findMountAt(await this.probe.mounts(), this.mountPoint);
     if (mounted && mounted.majorMinor === lvId) return;
     if (mounted) {
-      throw new DriverError(DRIVER, 'DEVICE_IN_USE', `${this.mountPoint} already has another filesystem mounted (${mounted.source}, device ${mounted.majorMinor}).`, {
-        hint: `Unmount it, or choose another mount point for ${this.lvPath}.`,
-      });
+      throw new DriverError(
+        DRIVER,
+        'DEVICE_IN_USE',
+        `${this.mountPoint} already has another filesystem mounted (${mounted.source}, device ${mounted.majorMinor}).`,
+        {
+          hint: `Unmount it, or choose another mount point for ${this.lvPath}.`,
+        },
+      );
     }
     await this.probe.ensureDirectory(this.mountPoint);
     const options = this.options.mountOptions ?? (this.layout === 'thin-pool' ? ['discard'] : []);

@@ -5,7 +5,22 @@ const MAX_NAME_LENGTH = 127;
 /** The characters LVM accepts in VG and LV names: letters, digits and `+ _ . -`. */
 const NAME_CHARACTERS = /^[A-Za-z0-9+_.-]+$/;
 /** Suffixes LVM reserves for its hidden sub-volumes, so an LV name may not contain them (lvm(8), "VALID NAMES"). */
-const RESERVED_LV_PARTS = ['_cdata', '_cmeta', '_corig', '_iorig', '_mimage', '_mlog', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vdata', '_vorigin', '_wcorig'];
+const RESERVED_LV_PARTS = [
+  '_cdata',
+  '_cmeta',
+  '_corig',
+  '_iorig',
+  '_mimage',
+  '_mlog',
+  '_pmspare',
+  '_rimage',
+  '_rmeta',
+  '_tdata',
+  '_tmeta',
+  '_vdata',
+  '_vorigin',
+  '_wcorig',
+];
 /** Prefixes LVM reserves for LV names. */
 const RESERVED_LV_PREFIXES = ['snapshot', 'pvmove'];
 

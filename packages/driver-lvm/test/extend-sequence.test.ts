@@ -43,7 +43,9 @@ const probe: SystemProbe = {
   blockDeviceId: async (path) => deviceId(path),
   holders: async () => [],
   backsMembers: async (path, members) => members.has(deviceId(path) ?? path),
-  mounts: async () => [{ majorMinor: '253:3', mountPoint: '/scratch', mountOptions: 'rw', fsType: 'ext4', source: '/dev/mapper/ebs_autoscale-data', options: 'rw' }],
+  mounts: async () => [
+    { majorMinor: '253:3', mountPoint: '/scratch', mountOptions: 'rw', fsType: 'ext4', source: '/dev/mapper/ebs_autoscale-data', options: 'rw' },
+  ],
   statfs: async () => ({ totalBytes: 100, usedBytes: 10, availableBytes: 90, totalInodes: 1000, freeInodes: 900 }),
   ensureDirectory: async () => {},
 };
@@ -80,7 +82,12 @@ describe('extend() command sequence', () => {
   it('pool-only: grows only the pool, no LV and no filesystem', async () => {
     const runner = new ScriptedRunner();
     await driver(runner, { layout: 'pool-only', thinPool: 'pool' }).extend('/dev/loop5');
-    expect(runner.calls).toEqual(['blkid -p -o export /dev/loop5', 'pvcreate /dev/loop5', 'vgextend ebs_autoscale /dev/loop5', 'lvextend -l +100%FREE ebs_autoscale/pool']);
+    expect(runner.calls).toEqual([
+      'blkid -p -o export /dev/loop5',
+      'pvcreate /dev/loop5',
+      'vgextend ebs_autoscale /dev/loop5',
+      'lvextend -l +100%FREE ebs_autoscale/pool',
+    ]);
   });
 
   it('linear: amazon-ebs-autoscale’s vgextend, lvresize -l 100%VG, resize2fs', async () => {
@@ -120,7 +127,9 @@ describe('extend() command sequence', () => {
     [fixturePath('pvs.json'), 'NOT_A_BLOCK_DEVICE', /not a block device/],
   ] as const)('refuses %s with %s and runs nothing', async (device, code, message) => {
     const runner = new ScriptedRunner();
-    const error = await driver(runner).extend(device).catch((caught: unknown) => caught);
+    const error = await driver(runner)
+      .extend(device)
+      .catch((caught: unknown) => caught);
     expect(hasErrorCode(error, code)).toBe(true);
     expect(String(error)).toMatch(message);
     expect(runner.calls).toEqual([]);
@@ -133,7 +142,9 @@ describe('extend() command sequence', () => {
       if (['lvs', 'pvs', 'vgs'].includes(command)) return { command, args, exitCode: 0, stdout: fixture(`${command}.json`), stderr: '' };
       return { command, args, exitCode: 0, stdout: 'TYPE=swap\n', stderr: '' };
     };
-    const error = await driver(runner).extend('/dev/loop5').catch((caught: unknown) => caught);
+    const error = await driver(runner)
+      .extend('/dev/loop5')
+      .catch((caught: unknown) => caught);
     expect(hasErrorCode(error, 'DEVICE_NOT_BLANK')).toBe(true);
     expect(String(error)).toMatch(/swap/);
     expect(runner.calls.filter((call) => !/^(lvs|pvs|vgs|blkid) /.test(call))).toEqual([]);

@@ -23,7 +23,13 @@ describe.skipIf(!canRun)('lvm growth scenarios', () => {
 
   const device = (bytes: number) => environment.createDevice(bytes);
   const driverOn = async (options: Partial<LvmDriverOptions>) =>
-    createLvmDriver({ mountPoint: await environment.createMountPoint(), devices: [await device(256 * MIB)], runner, volumeGroup: `growth_${process.pid}_${++counter}`, ...options });
+    createLvmDriver({
+      mountPoint: await environment.createMountPoint(),
+      devices: [await device(256 * MIB)],
+      runner,
+      volumeGroup: `growth_${process.pid}_${++counter}`,
+      ...options,
+    });
 
   it('extends a thin pool three times while a writer runs, and every file reads back intact', async () => {
     const driver = await driverOn({});
@@ -50,7 +56,13 @@ describe.skipIf(!canRun)('lvm growth scenarios', () => {
     for (let index = 1; index < sizes.length; index += 1) expect(sizes[index]).toBeGreaterThan((sizes[index - 1] ?? 0) + 200 * MIB);
     expect(await driver.devices()).toHaveLength(4);
     expect(written.size).toBeGreaterThan(0);
-    for (const [path, sum] of written) expect(createHash('sha256').update(await readFile(path)).digest('hex'), path).toBe(sum);
+    for (const [path, sum] of written)
+      expect(
+        createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex'),
+        path,
+      ).toBe(sum);
     const kinds = (await driver.usage()).gauges.map((gauge) => gauge.kind);
     expect(kinds).toEqual(expect.arrayContaining(['bytes', 'inodes', 'thin-pool-data', 'thin-pool-metadata']));
   });
@@ -77,7 +89,13 @@ describe.skipIf(!canRun)('lvm growth scenarios', () => {
 
   it('grows xfs on a thin LV online', async () => {
     // mkfs.xfs refuses filesystems under 300 MiB.
-    const driver = createLvmDriver({ mountPoint: await environment.createMountPoint(), devices: [await device(512 * MIB)], runner, filesystem: 'xfs', volumeGroup: `growth_${process.pid}_${++counter}` });
+    const driver = createLvmDriver({
+      mountPoint: await environment.createMountPoint(),
+      devices: [await device(512 * MIB)],
+      runner,
+      filesystem: 'xfs',
+      volumeGroup: `growth_${process.pid}_${++counter}`,
+    });
     await driver.prepare();
     await writeFile(join(driver.mountPoint, 'kept'), 'before');
     const before = (await driver.usage()).totalBytes;

@@ -36,7 +36,9 @@ export async function removeVolumeGroupsOn(runner: CommandRunner, devices: reado
   if (devices.length === 0) return;
   const ours = new Set(await Promise.all(devices.map((device) => realpath(device).catch(() => device))));
   const { stdout } = await runner.run('pvs', ['--reportformat', 'json', '-o', 'pv_name,vg_name'], { allowFailure: true });
-  const pvs = (JSON.parse(stdout || '{"report":[]}') as { report: Array<{ pv?: Array<{ pv_name: string; vg_name: string }> }> }).report.flatMap((r) => r.pv ?? []);
+  const pvs = (JSON.parse(stdout || '{"report":[]}') as { report: Array<{ pv?: Array<{ pv_name: string; vg_name: string }> }> }).report.flatMap(
+    (r) => r.pv ?? [],
+  );
   const mine = pvs.filter((pv) => ours.has(pv.pv_name));
   for (const vg of new Set(mine.map((pv) => pv.vg_name).filter(Boolean))) await runner.run('vgremove', ['-ff', '-y', vg], { allowFailure: true });
   for (const pv of mine) await runner.run('pvremove', ['-ff', '-y', pv.pv_name], { allowFailure: true });

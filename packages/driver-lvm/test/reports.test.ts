@@ -8,8 +8,15 @@ describe('LVM JSON reports', () => {
   it('parses lvs: sizes in bytes, percentages, blanks as undefined', () => {
     const [thin, pool, root] = parseLvsReport(fixture('lvs.json'));
     expect(pool).toEqual({
-      lvName: 'pool', vgName: 'ebs_autoscale', attr: 'twi-aotz--', sizeBytes: 524_288_000,
-      dataPercent: 2.75, metadataPercent: 11.04, metadataSizeBytes: 4_194_304, chunkSizeBytes: 65_536, poolLv: '',
+      lvName: 'pool',
+      vgName: 'ebs_autoscale',
+      attr: 'twi-aotz--',
+      sizeBytes: 524_288_000,
+      dataPercent: 2.75,
+      metadataPercent: 11.04,
+      metadataSizeBytes: 4_194_304,
+      chunkSizeBytes: 65_536,
+      poolLv: '',
     });
     expect(thin).toMatchObject({ lvName: 'data', poolLv: 'pool', dataPercent: 5.63, metadataPercent: undefined, metadataSizeBytes: undefined });
     expect(root).toMatchObject({ vgName: 'system', sizeBytes: 8_589_934_592 });
@@ -22,7 +29,9 @@ describe('LVM JSON reports', () => {
   });
 
   it('parses vgs', () => {
-    expect(parseVgsReport(fixture('vgs.json'))).toEqual([{ vgName: 'ebs_autoscale', sizeBytes: 528_482_304, freeBytes: 264_241_152, extentSizeBytes: 4_194_304 }]);
+    expect(parseVgsReport(fixture('vgs.json'))).toEqual([
+      { vgName: 'ebs_autoscale', sizeBytes: 528_482_304, freeBytes: 264_241_152, extentSizeBytes: 4_194_304 },
+    ]);
   });
 
   it('accepts sizes with a B suffix (a report made without --nosuffix)', () => {

@@ -28,7 +28,8 @@ export function parseCliArgs(argv: readonly string[]): Ec2SimulatorOptions | 'he
   const backing = values.backing ?? 'memory';
   if (backing !== 'memory' && backing !== 'loop') throw new Error(`--backing must be memory or loop, not ${backing}`);
   const latencies = values.latencies ?? 'realistic';
-  if (latencies !== 'zero' && latencies !== 'quick' && latencies !== 'realistic') throw new Error(`--latencies must be zero, quick or realistic, not ${latencies}`);
+  if (latencies !== 'zero' && latencies !== 'quick' && latencies !== 'realistic')
+    throw new Error(`--latencies must be zero, quick or realistic, not ${latencies}`);
   return {
     backing,
     latencies,

@@ -42,7 +42,12 @@ export function regionFromAuthorization(header: string | undefined): string | un
 }
 
 /** Runs one Query request through throttling, faults and the action; returns status and XML. */
-export function handleQuery(deps: Ec2ApiDeps, table: Record<string, ActionHandler>, body: string, authorization: string | undefined): { status: number; xml: string } {
+export function handleQuery(
+  deps: Ec2ApiDeps,
+  table: Record<string, ActionHandler>,
+  body: string,
+  authorization: string | undefined,
+): { status: number; xml: string } {
   const requestId = randomUUID();
   const { world, throttler, stats } = deps;
   const params = parseQuery(body);

@@ -94,11 +94,19 @@ export class Faults implements FaultController {
 
   insufficientCapacity(count = 1): void {
     // A server-side error on EC2 (HTTP 500 class), so SDKs treat it as transient.
-    this.fail('CreateVolume', { code: 'InsufficientVolumeCapacity', message: 'There is not enough capacity to fulfill your EBS volume provision request.', status: 500 }, count);
+    this.fail(
+      'CreateVolume',
+      { code: 'InsufficientVolumeCapacity', message: 'There is not enough capacity to fulfill your EBS volume provision request.', status: 500 },
+      count,
+    );
   }
 
   volumeLimitExceeded(count = 1): void {
-    this.fail('CreateVolume', { code: 'VolumeLimitExceeded', message: "You've reached the limit on your Amazon EBS storage. Request a quota increase." }, count);
+    this.fail(
+      'CreateVolume',
+      { code: 'VolumeLimitExceeded', message: "You've reached the limit on your Amazon EBS storage. Request a quota increase." },
+      count,
+    );
   }
 
   attachmentLimitExceeded(count = 1): void {

@@ -1,11 +1,5 @@
 export { startEc2Simulator, type Ec2Simulator, type SimClientConfig } from './simulator.js';
-export {
-  DEFAULT_INSTANCE,
-  type Ec2SimulatorOptions,
-  type SimBackingKind,
-  type SimInstanceOptions,
-  type SimInstanceInfo,
-} from './options.js';
+export { DEFAULT_INSTANCE, type Ec2SimulatorOptions, type SimBackingKind, type SimInstanceOptions, type SimInstanceInfo } from './options.js';
 export {
   REALISTIC_LATENCIES,
   QUICK_LATENCIES,

@@ -140,7 +140,10 @@ function refuseUnservableTags(instance: Required<SimInstanceOptions>): void {
   if (!instance.tagsInMetadata) return;
   for (const key of Object.keys(instance.tags)) {
     const problem = metadataTagKeyProblem(key);
-    if (problem) throw new Error(`[ebs-autoscale] [ec2-sim] instance tag key ${problem}, which EC2 refuses while tags are in instance metadata: rename the tag or set instance.tagsInMetadata to false`);
+    if (problem)
+      throw new Error(
+        `[ebs-autoscale] [ec2-sim] instance tag key ${problem}, which EC2 refuses while tags are in instance metadata: rename the tag or set instance.tagsInMetadata to false`,
+      );
   }
 }
 

@@ -88,10 +88,13 @@ export class Scheduler {
 
   after(ms: number, action: () => void): void {
     if (this.closed) return;
-    const handle = this.clock.setTimeout(() => {
-      this.handles.delete(handle);
-      if (!this.closed) action();
-    }, Math.max(0, Math.round(ms)));
+    const handle = this.clock.setTimeout(
+      () => {
+        this.handles.delete(handle);
+        if (!this.closed) action();
+      },
+      Math.max(0, Math.round(ms)),
+    );
     this.handles.add(handle);
   }
 

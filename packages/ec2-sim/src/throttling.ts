@@ -48,7 +48,10 @@ export function throttleClassOf(action: string, narrowed: boolean): ActionClass 
 
 /** The class of one Query request, from its parameters. */
 export function classify(action: string, params: ReadonlyMap<string, string>): ActionClass {
-  return throttleClassOf(action, [...params.keys()].some((key) => /^(Filter\.|MaxResults$|NextToken$|\w+Id\.\d)/.test(key)));
+  return throttleClassOf(
+    action,
+    [...params.keys()].some((key) => /^(Filter\.|MaxResults$|NextToken$|\w+Id\.\d)/.test(key)),
+  );
 }
 
 /** All buckets, one per account, region, action and class (a narrowed and an unfiltered describe of one action draw from two buckets). */

@@ -51,7 +51,12 @@ async function ec2(...args: string[]): Promise<AwsResult> {
     },
   });
   const text = result.stdout.trim();
-  return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, json: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined };
+  return {
+    code: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    json: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined,
+  };
 }
 
 /** Exit 0 and nothing on stderr: botocore reports parse problems there even when it exits 0. */
@@ -84,41 +89,137 @@ describe.skipIf(!hasAws)('the AWS CLI against ec2-sim (amazon-ebs-autoscale call
     const tags = ok(await ec2('describe-tags', '--region', region, '--filters', `Name=resource-id,Values=${instanceId}`)).json;
     expect(tags.Tags).toContainEqual({ Key: 'team:storage-ops', Value: 'disk growth: on', ResourceId: instanceId, ResourceType: 'instance' });
 
-    const empty = ok(await ec2('describe-volumes', '--region', region, '--filters', `Name=attachment.instance-id,Values=${instanceId}`, 'Name=tag-key,Values=amazon-ebs-autoscale-creation-time')).json;
+    const empty = ok(
+      await ec2(
+        'describe-volumes',
+        '--region',
+        region,
+        '--filters',
+        `Name=attachment.instance-id,Values=${instanceId}`,
+        'Name=tag-key,Values=amazon-ebs-autoscale-creation-time',
+      ),
+    ).json;
     expect(empty.Volumes).toEqual([]);
-    const none = ok(await ec2('describe-volumes', '--region', region, '--filters', `Name=tag:source-instance,Values=${instanceId}`, '--query', 'sum(Volumes[].Size)', '--output', 'text'));
+    const none = ok(
+      await ec2(
+        'describe-volumes',
+        '--region',
+        region,
+        '--filters',
+        `Name=tag:source-instance,Values=${instanceId}`,
+        '--query',
+        'sum(Volumes[].Size)',
+        '--output',
+        'text',
+      ),
+    );
     expect(none.stdout.trim()).toBe('0');
 
     const spec = `ResourceType=volume,Tags=[{Key=Name,Value=ebs-autoscale-sim},{Key=team:storage-ops,Value=disk growth: on},{Key=source-instance,Value=${instanceId}},{Key=amazon-ebs-autoscale-creation-time,Value=2026-12-02 06:00:00 UTC+0000}]`;
-    const created = ok(await ec2('create-volume', '--region', region, '--availability-zone', az, '--size', '10', '--volume-type', 'gp3', '--iops', '3000', '--throughput', '125', '--encrypted', '--tag-specification', spec)).json;
+    const created = ok(
+      await ec2(
+        'create-volume',
+        '--region',
+        region,
+        '--availability-zone',
+        az,
+        '--size',
+        '10',
+        '--volume-type',
+        'gp3',
+        '--iops',
+        '3000',
+        '--throughput',
+        '125',
+        '--encrypted',
+        '--tag-specification',
+        spec,
+      ),
+    ).json;
     expect(created).toMatchObject({ AvailabilityZone: az, Size: 10, VolumeType: 'gp3', Iops: 3000, Throughput: 125, Encrypted: true, State: 'creating' });
     expect(created.VolumeId).toMatch(/^vol-[0-9a-f]{17}$/);
     expect(created.Tags).toContainEqual({ Key: 'amazon-ebs-autoscale-creation-time', Value: '2026-12-02 06:00:00 UTC+0000' });
     const volumeId: string = created.VolumeId;
 
     expect(ok(await ec2('wait', 'volume-available', '--region', region, '--volume-ids', volumeId)).stdout).toBe('');
-    const total = ok(await ec2('describe-volumes', '--region', region, '--filters', `Name=tag:source-instance,Values=${instanceId}`, '--query', 'sum(Volumes[].Size)', '--output', 'text'));
+    const total = ok(
+      await ec2(
+        'describe-volumes',
+        '--region',
+        region,
+        '--filters',
+        `Name=tag:source-instance,Values=${instanceId}`,
+        '--query',
+        'sum(Volumes[].Size)',
+        '--output',
+        'text',
+      ),
+    );
     expect(total.stdout.trim()).toBe('10');
 
     const attached = ok(await ec2('attach-volume', '--region', region, '--device', '/dev/xvdba', '--instance-id', instanceId, '--volume-id', volumeId)).json;
     expect(attached).toMatchObject({ VolumeId: volumeId, InstanceId: instanceId, Device: '/dev/xvdba', State: 'attaching' });
     ok(await ec2('wait', 'volume-in-use', '--region', region, '--volume-ids', volumeId));
 
-    const dot = ok(await ec2('modify-instance-attribute', '--region', region, '--instance-id', instanceId, '--block-device-mappings', `DeviceName=/dev/xvdba,Ebs={DeleteOnTermination=true,VolumeId=${volumeId}}`));
+    const dot = ok(
+      await ec2(
+        'modify-instance-attribute',
+        '--region',
+        region,
+        '--instance-id',
+        instanceId,
+        '--block-device-mappings',
+        `DeviceName=/dev/xvdba,Ebs={DeleteOnTermination=true,VolumeId=${volumeId}}`,
+      ),
+    );
     expect(dot.stdout.trim()).toBe('');
     // The daemon's count: our volumes attached here, by the creation-time tag.
-    const ours = ok(await ec2('describe-volumes', '--region', region, '--filters', `Name=attachment.instance-id,Values=${instanceId}`, 'Name=tag-key,Values=amazon-ebs-autoscale-creation-time')).json;
+    const ours = ok(
+      await ec2(
+        'describe-volumes',
+        '--region',
+        region,
+        '--filters',
+        `Name=attachment.instance-id,Values=${instanceId}`,
+        'Name=tag-key,Values=amazon-ebs-autoscale-creation-time',
+      ),
+    ).json;
     expect(ours.Volumes).toHaveLength(1);
-    expect(ours.Volumes[0]).toMatchObject({ VolumeId: volumeId, State: 'in-use', Encrypted: true, Attachments: [{ Device: '/dev/xvdba', InstanceId: instanceId, State: 'attached', DeleteOnTermination: true }] });
-    const attachedHere = ok(await ec2('describe-volumes', '--region', region, '--filters', `Name=attachment.instance-id,Values=${instanceId}`, '--query', 'Volumes[].VolumeId')).json;
+    expect(ours.Volumes[0]).toMatchObject({
+      VolumeId: volumeId,
+      State: 'in-use',
+      Encrypted: true,
+      Attachments: [{ Device: '/dev/xvdba', InstanceId: instanceId, State: 'attached', DeleteOnTermination: true }],
+    });
+    const attachedHere = ok(
+      await ec2('describe-volumes', '--region', region, '--filters', `Name=attachment.instance-id,Values=${instanceId}`, '--query', 'Volumes[].VolumeId'),
+    ).json;
     expect(attachedHere).toEqual([sim.instance.rootVolumeId, volumeId]);
 
     ok(await ec2('create-tags', '--region', region, '--resources', volumeId, '--tags', 'Key=ebs-autoscale:mount-point,Value=/scratch'));
-    const tagged = ok(await ec2('describe-volumes', '--region', region, '--filters', 'Name=tag:ebs-autoscale:mount-point,Values=/scratch', '--query', 'Volumes[0].VolumeId', '--output', 'text'));
+    const tagged = ok(
+      await ec2(
+        'describe-volumes',
+        '--region',
+        region,
+        '--filters',
+        'Name=tag:ebs-autoscale:mount-point,Values=/scratch',
+        '--query',
+        'Volumes[0].VolumeId',
+        '--output',
+        'text',
+      ),
+    );
     expect(tagged.stdout.trim()).toBe(volumeId);
 
     const modified = ok(await ec2('modify-volume', '--region', region, '--volume-id', volumeId, '--size', '20')).json;
-    expect(modified.VolumeModification).toMatchObject({ VolumeId: volumeId, ModificationState: 'modifying', OriginalSize: 10, TargetSize: 20, TargetVolumeType: 'gp3' });
+    expect(modified.VolumeModification).toMatchObject({
+      VolumeId: volumeId,
+      ModificationState: 'modifying',
+      OriginalSize: 10,
+      TargetSize: 20,
+      TargetVolumeType: 'gp3',
+    });
     const modifications = ok(await ec2('describe-volumes-modifications', '--region', region, '--volume-ids', volumeId)).json;
     expect(modifications.VolumesModifications).toHaveLength(1);
     expect(modifications.VolumesModifications[0]).toMatchObject({ VolumeId: volumeId, TargetSize: 20, OriginalSize: 10 });

@@ -25,7 +25,20 @@ it('starts, prints its endpoints as one JSON line, serves EC2, and exits cleanly
   // `source` condition for workspace packages, and a resolve hook for `.js` → `.ts`.
   const child = spawn(
     process.execPath,
-    ['--experimental-transform-types', '--no-warnings', '--conditions=source', '--import', '../../scripts/resolve-ts.mjs', 'src/bin.ts', '--port', '0', '--imds-port', '0', '--latencies', 'zero'],
+    [
+      '--experimental-transform-types',
+      '--no-warnings',
+      '--conditions=source',
+      '--import',
+      '../../scripts/resolve-ts.mjs',
+      'src/bin.ts',
+      '--port',
+      '0',
+      '--imds-port',
+      '0',
+      '--latencies',
+      'zero',
+    ],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {

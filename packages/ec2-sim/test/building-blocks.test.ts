@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cli-args.js';
-import { createRandom, QUICK_LATENCIES, REALISTIC_LATENCIES, resolveLatencies, throttleClassOf, TokenBucket, type LatencyDistribution, type LatencyProfile } from '../src/index.js';
+import {
+  createRandom,
+  QUICK_LATENCIES,
+  REALISTIC_LATENCIES,
+  resolveLatencies,
+  throttleClassOf,
+  TokenBucket,
+  type LatencyDistribution,
+  type LatencyProfile,
+} from '../src/index.js';
 
 describe('TokenBucket', () => {
   it('refuses when empty, takes nothing when it refuses, and refills at its rate up to capacity', () => {

@@ -20,8 +20,16 @@ const created: string[] = [];
 beforeAll(async () => {
   ({ sim, ec2, clock } = await startTestSim());
   for (let i = 0; i < 12; i += 1) {
-    const tags = i % 3 === 0 ? [{ Key: 'owner', Value: 'ebs-autoscale' }, { Key: 'group', Value: `g${i}` }] : [{ Key: 'group', Value: `g${i}` }];
-    const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1 + i, TagSpecifications: [{ ResourceType: 'volume', Tags: tags }] }));
+    const tags =
+      i % 3 === 0
+        ? [
+            { Key: 'owner', Value: 'ebs-autoscale' },
+            { Key: 'group', Value: `g${i}` },
+          ]
+        : [{ Key: 'group', Value: `g${i}` }];
+    const { VolumeId } = await ec2.send(
+      new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1 + i, TagSpecifications: [{ ResourceType: 'volume', Tags: tags }] }),
+    );
     created.push(VolumeId!);
   }
   await clock.advance(1);
@@ -54,7 +62,12 @@ describe('DescribeVolumes', () => {
     expect(await ids([{ Name: 'attachment.instance-id', Values: [sim.instance.instanceId] }])).toEqual([sim.instance.rootVolumeId, created[0]]);
     expect(await ids([{ Name: 'tag-key', Values: ['owner'] }])).toEqual([created[0], created[3], created[6], created[9]]);
     expect(await ids([{ Name: 'tag:group', Values: ['g1', 'g1?'] }])).toEqual([created[1], created[10], created[11]]);
-    expect(await ids([{ Name: 'tag:owner', Values: ['ebs-*'] }, { Name: 'status', Values: ['available'] }])).toEqual([created[3], created[6], created[9]]);
+    expect(
+      await ids([
+        { Name: 'tag:owner', Values: ['ebs-*'] },
+        { Name: 'status', Values: ['available'] },
+      ]),
+    ).toEqual([created[3], created[6], created[9]]);
     expect((await errorOf(ids([{ Name: 'no-such-filter', Values: ['x'] }]))).name).toBe('InvalidParameterValue');
   });
 
@@ -74,7 +87,11 @@ describe('tags', () => {
     ]);
     const instanceTags = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [sim.instance.instanceId] }] }));
     expect(instanceTags.Tags?.map((t) => t.Key)).toContain('aws:cloudformation:stack-name');
-    expect((await errorOf(ec2.send(new CreateTagsCommand({ Resources: [created[5]!], Tags: [{ Key: 'aws:x', Value: 'y' }] })))).name).toBe('InvalidParameterValue');
-    expect((await errorOf(ec2.send(new CreateTagsCommand({ Resources: ['vol-0000000000000dead'], Tags: [{ Key: 'a', Value: 'b' }] })))).name).toBe('InvalidVolume.NotFound');
+    expect((await errorOf(ec2.send(new CreateTagsCommand({ Resources: [created[5]!], Tags: [{ Key: 'aws:x', Value: 'y' }] })))).name).toBe(
+      'InvalidParameterValue',
+    );
+    expect((await errorOf(ec2.send(new CreateTagsCommand({ Resources: ['vol-0000000000000dead'], Tags: [{ Key: 'a', Value: 'b' }] })))).name).toBe(
+      'InvalidVolume.NotFound',
+    );
   });
 });

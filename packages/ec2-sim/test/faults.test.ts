@@ -37,7 +37,9 @@ describe('fault injection', () => {
     env.sim.faults.deny('CreateVolume');
     const error = await errorOf(create());
     expect(error).toMatchObject({ name: 'UnauthorizedOperation', status: 403 });
-    expect(error.message).toMatch(/^You are not authorized to perform this operation\. User: arn:aws:sts::123456789012:assumed-role\/.* is not authorized to perform: ec2:CreateVolume/);
+    expect(error.message).toMatch(
+      /^You are not authorized to perform this operation\. User: arn:aws:sts::123456789012:assumed-role\/.* is not authorized to perform: ec2:CreateVolume/,
+    );
     await env.ec2.send(new DescribeVolumesCommand({}));
     env.sim.faults.allow('CreateVolume');
     await expect(create()).resolves.toHaveProperty('VolumeId');

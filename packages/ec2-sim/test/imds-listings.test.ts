@@ -12,7 +12,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function get(path: string): Promise<{ status: number; body: string }> {
-  const token = await (await fetch(`${sim.imdsEndpoint}/latest/api/token`, { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
+  const token = await (
+    await fetch(`${sim.imdsEndpoint}/latest/api/token`, { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '60' } })
+  ).text();
   const response = await fetch(`${sim.imdsEndpoint}${path}`, { headers: { 'X-aws-ec2-metadata-token': token } });
   return { status: response.status, body: await response.text() };
 }
@@ -55,7 +57,9 @@ describe('instance tags in metadata', () => {
   });
 
   it('refuses to start an instance whose tags IMDS could not serve, unless tags are kept out of metadata', async () => {
-    await expect(startEc2Simulator({ latencies: 'zero', instance: { tags: { 'team: storage ops': 'x' } } })).rejects.toThrow(/\[ec2-sim\].*space.*tagsInMetadata/);
+    await expect(startEc2Simulator({ latencies: 'zero', instance: { tags: { 'team: storage ops': 'x' } } })).rejects.toThrow(
+      /\[ec2-sim\].*space.*tagsInMetadata/,
+    );
     const other = await startEc2Simulator({ latencies: 'zero', instance: { tags: { 'team: storage ops': 'x' }, tagsInMetadata: false } });
     await other.close();
   });

@@ -47,7 +47,13 @@ describe('IMDSv2', () => {
 
   it('serves the identity document', async () => {
     const document = JSON.parse((await get('/latest/dynamic/instance-identity/document', await token())).body) as Record<string, string>;
-    expect(document).toMatchObject({ accountId: '123456789012', region: 'us-east-1', instanceId: 'i-0123456789abcdef0', availabilityZone: 'us-east-1a', instanceType: 'm5.large' });
+    expect(document).toMatchObject({
+      accountId: '123456789012',
+      region: 'us-east-1',
+      instanceId: 'i-0123456789abcdef0',
+      availabilityZone: 'us-east-1a',
+      instanceType: 'm5.large',
+    });
   });
 
   it('expires tokens on the simulator clock and can be made unavailable', async () => {

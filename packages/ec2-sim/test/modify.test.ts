@@ -14,7 +14,10 @@ afterEach(async () => {
 const HOUR = 3_600_000;
 
 async function setup(options: Ec2SimulatorOptions = {}): Promise<{ ec2: EC2Client; clock: ManualClock; volumeId: string }> {
-  const started = await startTestSim({ ...options, latencies: { modify: { kind: 'fixed', ms: 1_000 }, optimize: { kind: 'fixed', ms: 10_000 }, create: { kind: 'fixed', ms: 0 } } });
+  const started = await startTestSim({
+    ...options,
+    latencies: { modify: { kind: 'fixed', ms: 1_000 }, optimize: { kind: 'fixed', ms: 10_000 }, create: { kind: 'fixed', ms: 0 } },
+  });
   ({ sim, ec2 } = started);
   const { VolumeId } = await started.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'gp3' }));
   await started.clock.advance(1);
@@ -67,7 +70,10 @@ it('refuses a ModifyVolume that changes nothing, without counting it', async () 
   const { ec2, clock, volumeId } = await setup();
   for (const request of [{}, { Size: 10 }, { Size: 10, VolumeType: 'gp3' as const }, { Iops: 3000, Throughput: 125 }]) {
     const error = await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, ...request })));
-    expect(error).toMatchObject({ name: 'InvalidParameterValue', message: 'Invalid input: Must specify at least one of size, type, iops, throughput or multi-attach.' });
+    expect(error).toMatchObject({
+      name: 'InvalidParameterValue',
+      message: 'Invalid input: Must specify at least one of size, type, iops, throughput or multi-attach.',
+    });
   }
   await clock.advance(1);
   for (const size of [11, 12, 13, 14]) {
@@ -86,7 +92,7 @@ it('keeps the 6-hour cooldown as an option, with VolumeModificationRateExceeded'
   await clock.advance(5 * HOUR);
   const again = await ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 30 }));
   expect(again.VolumeModification?.TargetSize).toBe(30);
-  expect((await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 5 }))))).toMatchObject({ name: 'VolumeModificationRateExceeded' });
+  expect(await errorOf(ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 5 })))).toMatchObject({ name: 'VolumeModificationRateExceeded' });
 });
 
 it('refuses to shrink and reports a never-modified volume as not found', async () => {

@@ -42,11 +42,15 @@ describe('token buckets', () => {
 
   it('gives every action its own bucket: AttachVolume throttled leaves ModifyInstanceAttribute (same class) alone', async () => {
     // A refused request still takes its token when the bucket admits it: failing on a missing volume is fine here.
-    const attach = () => env.ec2.send(new AttachVolumeCommand({ VolumeId: 'vol-00000000000000000', InstanceId: env.sim.instance.instanceId, Device: '/dev/xvdf' }));
+    const attach = () =>
+      env.ec2.send(new AttachVolumeCommand({ VolumeId: 'vol-00000000000000000', InstanceId: env.sim.instance.instanceId, Device: '/dev/xvdf' }));
     for (let i = 0; i < 50; i += 1) expect((await errorOf(attach())).name).toBe('InvalidVolume.NotFound');
     expect((await errorOf(attach())).name).toBe('RequestLimitExceeded');
     const modify = env.ec2.send(
-      new ModifyInstanceAttributeCommand({ InstanceId: env.sim.instance.instanceId, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true } }] }),
+      new ModifyInstanceAttributeCommand({
+        InstanceId: env.sim.instance.instanceId,
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true } }],
+      }),
     );
     await expect(modify).resolves.toBeDefined();
     expect(env.sim.stats().throttled).toEqual({ AttachVolume: 1 });

@@ -1,4 +1,10 @@
-import { CreateVolumeCommand, DescribeVolumesCommand, DescribeVolumesModificationsCommand, ModifyVolumeCommand, type CreateVolumeCommandInput } from '@aws-sdk/client-ec2';
+import {
+  CreateVolumeCommand,
+  DescribeVolumesCommand,
+  DescribeVolumesModificationsCommand,
+  ModifyVolumeCommand,
+  type CreateVolumeCommandInput,
+} from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from './helpers.js';
 import { useTestSim } from './sim-fixture.js';
@@ -68,7 +74,9 @@ describe('CreateVolume refuses IOPS and throughput the size cannot carry', () =>
     const explicit = await errorOf(create({ Size: 8, VolumeType: 'gp3', Iops: 3_999, Throughput: 1_000 }));
     expect(explicit.message).toContain('At 3999 IOPS the throughput is at most 999 MiB/s; 1000 MiB/s needs at least 4000 IOPS.');
     // The 125–2,000 range still applies on its own, whatever the IOPS.
-    expect((await errorOf(create({ Size: 200, VolumeType: 'gp3', Iops: 80_000, Throughput: 2_001 }))).message).toContain('Expected a value between 125 and 2000');
+    expect((await errorOf(create({ Size: 200, VolumeType: 'gp3', Iops: 80_000, Throughput: 2_001 }))).message).toContain(
+      'Expected a value between 125 and 2000',
+    );
   });
 });
 

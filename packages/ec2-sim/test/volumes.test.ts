@@ -35,7 +35,15 @@ describe('volume lifecycle through the SDK', () => {
         TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'ebs-autoscale:mount', Value: '/data' }] }],
       }),
     );
-    expect(created).toMatchObject({ State: 'creating', Size: 20, VolumeType: 'gp3', Iops: 3000, Throughput: 125, Encrypted: true, AvailabilityZone: 'us-east-1a' });
+    expect(created).toMatchObject({
+      State: 'creating',
+      Size: 20,
+      VolumeType: 'gp3',
+      Iops: 3000,
+      Throughput: 125,
+      Encrypted: true,
+      AvailabilityZone: 'us-east-1a',
+    });
     expect(created.VolumeId).toMatch(/^vol-[0-9a-f]{17}$/);
     expect(created.KmsKeyId).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
     expect(created.Tags).toEqual([{ Key: 'ebs-autoscale:mount', Value: '/data' }]);
@@ -51,7 +59,10 @@ describe('volume lifecycle through the SDK', () => {
     expect(Volumes?.[0]?.Attachments?.[0]?.State).toBe('attached');
 
     await env.ec2.send(
-      new ModifyInstanceAttributeCommand({ InstanceId: env.sim.instance.instanceId, BlockDeviceMappings: [{ DeviceName: '/dev/xvdf', Ebs: { DeleteOnTermination: true } }] }),
+      new ModifyInstanceAttributeCommand({
+        InstanceId: env.sim.instance.instanceId,
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvdf', Ebs: { DeleteOnTermination: true } }],
+      }),
     );
     const { Reservations } = await env.ec2.send(new DescribeInstancesCommand({ InstanceIds: [env.sim.instance.instanceId] }));
     const mappings = Reservations?.[0]?.Instances?.[0]?.BlockDeviceMappings ?? [];
@@ -107,11 +118,19 @@ describe('volume lifecycle through the SDK', () => {
     const zone = await errorOf(env.ec2.send(new AttachVolumeCommand({ VolumeId: other, InstanceId: env.sim.instance.instanceId, Device: '/dev/xvdg' })));
     expect(zone.name).toBe('InvalidVolume.ZoneMismatch');
 
-    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 70_000, VolumeType: 'gp3' })))).name).toBe('InvalidParameterValue');
-    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'st1' })))).name).toBe('InvalidParameterValue');
-    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'io2' })))).name).toBe('MissingParameter');
+    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 70_000, VolumeType: 'gp3' })))).name).toBe(
+      'InvalidParameterValue',
+    );
+    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'st1' })))).name).toBe(
+      'InvalidParameterValue',
+    );
+    expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'io2' })))).name).toBe(
+      'MissingParameter',
+    );
     expect((await errorOf(env.ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-west-2a', Size: 10 })))).name).toBe('InvalidParameterValue');
-    expect((await errorOf(env.ec2.send(new AttachVolumeCommand({ VolumeId: b, InstanceId: 'i-00000000000000000', Device: '/dev/xvdh' })))).name).toBe('InvalidInstanceID.NotFound');
+    expect((await errorOf(env.ec2.send(new AttachVolumeCommand({ VolumeId: b, InstanceId: 'i-00000000000000000', Device: '/dev/xvdh' })))).name).toBe(
+      'InvalidInstanceID.NotFound',
+    );
   });
 
   it('reads the region from the SigV4 credential scope', async () => {

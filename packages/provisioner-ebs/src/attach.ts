@@ -32,12 +32,17 @@ export async function attachAndDiscover(context: ProvisionerContext, volumeId: s
   } catch (error) {
     if (!hasErrorCode(error, 'TIMEOUT')) throw error;
     // What the clean-up did is the caller's to say (see describeCleanup): this is thrown before it runs.
-    throw new ProvisionerError('ebs', 'DEVICE_NOT_FOUND', `EC2 attached ${volumeId} as ${deviceName}, but no block device that can be opened appeared under ${context.roots.devRoot}.`, {
-      volumeId,
-      cause: error,
-      retryable: true,
-      hint: 'Check that the NVMe driver is loaded and udev is running (or that devRoot/sysRoot point at the right place).',
-    });
+    throw new ProvisionerError(
+      'ebs',
+      'DEVICE_NOT_FOUND',
+      `EC2 attached ${volumeId} as ${deviceName}, but no block device that can be opened appeared under ${context.roots.devRoot}.`,
+      {
+        volumeId,
+        cause: error,
+        retryable: true,
+        hint: 'Check that the NVMe driver is loaded and udev is running (or that devRoot/sysRoot point at the right place).',
+      },
+    );
   }
 }
 
@@ -52,7 +57,12 @@ export function describeCleanup(error: unknown, volumeId: string, deleted: boole
     ? 'The volume was detached and deleted.'
     : `The clean-up failed, so ${volumeId} still exists: delete it by hand (\`aws ec2 detach-volume --force --volume-id ${volumeId}\` if it is attached, then \`aws ec2 delete-volume --volume-id ${volumeId}\`), or let the next start's reconcile do it.`;
   const message = error.message.replace(/^\[ebs-autoscale\] \[ebs\] /, '').replace(error.hint ? ` ${error.hint}` : '', '');
-  return new ProvisionerError('ebs', 'DEVICE_NOT_FOUND', message, { volumeId, cause: error.cause, retryable: true, hint: `${error.hint ?? ''} ${outcome}`.trim() });
+  return new ProvisionerError('ebs', 'DEVICE_NOT_FOUND', message, {
+    volumeId,
+    cause: error.cause,
+    retryable: true,
+    hint: `${error.hint ?? ''} ${outcome}`.trim(),
+  });
 }
 
 /** Picks a free device name and attaches; a name EC2 calls "in use" goes to the back of the list and the next is tried. */

@@ -71,7 +71,8 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
     this.spec = { type: 'gp3', encrypted: true, ...options.volume };
     this.metadata = options.metadata ?? createMetadataClient(options.metadataEndpoint);
     this.roots = { devRoot: options.devRoot ?? '/dev', sysRoot: options.sysRoot ?? '/sys' };
-    if (!options.mountPoint) throw new ProvisionerError('ebs', 'INVALID_ARGUMENT', 'mountPoint is required.', { hint: 'Pass the mount point this agent grows.' });
+    if (!options.mountPoint)
+      throw new ProvisionerError('ebs', 'INVALID_ARGUMENT', 'mountPoint is required.', { hint: 'Pass the mount point this agent grows.' });
   }
 
   /** The instance identity, read over IMDSv2 on first use and cached. */
@@ -211,10 +212,15 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
   private assertOwned(volume: Volume, identity: InstanceIdentity): void {
     const owner = tagValue(volume.Tags, 'source-instance');
     if (owner !== identity.instanceId || tagValue(volume.Tags, TAG_MOUNT_POINT) !== this.options.mountPoint) {
-      throw new ProvisionerError('ebs', 'INVALID_ARGUMENT', `${volume.VolumeId} is not a volume this agent owns (${this.options.mountPoint} on ${identity.instanceId}).`, {
-        ...(volume.VolumeId ? { volumeId: volume.VolumeId } : {}),
-        hint: 'Only volumes created by this agent are released or resized.',
-      });
+      throw new ProvisionerError(
+        'ebs',
+        'INVALID_ARGUMENT',
+        `${volume.VolumeId} is not a volume this agent owns (${this.options.mountPoint} on ${identity.instanceId}).`,
+        {
+          ...(volume.VolumeId ? { volumeId: volume.VolumeId } : {}),
+          hint: 'Only volumes created by this agent are released or resized.',
+        },
+      );
     }
   }
 
@@ -231,7 +237,13 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
     let ops: VolumeOps | undefined;
     const opsFor = (region: string) => {
       api ??= createEc2Api(region, this.options.ec2ClientConfig);
-      ops ??= new VolumeOps(new Ec2Caller(api as Ec2Api, this, this.clock, this.schedules.apiRetry, this.random), this, this.clock, this.schedules, this.random);
+      ops ??= new VolumeOps(
+        new Ec2Caller(api as Ec2Api, this, this.clock, this.schedules.apiRetry, this.random),
+        this,
+        this.clock,
+        this.schedules,
+        this.random,
+      );
       return ops;
     };
     const identity = await fetchInstanceIdentity(this.metadata, async (instanceId, region) => {
@@ -256,7 +268,11 @@ export class EbsProvisioner extends IsolatedEventEmitter<EbsProvisionerEvents> i
       failedDeviceNames: this.failedDeviceNames,
       modifications: this.modifications,
       describeInstance: async (signal) => {
-        const output = await ops.caller.call('DescribeInstances', (api) => api.describeInstances({ InstanceIds: [identity.instanceId] }), signal ? { signal } : {});
+        const output = await ops.caller.call(
+          'DescribeInstances',
+          (api) => api.describeInstances({ InstanceIds: [identity.instanceId] }),
+          signal ? { signal } : {},
+        );
         const instance = output.Reservations?.[0]?.Instances?.[0];
         if (!instance) throw new ProvisionerError('ebs', 'INTERNAL', `DescribeInstances does not know ${identity.instanceId}.`);
         return instance;

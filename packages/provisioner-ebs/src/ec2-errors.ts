@@ -41,7 +41,14 @@ export class Ec2CallError extends ProvisionerError {
   /** EC2's own error code, for logs only. */
   readonly awsCode: string;
 
-  constructor(action: Ec2Action, kind: Ec2FailureKind, code: ErrorCode, message: string, awsCode: string, options: { hint?: string; cause?: unknown; volumeId?: string }) {
+  constructor(
+    action: Ec2Action,
+    kind: Ec2FailureKind,
+    code: ErrorCode,
+    message: string,
+    awsCode: string,
+    options: { hint?: string; cause?: unknown; volumeId?: string },
+  ) {
     super('ebs', code, message, { ...options, retryable: RETRYABLE_KINDS.has(kind) });
     this.kind = kind;
     this.action = action;
@@ -52,13 +59,44 @@ export class Ec2CallError extends ProvisionerError {
 /** Kinds that may succeed if the same call is simply made again later. */
 const RETRYABLE_KINDS: ReadonlySet<Ec2FailureKind> = new Set(['throttled', 'server', 'network', 'incorrect-state', 'insufficient-capacity']);
 
-const THROTTLING_CODES = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'EC2ThrottledException']);
+const THROTTLING_CODES = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'EC2ThrottledException',
+]);
 const UNAUTHORIZED_CODES = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException', 'Blocked', 'OptInRequired']);
-const CREDENTIAL_CODES = new Set(['AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'RequestExpired', 'CredentialsProviderError']);
+const CREDENTIAL_CODES = new Set([
+  'AuthFailure',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'RequestExpired',
+  'CredentialsProviderError',
+]);
 const NOT_FOUND_CODES = new Set(['InvalidVolume.NotFound', 'InvalidInstanceID.NotFound', 'InvalidVolumeModification.NotFound']);
 const STATE_CODES = new Set(['IncorrectState', 'IncorrectInstanceState', 'VolumeInUse', 'InvalidVolume.ZoneMismatch']);
-const QUOTA_CODES = new Set(['VolumeLimitExceeded', 'AttachmentLimitExceeded', 'MaxIOPSLimitExceeded', 'ResourceLimitExceeded', 'InstanceAttachmentLimitExceeded']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const QUOTA_CODES = new Set([
+  'VolumeLimitExceeded',
+  'AttachmentLimitExceeded',
+  'MaxIOPSLimitExceeded',
+  'ResourceLimitExceeded',
+  'InstanceAttachmentLimitExceeded',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
 
 interface SdkErrorShape {
   name?: string;
@@ -132,10 +170,17 @@ export function translateEc2Error(error: unknown, action: Ec2Action, volumeId?: 
         hint: 'Wait until the oldest of them is 24 hours old, or grow by adding a volume instead.',
       });
     case 'modification-in-progress':
-      return new Ec2CallError(action, kind, 'LIMIT_REACHED', `EBS allows no new modification of ${volumeId ?? 'a volume'} until the last one is \`completed\`: ${detail}`, awsCode, {
-        ...options,
-        hint: 'Wait until DescribeVolumesModifications reports it completed (optimizing can take hours on a large volume), or grow by adding a volume instead.',
-      });
+      return new Ec2CallError(
+        action,
+        kind,
+        'LIMIT_REACHED',
+        `EBS allows no new modification of ${volumeId ?? 'a volume'} until the last one is \`completed\`: ${detail}`,
+        awsCode,
+        {
+          ...options,
+          hint: 'Wait until DescribeVolumesModifications reports it completed (optimizing can take hours on a large volume), or grow by adding a volume instead.',
+        },
+      );
     case 'device-in-use':
       return new Ec2CallError(action, kind, 'DEVICE_IN_USE', `The device name is already in use on the instance: ${detail}`, awsCode, options);
     case 'not-found':

@@ -131,7 +131,10 @@ async function readBlockDeviceMappings(metadata: MetadataClient): Promise<{ name
     throw translateMetadataError(error, 'latest/meta-data/block-device-mapping/');
   }
   const mappings: { name: string; device: string }[] = [];
-  for (const name of names.split('\n').map((line) => line.trim()).filter((line) => line !== '')) {
+  for (const name of names
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')) {
     const device = await read(metadata, `latest/meta-data/block-device-mapping/${name}`);
     mappings.push({ name, device });
   }

@@ -41,7 +41,34 @@ export type EbsLimitName = keyof EbsLimits | 'instanceAttachmentSlots';
  * have a larger dedicated EBS limit; treating them as 28-shared only ever stops us early, never lets an
  * attach fail. From the EC2 user guide, "Instance volume limits".
  */
-const XEN_FAMILIES = new Set(['t1', 't2', 'm1', 'm2', 'm3', 'm4', 'c1', 'c3', 'c4', 'r3', 'r4', 'i2', 'i3', 'x1', 'x1e', 'd2', 'h1', 'g2', 'g3', 'g3s', 'p2', 'p3', 'f1', 'cc2', 'cr1', 'hs1']);
+const XEN_FAMILIES = new Set([
+  't1',
+  't2',
+  'm1',
+  'm2',
+  'm3',
+  'm4',
+  'c1',
+  'c3',
+  'c4',
+  'r3',
+  'r4',
+  'i2',
+  'i3',
+  'x1',
+  'x1e',
+  'd2',
+  'h1',
+  'g2',
+  'g3',
+  'g3s',
+  'p2',
+  'p3',
+  'f1',
+  'cc2',
+  'cr1',
+  'hs1',
+]);
 
 /** How many attachments the instance type allows, and whether network interfaces and instance store share them. */
 export function instanceAttachmentLimit(instanceType: string): { slots: number; sharedWithInterfaces: boolean } {
@@ -71,17 +98,26 @@ export interface LimitInput {
 export function assertRoomForVolume(input: LimitInput, limits: EbsLimits): void {
   const reached = (limit: EbsLimitName, message: string) =>
     new ProvisionerError('ebs', 'LIMIT_REACHED', `Limit ${limit} reached: ${message}`, {
-      hint: limit === 'instanceAttachmentSlots' ? 'Use a larger volume size, or an instance type with more attachment slots.' : `Raise ${limit} if this is intended, or clean up unused volumes.`,
+      hint:
+        limit === 'instanceAttachmentSlots'
+          ? 'Use a larger volume size, or an instance type with more attachment slots.'
+          : `Raise ${limit} if this is intended, or clean up unused volumes.`,
     });
   if (input.sizeGiB < limits.minVolumeGiB) throw reached('minVolumeGiB', `${input.sizeGiB} GiB is below ${limits.minVolumeGiB} GiB.`);
   if (input.sizeGiB > limits.maxVolumeGiB) throw reached('maxVolumeGiB', `${input.sizeGiB} GiB is above ${limits.maxVolumeGiB} GiB.`);
   if (input.attachedDataVolumes + 1 > limits.maxAttachedVolumes) {
-    throw reached('maxAttachedVolumes', `${input.attachedDataVolumes} EBS volumes besides the root volume are attached and at most ${limits.maxAttachedVolumes} are allowed.`);
+    throw reached(
+      'maxAttachedVolumes',
+      `${input.attachedDataVolumes} EBS volumes besides the root volume are attached and at most ${limits.maxAttachedVolumes} are allowed.`,
+    );
   }
   const type = instanceAttachmentLimit(input.instanceType);
   const used = input.attachedVolumes + (type.sharedWithInterfaces ? input.networkInterfaces + input.instanceStoreDisks : 0);
   if (used + 1 > type.slots) {
-    throw reached('instanceAttachmentSlots', `${input.instanceType} has ${type.slots} attachment slots and ${used} are used${type.sharedWithInterfaces ? ' (EBS volumes, network interfaces and instance-store disks share them on Nitro)' : ''}.`);
+    throw reached(
+      'instanceAttachmentSlots',
+      `${input.instanceType} has ${type.slots} attachment slots and ${used} are used${type.sharedWithInterfaces ? ' (EBS volumes, network interfaces and instance-store disks share them on Nitro)' : ''}.`,
+    );
   }
   const owned = input.created.filter((volume) => volume.ours).length;
   if (owned + 1 > limits.maxOwnedVolumes) throw reached('maxOwnedVolumes', `this mount point already has ${owned} volumes.`);

@@ -29,7 +29,11 @@ export async function reconcileOrphans(context: ProvisionerContext, volumes: rea
           const deleted = await ops.cleanup(volumeId);
           if (deleted) report.deleted.push(volumeId);
           const outcome = deleted ? 'it was deleted' : 'its clean-up failed too, so it still exists (the next start tries again)';
-          context.events.emit('error', { at: context.clock.now(), error: describeCleanup(error, volumeId, deleted) as Error, context: `attaching orphan ${volumeId}; ${outcome}` });
+          context.events.emit('error', {
+            at: context.clock.now(),
+            error: describeCleanup(error, volumeId, deleted) as Error,
+            context: `attaching orphan ${volumeId}; ${outcome}`,
+          });
         }
       } else {
         await ops.delete(volumeId, 'orphan');

@@ -40,7 +40,10 @@ export async function resizeVolume(context: ProvisionerContext, volume: Volume, 
   if (!Number.isInteger(sizeGiB) || sizeGiB <= current) {
     throw new ProvisionerError('ebs', 'INVALID_ARGUMENT', `An EBS volume can only grow: ${volumeId} is ${current} GiB, asked for ${sizeGiB}.`, { volumeId });
   }
-  validateVolumeSpec({ type: (volume.VolumeType ?? 'gp3') as EbsVolumeType, ...(volume.VolumeType === 'io1' || volume.VolumeType === 'io2' ? { iops: 100 } : {}) }, sizeGiB);
+  validateVolumeSpec(
+    { type: (volume.VolumeType ?? 'gp3') as EbsVolumeType, ...(volume.VolumeType === 'io1' || volume.VolumeType === 'io2' ? { iops: 100 } : {}) },
+    sizeGiB,
+  );
   const { ops, clock } = context;
   try {
     await ops.caller.call('ModifyVolume', (api) => api.modifyVolume({ VolumeId: volumeId, Size: sizeGiB }), { volumeId });
@@ -67,7 +70,9 @@ export async function resizeVolume(context: ProvisionerContext, volume: Volume, 
       });
       const modification = output.VolumesModifications?.[0];
       if (modification?.ModificationState === 'failed') {
-        throw new ProvisionerError('ebs', 'VOLUME_FAILED', `The modification of ${volumeId} failed: ${modification.StatusMessage ?? 'no reason given'}.`, { volumeId });
+        throw new ProvisionerError('ebs', 'VOLUME_FAILED', `The modification of ${volumeId} failed: ${modification.StatusMessage ?? 'no reason given'}.`, {
+          volumeId,
+        });
       }
       const state = modification?.ModificationState;
       return state === 'optimizing' || state === 'completed' ? true : undefined;
@@ -77,7 +82,9 @@ export async function resizeVolume(context: ProvisionerContext, volume: Volume, 
 }
 
 async function lastModificationStart(context: ProvisionerContext, volumeId: string): Promise<number | undefined> {
-  const output = await context.ops.caller.call('DescribeVolumesModifications', (api) => api.describeVolumesModifications({ VolumeIds: [volumeId] }), { volumeId });
+  const output = await context.ops.caller.call('DescribeVolumesModifications', (api) => api.describeVolumesModifications({ VolumeIds: [volumeId] }), {
+    volumeId,
+  });
   const start = output.VolumesModifications?.[0]?.StartTime;
   return start ? new Date(start).getTime() : undefined;
 }

@@ -19,7 +19,10 @@ export class VolumeOps {
   /** The volume, or undefined when EC2 does not know it. */
   async describe(volumeId: string, signal?: AbortSignal): Promise<Volume | undefined> {
     try {
-      const output = await this.caller.call('DescribeVolumes', (api) => api.describeVolumes({ VolumeIds: [volumeId] }), { volumeId, ...(signal ? { signal } : {}) });
+      const output = await this.caller.call('DescribeVolumes', (api) => api.describeVolumes({ VolumeIds: [volumeId] }), {
+        volumeId,
+        ...(signal ? { signal } : {}),
+      });
       return output.Volumes?.[0];
     } catch (error) {
       if (error instanceof Ec2CallError && error.kind === 'not-found') return undefined;
@@ -86,7 +89,10 @@ export class VolumeOps {
   async delete(volumeId: string, reason: 'released' | 'cleanup' | 'orphan'): Promise<void> {
     try {
       // Right after a detach EC2 may still say VolumeInUse for a moment: that is worth retrying.
-      await this.caller.call('DeleteVolume', (api) => api.deleteVolume({ VolumeId: volumeId }), { volumeId, retryOn: ['throttled', 'server', 'network', 'incorrect-state'] });
+      await this.caller.call('DeleteVolume', (api) => api.deleteVolume({ VolumeId: volumeId }), {
+        volumeId,
+        retryOn: ['throttled', 'server', 'network', 'incorrect-state'],
+      });
     } catch (error) {
       if (!(error instanceof Ec2CallError && error.kind === 'not-found')) throw error;
     }

@@ -74,14 +74,20 @@ export function validateVolumeSpec(spec: VolumeSpec, sizeGiB: number): void {
   const invalid = (message: string, hint: string) => new ProvisionerError('ebs', 'INVALID_ARGUMENT', message, { hint });
   if (!rules) throw invalid(`Unknown volume type ${String(type)}.`, `Use one of ${EBS_VOLUME_TYPES.join(', ')}.`);
   if (!Number.isInteger(sizeGiB) || sizeGiB < rules.minGiB || sizeGiB > rules.maxGiB) {
-    throw invalid(`A ${type} volume must be a whole number of GiB from ${rules.minGiB} to ${rules.maxGiB}, got ${sizeGiB}.`, 'Adjust the volume size limits or the volume type.');
+    throw invalid(
+      `A ${type} volume must be a whole number of GiB from ${rules.minGiB} to ${rules.maxGiB}, got ${sizeGiB}.`,
+      'Adjust the volume size limits or the volume type.',
+    );
   }
   if (spec.iops !== undefined) {
     if (!rules.iops) throw invalid(`${type} volumes take no provisioned IOPS.`, 'Remove `iops`, or use gp3, io1 or io2.');
     const { min, max, perGiB } = rules.iops;
     const ceiling = Math.max(min, Math.min(max, perGiB * sizeGiB));
     if (!Number.isInteger(spec.iops) || spec.iops < min || spec.iops > ceiling) {
-      throw invalid(`A ${sizeGiB} GiB ${type} volume takes ${min}–${ceiling} IOPS (${perGiB} per GiB, at most ${max}), got ${spec.iops}.`, 'Lower `iops` or raise the minimum volume size.');
+      throw invalid(
+        `A ${sizeGiB} GiB ${type} volume takes ${min}–${ceiling} IOPS (${perGiB} per GiB, at most ${max}), got ${spec.iops}.`,
+        'Lower `iops` or raise the minimum volume size.',
+      );
     }
   } else if (rules.iops?.required) {
     throw invalid(`${type} volumes need provisioned IOPS.`, 'Set `iops`.');
@@ -91,7 +97,10 @@ export function validateVolumeSpec(spec: VolumeSpec, sizeGiB: number): void {
     const { min, max, perIops } = rules.throughput;
     const ceiling = Math.min(max, perIops * (spec.iops ?? rules.iops?.min ?? 0));
     if (spec.throughputMiBps < min || spec.throughputMiBps > ceiling) {
-      throw invalid(`${type} throughput must be ${min}–${ceiling} MiB/s at ${spec.iops ?? rules.iops?.min} IOPS, got ${spec.throughputMiBps}.`, 'Lower `throughputMiBps` or raise `iops`.');
+      throw invalid(
+        `${type} throughput must be ${min}–${ceiling} MiB/s at ${spec.iops ?? rules.iops?.min} IOPS, got ${spec.throughputMiBps}.`,
+        'Lower `throughputMiBps` or raise `iops`.',
+      );
     }
   }
   if (spec.kmsKeyId && spec.encrypted === false) throw invalid('A KMS key was given for an unencrypted volume.', 'Drop `kmsKeyId` or keep `encrypted`.');

@@ -25,5 +25,9 @@ runProvisionerConformance({
 
 /** No volume of the simulator is between two states, so what a test planted is where it asked. */
 function settled(sim: Ec2Simulator): boolean {
-  return sim.volumes().every((volume) => volume.state !== 'creating' && volume.state !== 'deleting' && (volume.attachment === undefined || volume.attachment.state === 'attached'));
+  return sim
+    .volumes()
+    .every(
+      (volume) => volume.state !== 'creating' && volume.state !== 'deleting' && (volume.attachment === undefined || volume.attachment.state === 'attached'),
+    );
 }

@@ -11,7 +11,14 @@ import type { InstanceIdentity, MetadataClient } from '../src/instance-identity.
 import { FAST_SCHEDULES, playNitroKernel } from './harness.js';
 
 const MOUNT_POINT = '/scratch';
-const MUTATING: ReadonlySet<keyof Ec2Api> = new Set(['createVolume', 'attachVolume', 'detachVolume', 'deleteVolume', 'modifyInstanceAttribute', 'modifyVolume']);
+const MUTATING: ReadonlySet<keyof Ec2Api> = new Set([
+  'createVolume',
+  'attachVolume',
+  'detachVolume',
+  'deleteVolume',
+  'modifyInstanceAttribute',
+  'modifyVolume',
+]);
 
 /** Where the world's EC2 is and who the instance is. */
 export interface EbsWorldEndpoint {

@@ -59,10 +59,22 @@ export async function startMotoServer(): Promise<MotoServer> {
       try {
         // ami-12c6146b is in moto's bundled image catalogue; the image is irrelevant to EBS.
         const { Instances } = await ec2.send(
-          new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: `${REGION}a` } }),
+          new RunInstancesCommand({
+            ImageId: 'ami-12c6146b',
+            InstanceType: 'm5.large',
+            MinCount: 1,
+            MaxCount: 1,
+            Placement: { AvailabilityZone: `${REGION}a` },
+          }),
         );
         const instance = Instances![0]!;
-        const document = JSON.stringify({ instanceId: instance.InstanceId, region: REGION, availabilityZone: `${REGION}a`, instanceType: 'm5.large', accountId: '123456789012' });
+        const document = JSON.stringify({
+          instanceId: instance.InstanceId,
+          region: REGION,
+          availabilityZone: `${REGION}a`,
+          instanceType: 'm5.large',
+          accountId: '123456789012',
+        });
         const notFound = (path: string) => Object.assign(new Error(`${path}: status code 404`), { $metadata: { httpStatusCode: 404 } });
         const metadata: MetadataClient = {
           request: async (path) => {

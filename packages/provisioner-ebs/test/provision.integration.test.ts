@@ -45,7 +45,12 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
     harness = await startHarness();
     const { sim, provisioner, imdsRequests } = harness;
     const identity = await provisioner.instanceIdentity();
-    expect(identity).toMatchObject({ instanceId: sim.instance.instanceId, availabilityZone: sim.instance.availabilityZone, region: sim.region, tagsSource: 'imds' });
+    expect(identity).toMatchObject({
+      instanceId: sim.instance.instanceId,
+      availabilityZone: sim.instance.availabilityZone,
+      region: sim.region,
+      tagsSource: 'imds',
+    });
     expect(identity.tags).toContainEqual({ key: 'team:storage-ops', value: 'disk growth: on' });
     expect(sim.stats().calls).toEqual({});
     const first = imdsRequests.length;
@@ -226,7 +231,11 @@ describe('EbsProvisioner against the EC2 simulator (real SDK over HTTP)', () => 
     const identity = await provisioner.instanceIdentity();
     const ec2 = new EC2Client(sim.clientConfig());
     const { VolumeId } = await ec2.send(
-      new CreateVolumeCommand({ AvailabilityZone: identity.availabilityZone, Size: 2, TagSpecifications: [{ ResourceType: 'volume', Tags: volumeTags(identity, '/scratch', Date.now()) }] }),
+      new CreateVolumeCommand({
+        AvailabilityZone: identity.availabilityZone,
+        Size: 2,
+        TagSpecifications: [{ ResourceType: 'volume', Tags: volumeTags(identity, '/scratch', Date.now()) }],
+      }),
     );
     await vi.waitUntil(() => sim.volume(VolumeId!)?.state === 'available');
     expect(await provisioner.reconcile()).toEqual({ attached: [VolumeId], deleted: [], deleteOnTerminationSet: [] });

@@ -28,7 +28,16 @@ describe('reconcile and release safety (issue 12)', () => {
     expect((await provisioner.list()).filter((volume) => volume.device !== undefined)).toEqual([]);
     expect(await provisioner.reconcile()).toEqual({ attached: [], deleted: [], deleteOnTerminationSet: [] });
     expect(sim.stats().calls.DeleteVolume ?? 0).toBe(0);
-    expect(liveVolumes(sim).map((volume) => [volume.volumeId, volume.state]).sort()).toEqual([[a.volumeId, 'in-use'], [b.volumeId, 'in-use']].sort());
+    expect(
+      liveVolumes(sim)
+        .map((volume) => [volume.volumeId, volume.state])
+        .sort(),
+    ).toEqual(
+      [
+        [a.volumeId, 'in-use'],
+        [b.volumeId, 'in-use'],
+      ].sort(),
+    );
   });
 
   it('DEVICE_NOT_FOUND says the volume was deleted when its clean-up deleted it', async () => {

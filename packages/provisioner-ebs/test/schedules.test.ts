@@ -8,7 +8,8 @@ import { Ec2Caller } from '../src/ec2-caller.js';
 import type { EbsProvisionerEvents } from '../src/events.js';
 import { DEFAULT_SCHEDULES, scheduleDelay } from '../src/schedules.js';
 
-const throttled = () => new EC2ServiceException({ name: 'RequestLimitExceeded', message: 'Request limit exceeded.', $fault: 'client', $metadata: { httpStatusCode: 503 } });
+const throttled = () =>
+  new EC2ServiceException({ name: 'RequestLimitExceeded', message: 'Request limit exceeded.', $fault: 'client', $metadata: { httpStatusCode: 503 } });
 
 /** A DescribeVolumes that EC2 throttles until `untilMs` on the clock, through the real Ec2Caller and p-retry. */
 async function callThrottledUntil(untilMs: number): Promise<{ outcome: 'ok' | 'gave up'; attempts: number; atMs: number }> {
@@ -24,10 +25,12 @@ async function callThrottledUntil(untilMs: number): Promise<{ outcome: 'ok' | 'g
   } as unknown as Ec2Api;
   const caller = new Ec2Caller(api, events, clock, DEFAULT_SCHEDULES.apiRetry, createRandom(1));
   let outcome: 'ok' | 'gave up' | undefined;
-  void caller.call('DescribeVolumes', (ec2) => ec2.describeVolumes({})).then(
-    () => (outcome = 'ok'),
-    () => (outcome = 'gave up'),
-  );
+  void caller
+    .call('DescribeVolumes', (ec2) => ec2.describeVolumes({}))
+    .then(
+      () => (outcome = 'ok'),
+      () => (outcome = 'gave up'),
+    );
   while (outcome === undefined) await clock.advance(1_000);
   return { outcome, attempts, atMs: clock.now() };
 }

@@ -30,5 +30,6 @@ it('the smallest size for some IOPS is one the provisioner accepts with them, an
 });
 
 it('every type without IOPS has its minimum size as the smallest', () => {
-  for (const type of EBS_VOLUME_TYPES.filter((name) => !EBS_VOLUME_TYPE_RULES[name].iops)) expect(smallestSizeForIops(type, 3000)).toBe(EBS_VOLUME_TYPE_RULES[type].minGiB);
+  for (const type of EBS_VOLUME_TYPES.filter((name) => !EBS_VOLUME_TYPE_RULES[name].iops))
+    expect(smallestSizeForIops(type, 3000)).toBe(EBS_VOLUME_TYPE_RULES[type].minGiB);
 });

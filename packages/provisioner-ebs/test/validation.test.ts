@@ -17,7 +17,12 @@ function thrown(run: () => void): EbsAutoscaleError {
 describe('volume type validation', () => {
   it('accepts the defaults and rejects sizes outside a type', () => {
     expect(() => validateVolumeSpec({}, 100)).not.toThrow();
-    expect(hasErrorCode(thrown(() => validateVolumeSpec({ type: 'st1' }, 100)), 'INVALID_ARGUMENT')).toBe(true);
+    expect(
+      hasErrorCode(
+        thrown(() => validateVolumeSpec({ type: 'st1' }, 100)),
+        'INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
     expect(thrown(() => validateVolumeSpec({ type: 'gp2' }, 20_000)).message).toMatch(/1 to 16384/);
   });
 
@@ -42,7 +47,15 @@ describe('volume type validation', () => {
 });
 
 describe('limits', () => {
-  const base: LimitInput = { sizeGiB: 100, instanceType: 'm5.large', attachedVolumes: 1, attachedDataVolumes: 0, networkInterfaces: 1, instanceStoreDisks: 0, created: [] };
+  const base: LimitInput = {
+    sizeGiB: 100,
+    instanceType: 'm5.large',
+    attachedVolumes: 1,
+    attachedDataVolumes: 0,
+    networkInterfaces: 1,
+    instanceStoreDisks: 0,
+    created: [],
+  };
 
   it('passes under every limit', () => {
     expect(() => assertRoomForVolume(base, DEFAULT_EBS_LIMITS)).not.toThrow();
@@ -57,7 +70,9 @@ describe('limits', () => {
     ['maxVolumeGiB', { sizeGiB: 20_000 }],
     ['minVolumeGiB', { sizeGiB: 0 }],
   ] as const)('names %s when it is reached', (limit, change) => {
-    const error = thrown(() => assertRoomForVolume({ ...base, ...change }, { ...DEFAULT_EBS_LIMITS, maxAttachedVolumes: limit === 'instanceAttachmentSlots' ? 40 : 16 }));
+    const error = thrown(() =>
+      assertRoomForVolume({ ...base, ...change }, { ...DEFAULT_EBS_LIMITS, maxAttachedVolumes: limit === 'instanceAttachmentSlots' ? 40 : 16 }),
+    );
     expect(error.code).toBe('LIMIT_REACHED');
     expect(error.message).toContain(limit);
   });
@@ -66,7 +81,9 @@ describe('limits', () => {
     // core's maxAttachedVolumes and amazon-ebs-autoscale's max_ebs_volume_count both count data volumes;
     // a root volume counted here refused the last volume they allow.
     expect(() => assertRoomForVolume({ ...base, attachedVolumes: 16, attachedDataVolumes: 15 }, DEFAULT_EBS_LIMITS)).not.toThrow();
-    expect(thrown(() => assertRoomForVolume({ ...base, attachedVolumes: 17, attachedDataVolumes: 16 }, DEFAULT_EBS_LIMITS)).message).toContain('maxAttachedVolumes');
+    expect(thrown(() => assertRoomForVolume({ ...base, attachedVolumes: 17, attachedDataVolumes: 16 }, DEFAULT_EBS_LIMITS)).message).toContain(
+      'maxAttachedVolumes',
+    );
   });
 
   it('shares Nitro slots with network interfaces but not Xen ones', () => {

@@ -26,7 +26,14 @@ const throughput = fc.option(near([125, 750, 1_000, 2_000], 2_500), { nil: undef
 
 function provisionerAccepts(spec: { type: EbsVolumeType; iops: number | undefined; throughputMiBps: number | undefined }, sizeGiB: number): boolean {
   try {
-    validateVolumeSpec({ type: spec.type, ...(spec.iops !== undefined ? { iops: spec.iops } : {}), ...(spec.throughputMiBps !== undefined ? { throughputMiBps: spec.throughputMiBps } : {}) }, sizeGiB);
+    validateVolumeSpec(
+      {
+        type: spec.type,
+        ...(spec.iops !== undefined ? { iops: spec.iops } : {}),
+        ...(spec.throughputMiBps !== undefined ? { throughputMiBps: spec.throughputMiBps } : {}),
+      },
+      sizeGiB,
+    );
     return true;
   } catch {
     return false;
@@ -35,7 +42,15 @@ function provisionerAccepts(spec: { type: EbsVolumeType; iops: number | undefine
 
 async function simulatorAccepts(type: EbsVolumeType, sizeGiB: number, iopsValue: number | undefined, throughputValue: number | undefined): Promise<boolean> {
   try {
-    await ec2.send(new CreateVolumeCommand({ AvailabilityZone: sim.instance.availabilityZone, VolumeType: type, Size: sizeGiB, Iops: iopsValue, Throughput: throughputValue }));
+    await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: sim.instance.availabilityZone,
+        VolumeType: type,
+        Size: sizeGiB,
+        Iops: iopsValue,
+        Throughput: throughputValue,
+      }),
+    );
     return true;
   } catch {
     return false;

@@ -21,21 +21,25 @@ export interface DockerEngine {
 }
 
 export interface DockerDiskUsage {
-  readonly Images?: readonly {
-    readonly Id: string;
-    readonly RepoTags?: readonly string[] | null;
-    readonly Size: number;
-    /** Bytes in layers other images share too; -1 when the daemon did not compute it. */
-    readonly SharedSize: number;
-  }[] | null;
-  readonly Containers?: readonly {
-    readonly Id: string;
-    readonly ImageID: string;
-    /** created | running | paused | restarting | removing | exited | dead */
-    readonly State: string;
-    /** Bytes the container wrote into its own layer. */
-    readonly SizeRw?: number;
-  }[] | null;
+  readonly Images?:
+    | readonly {
+        readonly Id: string;
+        readonly RepoTags?: readonly string[] | null;
+        readonly Size: number;
+        /** Bytes in layers other images share too; -1 when the daemon did not compute it. */
+        readonly SharedSize: number;
+      }[]
+    | null;
+  readonly Containers?:
+    | readonly {
+        readonly Id: string;
+        readonly ImageID: string;
+        /** created | running | paused | restarting | removing | exited | dead */
+        readonly State: string;
+        /** Bytes the container wrote into its own layer. */
+        readonly SizeRw?: number;
+      }[]
+    | null;
 }
 
 export interface DockerContainerDetails {

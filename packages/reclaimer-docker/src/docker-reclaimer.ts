@@ -93,7 +93,11 @@ export function createDockerReclaimer(options: DockerReclaimerOptions = {}): Spa
             gone.add(id);
           }
         } catch (error) {
-          throw new DockerReclaimError(`[reclaimer-docker] removing ${what} ${id} failed: ${(error as Error).message}`, { bytesFreed, removed }, { cause: error });
+          throw new DockerReclaimError(
+            `[reclaimer-docker] removing ${what} ${id} failed: ${(error as Error).message}`,
+            { bytesFreed, removed },
+            { cause: error },
+          );
         }
       };
       for (const c of containers) {

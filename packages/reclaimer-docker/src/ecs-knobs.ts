@@ -48,7 +48,11 @@ export function readEcsCleanupKnobs(env: Readonly<Record<string, string | undefi
     if (count >= 1) knobs.maxImagesPerCycle = count;
   }
   const excluded = env.ECS_EXCLUDE_UNTRACKED_IMAGE;
-  if (excluded) knobs.excludedImages = excluded.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (excluded)
+    knobs.excludedImages = excluded
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   const disabled = env.ECS_DISABLE_IMAGE_CLEANUP;
   if (disabled !== undefined && disabled !== '') knobs.removeImages = disabled.trim().toLowerCase() !== 'true';
   return knobs;

@@ -48,11 +48,8 @@ export function lastUsedMs(image: ImageFacts, users: readonly ContainerFacts[], 
 
 /** Decides what a reclaim may remove now. Pure: the same snapshot and rules give the same plan. */
 export function planReclaim(snapshot: DockerSnapshot, rules: ReclaimRules, seenUse: ReadonlyMap<string, number> = new Map()): ReclaimPlan {
-  const stoppedLongEnough = (c: ContainerFacts) =>
-    STOPPED_STATES.has(c.state) && rules.nowMs - (c.finishedMs ?? c.createdMs) >= rules.stoppedContainerMinAgeMs;
-  const containers = snapshot.containers
-    .filter(stoppedLongEnough)
-    .sort((a, b) => (a.finishedMs ?? a.createdMs) - (b.finishedMs ?? b.createdMs));
+  const stoppedLongEnough = (c: ContainerFacts) => STOPPED_STATES.has(c.state) && rules.nowMs - (c.finishedMs ?? c.createdMs) >= rules.stoppedContainerMinAgeMs;
+  const containers = snapshot.containers.filter(stoppedLongEnough).sort((a, b) => (a.finishedMs ?? a.createdMs) - (b.finishedMs ?? b.createdMs));
   if (!rules.removeImages) return { containers, images: [] };
 
   const removed = new Set(containers.map((c) => c.id));

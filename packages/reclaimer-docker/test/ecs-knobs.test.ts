@@ -31,7 +31,13 @@ describe('readEcsCleanupKnobs', () => {
         ECS_EXCLUDE_UNTRACKED_IMAGE: 'alpine:latest, busybox:1',
         ECS_DISABLE_IMAGE_CLEANUP: 'true',
       }),
-    ).toEqual({ stoppedContainerMinAgeMs: 600_000, imageMinAgeMs: 1_800_000, maxImagesPerCycle: 20, excludedImages: ['alpine:latest', 'busybox:1'], removeImages: false });
+    ).toEqual({
+      stoppedContainerMinAgeMs: 600_000,
+      imageMinAgeMs: 1_800_000,
+      maxImagesPerCycle: 20,
+      excludedImages: ['alpine:latest', 'busybox:1'],
+      removeImages: false,
+    });
     expect(readEcsCleanupKnobs({})).toEqual({});
   });
 
@@ -54,7 +60,10 @@ describe('readEcsConfigFile', () => {
     const { readEcsConfigFile } = await import('../src/index.js');
     const dir = await mkdtemp(join(tmpdir(), 'ecs-config-'));
     try {
-      await writeFile(join(dir, 'ecs.config'), '# cluster\nECS_CLUSTER=batch\nECS_IMAGE_MINIMUM_CLEANUP_AGE="30m"\n\nECS_ENGINE_TASK_CLEANUP_WAIT_DURATION = 10m\n');
+      await writeFile(
+        join(dir, 'ecs.config'),
+        '# cluster\nECS_CLUSTER=batch\nECS_IMAGE_MINIMUM_CLEANUP_AGE="30m"\n\nECS_ENGINE_TASK_CLEANUP_WAIT_DURATION = 10m\n',
+      );
       const env = await readEcsConfigFile(join(dir, 'ecs.config'));
       expect(env).toEqual({ ECS_CLUSTER: 'batch', ECS_IMAGE_MINIMUM_CLEANUP_AGE: '30m', ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: '10m' });
       expect(readEcsCleanupKnobs(env)).toEqual({ imageMinAgeMs: 1_800_000, stoppedContainerMinAgeMs: 600_000 });

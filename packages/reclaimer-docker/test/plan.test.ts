@@ -12,19 +12,25 @@ const rules = (over: Partial<ReclaimRules> = {}): ReclaimRules => ({
   ...over,
 });
 const image = (id: string, createdMs: number, over: Partial<ImageFacts> = {}): ImageFacts => ({
-  id, tags: [`${id}:1`], createdMs, lastTagMs: undefined, bytes: 100, ...over,
+  id,
+  tags: [`${id}:1`],
+  createdMs,
+  lastTagMs: undefined,
+  bytes: 100,
+  ...over,
 });
 const container = (id: string, imageId: string, state: string, createdMs: number, finishedMs?: number): ContainerFacts => ({
-  id, imageId, state, createdMs, finishedMs, bytes: 10,
+  id,
+  imageId,
+  state,
+  createdMs,
+  finishedMs,
+  bytes: 10,
 });
 
 describe('planReclaim', () => {
   it('ranks an image by the newest container that used it, else by when it arrived (the later of Created and LastTagTime)', () => {
-    const images = [
-      image('built-long-ago-pulled-late', 1, { lastTagMs: 5000 }),
-      image('imported-early', 2000),
-      image('old-but-run-late', 1000),
-    ];
+    const images = [image('built-long-ago-pulled-late', 1, { lastTagMs: 5000 }), image('imported-early', 2000), image('old-but-run-late', 1000)];
     const containers = [container('c', 'old-but-run-late', 'exited', 8000, 8100)];
     const plan = planReclaim({ images, containers }, rules());
     expect(plan.images.map((i) => i.id)).toEqual(['imported-early', 'built-long-ago-pulled-late', 'old-but-run-late']);
@@ -49,9 +55,22 @@ describe('planReclaim', () => {
 
   const states = fc.constantFrom('created', 'running', 'paused', 'restarting', 'exited', 'dead');
   const world = fc.record({
-    images: fc.uniqueArray(fc.record({ id: fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5'), createdMs: fc.nat(10_000_000), lastTagMs: fc.option(fc.nat(10_000_000), { nil: undefined }) }), { selector: (i) => i.id }),
+    images: fc.uniqueArray(
+      fc.record({
+        id: fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5'),
+        createdMs: fc.nat(10_000_000),
+        lastTagMs: fc.option(fc.nat(10_000_000), { nil: undefined }),
+      }),
+      { selector: (i) => i.id },
+    ),
     containers: fc.uniqueArray(
-      fc.record({ id: fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5', 'c6'), imageId: fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5'), state: states, createdMs: fc.nat(10_000_000), finishedMs: fc.option(fc.nat(10_000_000), { nil: undefined }) }),
+      fc.record({
+        id: fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5', 'c6'),
+        imageId: fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5'),
+        state: states,
+        createdMs: fc.nat(10_000_000),
+        finishedMs: fc.option(fc.nat(10_000_000), { nil: undefined }),
+      }),
       { selector: (c) => c.id },
     ),
     rules: fc.record({ stoppedContainerMinAgeMs: fc.nat(5_000_000), imageMinAgeMs: fc.nat(5_000_000), maxImagesPerCycle: fc.integer({ min: 1, max: 6 }) }),

@@ -17,7 +17,10 @@ export async function checksumTree(dir: string): Promise<TreeChecksums> {
     for (const entry of entries) {
       const path = join(current, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) result[relative(dir, path)] = createHash('sha256').update(await readFile(path)).digest('hex');
+      else if (entry.isFile())
+        result[relative(dir, path)] = createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex');
     }
   };
   await walk(dir);

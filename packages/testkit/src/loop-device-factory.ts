@@ -95,9 +95,7 @@ export class LoopDeviceFactory {
     const dir = this.dir;
     // Unmount deepest first, repeatedly: a btrfs over several loops shows only one of them as source.
     for (let round = 0; round < 3; round += 1) {
-      const mounts = (await findMounts()).filter(
-        (entry) => this.loops.includes(entry.source) || (dir !== undefined && entry.mountPoint.startsWith(`${dir}/`)),
-      );
+      const mounts = (await findMounts()).filter((entry) => this.loops.includes(entry.source) || (dir !== undefined && entry.mountPoint.startsWith(`${dir}/`)));
       if (mounts.length === 0) break;
       mounts.sort((a, b) => b.mountPoint.length - a.mountPoint.length);
       for (const mount of mounts) {

@@ -41,7 +41,12 @@ export class SuiteContext {
     for (let index = 0; index < count; index += 1) devices.push(await environment.createDevice(this.deviceBytes));
     const mountPoint = await environment.createMountPoint();
     const driverOn = async (on: readonly string[]): Promise<FilesystemDriver> =>
-      this.options.createDriver({ mountPoint: on === devices ? mountPoint : await environment.createMountPoint(), devices: on, runner: this.runner, environment });
+      this.options.createDriver({
+        mountPoint: on === devices ? mountPoint : await environment.createMountPoint(),
+        devices: on,
+        runner: this.runner,
+        environment,
+      });
     const driver = await driverOn(devices);
     return { environment, driver, devices, mountPoint, runner: this.runner, driverOn, newDevice: () => environment.createDevice(this.deviceBytes) };
   }

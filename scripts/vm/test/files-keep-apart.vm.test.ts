@@ -16,7 +16,10 @@ const VITEST = join(REPO, 'node_modules', 'vitest', 'vitest.mjs');
 /** Its cheapest scenario (about 20 s under TCG): what matters is that its afterEach runs. */
 const NEIGHBOUR = { file: 'packages/driver-lvm/test/growth.vm.test.ts', test: 'grows metadata past the threshold' };
 
-const mountedAt = (path: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === path);
+const mountedAt = (path: string) =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === path);
 
 describe('VM test files running side by side', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ebs-autoscale-testkit-'));

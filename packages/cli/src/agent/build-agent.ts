@@ -1,4 +1,14 @@
-import { createCompatibilityPolicy, createPredictivePolicy, StorageAutoscaler, type CapacityWaitOptions, type Clock, type CommandRunner, type FilesystemDriver, type ScalingPolicy, type SpaceReclaimer } from '@ebs-autoscale/core';
+import {
+  createCompatibilityPolicy,
+  createPredictivePolicy,
+  StorageAutoscaler,
+  type CapacityWaitOptions,
+  type Clock,
+  type CommandRunner,
+  type FilesystemDriver,
+  type ScalingPolicy,
+  type SpaceReclaimer,
+} from '@ebs-autoscale/core';
 import { createEbsProvisioner, type EbsProvisioner, type EbsProvisionerOptions } from '@ebs-autoscale/provisioner-ebs';
 import type { AgentConfig } from '../config/agent-config.js';
 import { describeDistribution } from '../host/distribution.js';
@@ -42,7 +52,12 @@ export interface BuiltAgent {
 /** Turns a configuration into a driver, an EBS provisioner, a policy and the autoscaler that joins them. */
 export function buildAgent(config: AgentConfig, options: BuildAgentOptions): BuiltAgent {
   const resolved = options.driver ?? resolveDriver(config.driver, describeDistribution(undefined));
-  const driver = buildDriver(resolved, { mountPoint: config.mountPoint, devices: options.devices, ...(options.runner ? { runner: options.runner } : {}), ...(options.fstabPath ? { fstabPath: options.fstabPath } : {}) });
+  const driver = buildDriver(resolved, {
+    mountPoint: config.mountPoint,
+    devices: options.devices,
+    ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.fstabPath ? { fstabPath: options.fstabPath } : {}),
+  });
   const provisioner = createEbsProvisioner({
     mountPoint: config.mountPoint,
     volume: {
@@ -57,7 +72,9 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
       maxTotalCreatedGiB: config.limits.maxTotalCreatedGiB,
       minVolumeGiB: config.limits.minVolumeGiB,
       maxVolumeGiB: config.limits.maxVolumeGiB,
-      ...(Number.isFinite(config.limits.maxCreatedVolumes) ? { maxCreatedVolumes: config.limits.maxCreatedVolumes, maxOwnedVolumes: config.limits.maxCreatedVolumes } : {}),
+      ...(Number.isFinite(config.limits.maxCreatedVolumes)
+        ? { maxCreatedVolumes: config.limits.maxCreatedVolumes, maxOwnedVolumes: config.limits.maxCreatedVolumes }
+        : {}),
     },
     orphans: config.reconcile.orphans,
     tags: { ...config.volume.tags },
@@ -78,7 +95,14 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
     ...(options.reclaimers?.length ? { reclaimers: options.reclaimers } : {}),
     ...(config.growth?.hybrid ? { hybridGrowth: true } : {}),
     ...(config.shrink ? { shrink: config.shrink } : {}),
-    ...(config.reclaim?.budgetMs === undefined && config.reclaim?.cooldownMs === undefined ? {} : { reclaim: { ...(config.reclaim.budgetMs === undefined ? {} : { budgetMs: config.reclaim.budgetMs }), ...(config.reclaim.cooldownMs === undefined ? {} : { cooldownMs: config.reclaim.cooldownMs }) } }),
+    ...(config.reclaim?.budgetMs === undefined && config.reclaim?.cooldownMs === undefined
+      ? {}
+      : {
+          reclaim: {
+            ...(config.reclaim.budgetMs === undefined ? {} : { budgetMs: config.reclaim.budgetMs }),
+            ...(config.reclaim.cooldownMs === undefined ? {} : { cooldownMs: config.reclaim.cooldownMs }),
+          },
+        }),
   });
   return { driver, provisioner, policy, autoscaler };
 }
@@ -86,7 +110,8 @@ export function buildAgent(config: AgentConfig, options: BuildAgentOptions): Bui
 /** The configured scaling policy. */
 export function buildPolicy(config: AgentConfig): ScalingPolicy {
   const { limits, policy } = config;
-  if (policy.kind === 'compatibility') return createCompatibilityPolicy({ initialThresholdPercent: policy.initialThresholdPercent, intervalMs: policy.intervalMs, limits });
+  if (policy.kind === 'compatibility')
+    return createCompatibilityPolicy({ initialThresholdPercent: policy.initialThresholdPercent, intervalMs: policy.intervalMs, limits });
   const { kind: _kind, ...options } = policy;
   return createPredictivePolicy({ ...options, limits });
 }

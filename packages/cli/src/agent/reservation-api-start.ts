@@ -21,7 +21,13 @@ export interface StartedReservationApi {
  * Restores the reservations a previous run of this agent left in its journal, then serves the API on
  * the mount point's socket in the run directory. Undefined when the configuration turns it off.
  */
-export async function startReservationApi(autoscaler: StorageAutoscaler, config: AgentConfig, runDir: string, logger: Logger, pidIntervalMs?: number): Promise<StartedReservationApi | undefined> {
+export async function startReservationApi(
+  autoscaler: StorageAutoscaler,
+  config: AgentConfig,
+  runDir: string,
+  logger: Logger,
+  pidIntervalMs?: number,
+): Promise<StartedReservationApi | undefined> {
   const settings = config.reservations ?? { enabled: true };
   if (!settings.enabled) return undefined;
   const gid = settings.group === undefined ? undefined : await resolveGroup(settings.group);

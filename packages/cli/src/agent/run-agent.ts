@@ -64,7 +64,17 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     const built = buildAgent(config, { ...options, devices, driver: driverConfig, reclaimers });
     const { autoscaler, provisioner, driver } = built;
     cleanups.push(logAutoscalerEvents(autoscaler, logger, { summaryIntervalSeconds: config.logging.summaryIntervalSeconds }));
-    logger.info({ event: 'agent:start', mountPoint: config.mountPoint, format: config.format, driver: driver.name, policy: built.policy.name, limits: built.policy.limits }, 'ebs-autoscale starting');
+    logger.info(
+      {
+        event: 'agent:start',
+        mountPoint: config.mountPoint,
+        format: config.format,
+        driver: driver.name,
+        policy: built.policy.name,
+        limits: built.policy.limits,
+      },
+      'ebs-autoscale starting',
+    );
 
     const port = options.metricsPort ?? config.metrics.port;
     let metricsServer: Server | undefined;
@@ -78,8 +88,12 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       logger.info({ event: 'metrics:listening', port, host: config.metrics.host }, 'metrics on /metrics');
     }
-    provisioner.on('ec2:retry', (e) => logger.warn({ event: 'ec2:retry', action: e.action, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code }, `EC2 ${e.action} retry`));
-    provisioner.on('volume:created', (e) => logger.info({ event: 'volume:created', volumeId: e.volumeId, sizeGiB: e.sizeGiB, volumeType: e.volumeType }, 'volume created'));
+    provisioner.on('ec2:retry', (e) =>
+      logger.warn({ event: 'ec2:retry', action: e.action, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code }, `EC2 ${e.action} retry`),
+    );
+    provisioner.on('volume:created', (e) =>
+      logger.info({ event: 'volume:created', volumeId: e.volumeId, sizeGiB: e.sizeGiB, volumeType: e.volumeType }, 'volume created'),
+    );
     provisioner.on('volume:attached', (e) => logger.info({ event: 'volume:attached', volumeId: e.volumeId, deviceName: e.deviceName }, 'attach requested'));
     provisioner.on('volume:deleted', (e) => logger.info({ event: 'volume:deleted', volumeId: e.volumeId, reason: e.reason }, 'volume deleted'));
 
@@ -88,7 +102,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     logger.info({ event: 'reconcile', ...reconcile }, 'reconciled owned volumes');
     for (const volumeId of strays.adopted) logger.info({ event: 'stray:adopted', volumeId }, 'added a volume a crash left outside the filesystem');
     for (const volumeId of strays.released) logger.info({ event: 'stray:released', volumeId }, 'released a volume a crash left outside the filesystem');
-    if (strays.adopted.length + strays.released.length + strays.kept.length > 0) logger.info({ event: 'reconcile:strays', ...strays }, 'handled volumes outside the filesystem');
+    if (strays.adopted.length + strays.released.length + strays.kept.length > 0)
+      logger.info({ event: 'reconcile:strays', ...strays }, 'handled volumes outside the filesystem');
 
     const statusFile = statusFilePath(config.mountPoint, runDir);
     let writing = Promise.resolve();
@@ -98,16 +113,19 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
         .catch((error: unknown) => logger.warn({ event: 'status:write-failed', err: error }, 'could not write the status file'));
       return writing;
     };
-    for (const event of ['scale:start', 'scale:complete', 'scale:failed', 'limit:reached', 'threshold:crossed', 'mount:read-only', 'mount:writable'] as const) autoscaler.on(event, () => void publish());
+    for (const event of ['scale:start', 'scale:complete', 'scale:failed', 'limit:reached', 'threshold:crossed', 'mount:read-only', 'mount:writable'] as const)
+      autoscaler.on(event, () => void publish());
     const timer = setInterval(() => void publish(), options.statusIntervalMs ?? 5000);
     timer.unref();
     cleanups.push(() => clearInterval(timer));
     autoscaler.start();
     // A started autoscaler keeps the process alive: stop it if the API cannot start (a missing group).
-    const api: StartedReservationApi | undefined = await startReservationApi(autoscaler, config, runDir, logger, options.reservationPidIntervalMs).catch(async (error: unknown) => {
-      await autoscaler.stop();
-      throw error;
-    });
+    const api: StartedReservationApi | undefined = await startReservationApi(autoscaler, config, runDir, logger, options.reservationPidIntervalMs).catch(
+      async (error: unknown) => {
+        await autoscaler.stop();
+        throw error;
+      },
+    );
     await publish();
     logger.info({ event: 'agent:ready', devices: await driver.devices().catch(() => []) }, 'running');
 

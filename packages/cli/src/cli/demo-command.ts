@@ -28,7 +28,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const durationSeconds = number('duration', values.duration, DEMO_DEFAULTS.durationSeconds);
   const initialSizeGiB = number('initial-size', values['initial-size'], DEMO_DEFAULTS.initialSizeGiB);
   const latencies = values.fast ? 'zero' : (values.latencies ?? 'quick');
-  if (latencies !== 'zero' && latencies !== 'quick' && latencies !== 'realistic') throw invalidOption(`--latencies expects quick, realistic or zero, got "${latencies}"`);
+  if (latencies !== 'zero' && latencies !== 'quick' && latencies !== 'realistic')
+    throw invalidOption(`--latencies expects quick, realistic or zero, got "${latencies}"`);
   const missing = await missingPrerequisites();
   if (missing.length) {
     io.stderr.write(`The demo cannot run here:\n${missing.map((line) => `  - ${line}`).join('\n')}\n`);
@@ -77,7 +78,10 @@ function formatView(view: DemoView): string {
 export async function missingPrerequisites(): Promise<string[]> {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('it needs root (it creates loop devices and mounts a filesystem): run it with sudo');
-  for (const [tool, pkg] of [['mkfs.btrfs', 'btrfs-progs'], ['losetup', 'util-linux']] as const) {
+  for (const [tool, pkg] of [
+    ['mkfs.btrfs', 'btrfs-progs'],
+    ['losetup', 'util-linux'],
+  ] as const) {
     if (!(await toolOnPath(tool))) missing.push(`${tool} is missing: install ${pkg} (apt-get install ${pkg} / dnf install ${pkg})`);
   }
   return missing;

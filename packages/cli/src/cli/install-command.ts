@@ -43,7 +43,15 @@ const HOST_OPTIONS = {
 export async function installCommand(args: string[], io: CliIo, deps: InstallCommandDeps = {}): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...HOST_OPTIONS, driver: { type: 'string' }, device: { type: 'string' }, 'initial-size': { type: 'string' }, timeout: { type: 'string' }, node: { type: 'string' }, bin: { type: 'string' } },
+    options: {
+      ...HOST_OPTIONS,
+      driver: { type: 'string' },
+      device: { type: 'string' },
+      'initial-size': { type: 'string' },
+      timeout: { type: 'string' },
+      node: { type: 'string' },
+      bin: { type: 'string' },
+    },
   });
   const driver = values.driver;
   if (driver !== undefined && !(DRIVERS as readonly string[]).includes(driver)) {
@@ -62,7 +70,10 @@ export async function installCommand(args: string[], io: CliIo, deps: InstallCom
   }
   // The file of this mount point (`-m`), or the one `--config` names; with neither, the host's only one, or /scratch's.
   const location = await locateConfig({ config: values.config, mountPoint: values.mountpoint, configDir: values['config-dir'] });
-  const configPath = location.exists || values.config !== undefined || values.mountpoint !== undefined ? location.file : (await locateConfig({ mountPoint: INSTALL_DEFAULTS.mountPoint, configDir: values['config-dir'] })).file;
+  const configPath =
+    location.exists || values.config !== undefined || values.mountpoint !== undefined
+      ? location.file
+      : (await locateConfig({ mountPoint: INSTALL_DEFAULTS.mountPoint, configDir: values['config-dir'] })).file;
   const result = await installAgent({
     ...hostPaths(values, deps, configPath),
     ...(values.mountpoint ? { mountPoint: values.mountpoint } : {}),
@@ -74,10 +85,17 @@ export async function installCommand(args: string[], io: CliIo, deps: InstallCom
     timeoutMs: timeout * 1000,
     ...agentCommand(values.node, values.bin),
     // The unit's `run` gets the same world as this install had, so ExecStart finds the same devices.
-    runArgs: [...worldRunArgs({ ...values, 'dev-root': values['dev-root'] ?? deps.devRoot, 'sys-root': values['sys-root'] ?? deps.sysRoot }), ...(values['run-dir'] ? ['--run-dir', values['run-dir']] : [])],
+    runArgs: [
+      ...worldRunArgs({ ...values, 'dev-root': values['dev-root'] ?? deps.devRoot, 'sys-root': values['sys-root'] ?? deps.sysRoot }),
+      ...(values['run-dir'] ? ['--run-dir', values['run-dir']] : []),
+    ],
     say: (line) => io.stdout.write(`${line}\n`),
   });
-  io.stdout.write(result.changed.length === 0 ? `Already installed for ${result.config.mountPoint}; nothing changed.\n` : `Installed for ${result.config.mountPoint}:\n${result.changed.map((line) => `  - ${line}\n`).join('')}`);
+  io.stdout.write(
+    result.changed.length === 0
+      ? `Already installed for ${result.config.mountPoint}; nothing changed.\n`
+      : `Installed for ${result.config.mountPoint}:\n${result.changed.map((line) => `  - ${line}\n`).join('')}`,
+  );
   return EXIT.ok;
 }
 
@@ -110,11 +128,17 @@ export async function uninstallCommand(args: string[], io: CliIo, deps: InstallC
     say: (line) => io.stdout.write(`${line}\n`),
   });
   await removeRunFiles(result.mountPoint, values['run-dir']);
-  io.stdout.write(release ? `Uninstalled; released ${result.releasedVolumes.length} volume(s).\n` : `Uninstalled; the data on ${result.mountPoint} is untouched.\n`);
+  io.stdout.write(
+    release ? `Uninstalled; released ${result.releasedVolumes.length} volume(s).\n` : `Uninstalled; the data on ${result.mountPoint} is untouched.\n`,
+  );
   return EXIT.ok;
 }
 
-function hostPaths(values: { 'unit-dir'?: string | undefined; fstab?: string | undefined } & WorldValues, deps: InstallCommandDeps, configPath: string): HostPaths {
+function hostPaths(
+  values: { 'unit-dir'?: string | undefined; fstab?: string | undefined } & WorldValues,
+  deps: InstallCommandDeps,
+  configPath: string,
+): HostPaths {
   const { capacity: _capacity, ...world } = worldSettings(values, { devRoot: deps.devRoot, sysRoot: deps.sysRoot });
   return {
     configPath,

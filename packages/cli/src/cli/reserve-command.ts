@@ -27,9 +27,17 @@ async function socketFor(values: { mountpoint?: string; socket?: string; 'run-di
   const dir = reservationSocketDir(runDir);
   const sockets = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.sock'));
   if (sockets.length === 1) return join(dir, sockets[0]!);
-  throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', sockets.length === 0 ? `No agent socket in ${dir}.` : `${sockets.length} agents listen in ${dir} (${sockets.join(', ')}).`, {
-    hint: sockets.length === 0 ? 'Is `ebs-autoscale run` running? Name its mount point with -m, or the socket with --socket.' : 'Say which mount point with -m MOUNT.',
-  });
+  throw new EbsAutoscaleError(
+    'api',
+    'INVALID_ARGUMENT',
+    sockets.length === 0 ? `No agent socket in ${dir}.` : `${sockets.length} agents listen in ${dir} (${sockets.join(', ')}).`,
+    {
+      hint:
+        sockets.length === 0
+          ? 'Is `ebs-autoscale run` running? Name its mount point with -m, or the socket with --socket.'
+          : 'Say which mount point with -m MOUNT.',
+    },
+  );
 }
 
 function printError(answer: ApiAnswer, io: CliIo): number {

@@ -105,7 +105,9 @@ export async function runCommand(args: string[], io: CliIo, signals: NodeJS.Even
 function mountPoint(values: { mountpoint?: string | undefined; instance?: string | undefined }): string | undefined {
   const fromInstance = values.instance === undefined ? undefined : mountPointOfInstance(values.instance);
   if (fromInstance !== undefined && values.mountpoint !== undefined && fromInstance !== values.mountpoint) {
-    throw Object.assign(new TypeError(`--instance ${values.instance} is ${fromInstance}, not --mountpoint ${values.mountpoint}; give one of them`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+    throw Object.assign(new TypeError(`--instance ${values.instance} is ${fromInstance}, not --mountpoint ${values.mountpoint}; give one of them`), {
+      code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
+    });
   }
   return fromInstance ?? values.mountpoint;
 }

@@ -7,7 +7,11 @@ import { EXIT, type CliIo } from './io.js';
 
 /** `config`: validates and prints the normalised configuration. */
 export async function configCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, mountpoint: { type: 'string', short: 'm' }, 'config-dir': { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { config: { type: 'string', short: 'c' }, mountpoint: { type: 'string', short: 'm' }, 'config-dir': { type: 'string' } },
+    allowPositionals: true,
+  });
   const { config } = await loadLocatedConfig({ config: values.config ?? positionals[0], mountPoint: values.mountpoint, configDir: values['config-dir'] });
   io.stdout.write(`${JSON.stringify(config, (_key, value: unknown) => (value === Number.POSITIVE_INFINITY ? 'unlimited' : value), 2)}\n`);
   return EXIT.ok;
@@ -17,7 +21,13 @@ export async function configCommand(args: string[], io: CliIo): Promise<number> 
 export async function iamPolicyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string', short: 'c' }, region: { type: 'string' }, account: { type: 'string' }, 'instance-tag': { type: 'string' }, artifact: { type: 'string' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      region: { type: 'string' },
+      account: { type: 'string' },
+      'instance-tag': { type: 'string' },
+      artifact: { type: 'string' },
+    },
   });
   // Run on a laptop before any host exists, too: without a config file, the defaults, said on stderr.
   const { config, usedDefaults } = await configOrDefaults(values.config, DEFAULT_CONFIG_FILE);

@@ -16,7 +16,14 @@ import { EXIT, type CliIo } from './io.js';
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string', short: 'c' }, mountpoint: { type: 'string', short: 'm' }, 'config-dir': { type: 'string' }, 'unit-dir': { type: 'string' }, json: { type: 'boolean' }, 'run-dir': { type: 'string' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      mountpoint: { type: 'string', short: 'm' },
+      'config-dir': { type: 'string' },
+      'unit-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      'run-dir': { type: 'string' },
+    },
   });
   const runDir = values['run-dir'] ?? DEFAULT_RUN_DIR;
   let mountPoint: string;
@@ -26,13 +33,27 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   } else if (values.config !== undefined) {
     mountPoint = (await loadLocatedConfig({ config: values.config })).config.mountPoint;
   } else {
-    const agents = await hostAgents({ runDir, ...(values['unit-dir'] ? { unitDir: values['unit-dir'] } : {}), ...(values['config-dir'] ? { configDir: values['config-dir'] } : {}) });
+    const agents = await hostAgents({
+      runDir,
+      ...(values['unit-dir'] ? { unitDir: values['unit-dir'] } : {}),
+      ...(values['config-dir'] ? { configDir: values['config-dir'] } : {}),
+    });
     if (agents.length === 0) {
-      io.stderr.write(`No ebs-autoscale agent is installed, configured or reporting here (no unit instance, no configuration, nothing in ${runDir}). Install one: ebs-autoscale install -m <mount point>\n`);
+      io.stderr.write(
+        `No ebs-autoscale agent is installed, configured or reporting here (no unit instance, no configuration, nothing in ${runDir}). Install one: ebs-autoscale install -m <mount point>\n`,
+      );
       return EXIT.failed;
     }
     if (agents.length > 1) {
-      io.stdout.write(values.json ? `${JSON.stringify(agents.map(({ report, ...agent }) => ({ ...agent, ...(report ?? {}) })), null, 2)}\n` : formatHostAgents(agents));
+      io.stdout.write(
+        values.json
+          ? `${JSON.stringify(
+              agents.map(({ report, ...agent }) => ({ ...agent, ...(report ?? {}) })),
+              null,
+              2,
+            )}\n`
+          : formatHostAgents(agents),
+      );
       return agents.every((agent) => agent.running) ? EXIT.ok : EXIT.failed;
     }
     mountPoint = agents[0]!.mountPoint;
@@ -40,7 +61,9 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   const file = statusFilePath(mountPoint, runDir);
   const found = await readStatusReport(file);
   if (!found) {
-    io.stderr.write(`No agent has reported for ${mountPoint} (no ${file}). Is \`ebs-autoscale run\` running? Try: systemctl status ${unitNameFor(mountPoint)}\n`);
+    io.stderr.write(
+      `No agent has reported for ${mountPoint} (no ${file}). Is \`ebs-autoscale run\` running? Try: systemctl status ${unitNameFor(mountPoint)}\n`,
+    );
     return EXIT.failed;
   }
   if (values.json) {

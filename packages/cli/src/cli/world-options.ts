@@ -63,7 +63,9 @@ function bytesPerGiBOf(values: WorldValues): number | undefined {
   if (raw === undefined) return undefined;
   const bytes = parseBytesPerGiB(raw);
   if (bytes === undefined) {
-    throw Object.assign(new TypeError(`--bytes-per-gib expects bytes from 1 MiB to 1 GiB in whole sectors (e.g. 134217728 or 128MiB), got "${raw}"`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+    throw Object.assign(new TypeError(`--bytes-per-gib expects bytes from 1 MiB to 1 GiB in whole sectors (e.g. 134217728 or 128MiB), got "${raw}"`), {
+      code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
+    });
   }
   return bytes;
 }

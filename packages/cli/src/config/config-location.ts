@@ -63,7 +63,15 @@ export async function locateConfig(query: ConfigQuery): Promise<ConfigLocation> 
   const files = await configFiles(dir);
   if (files.length === 1) return { file: files[0]!, exists: true };
   if (files.length > 1) {
-    throw new ConfigError([{ path: '', message: `${dir} holds the configurations of ${files.length} mount points (${files.map((file) => file.slice(dir.length + 1)).join(', ')}); pass --mountpoint <dir> to say which` }], dir);
+    throw new ConfigError(
+      [
+        {
+          path: '',
+          message: `${dir} holds the configurations of ${files.length} mount points (${files.map((file) => file.slice(dir.length + 1)).join(', ')}); pass --mountpoint <dir> to say which`,
+        },
+      ],
+      dir,
+    );
   }
   return { file: legacy, exists: false };
 }
@@ -77,7 +85,15 @@ export async function loadLocatedConfig(query: ConfigQuery): Promise<{ config: A
   const location = await locateConfig(query);
   const config = await loadConfig(location.file);
   if (location.mountPoint !== undefined && config.mountPoint !== location.mountPoint) {
-    throw new ConfigError([{ path: config.format === 'v1' ? 'mountPoint' : 'mountpoint', message: `is ${config.mountPoint}, but this is for ${location.mountPoint}; pass the configuration of ${location.mountPoint}, or leave out --mountpoint` }], location.file);
+    throw new ConfigError(
+      [
+        {
+          path: config.format === 'v1' ? 'mountPoint' : 'mountpoint',
+          message: `is ${config.mountPoint}, but this is for ${location.mountPoint}; pass the configuration of ${location.mountPoint}, or leave out --mountpoint`,
+        },
+      ],
+      location.file,
+    );
   }
   return { config, file: location.file };
 }
@@ -88,9 +104,15 @@ export async function configFiles(dir: string = DEFAULT_CONFIG_DIR): Promise<str
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [] as string[];
     throw error;
   });
-  return names.filter((name) => name.endsWith('.json')).sort().map((name) => join(dir, name));
+  return names
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -13,7 +13,13 @@ export const DEFAULT_MOUNT_POINT = '/scratch';
  */
 export async function configOrDefaults(given: string | undefined, defaultFile: string): Promise<{ config: AgentConfig; usedDefaults?: string }> {
   if (given !== undefined) return { config: await loadConfig(given) };
-  if (await access(defaultFile).then(() => true, () => false)) return { config: await loadConfig(defaultFile) };
+  if (
+    await access(defaultFile).then(
+      () => true,
+      () => false,
+    )
+  )
+    return { config: await loadConfig(defaultFile) };
   const config = parseConfig({ version: 1, mountPoint: DEFAULT_MOUNT_POINT });
   const { volume } = config;
   return {

@@ -26,7 +26,10 @@ export function readGrowthConfig(reader: ObjectReader | undefined, driver: Drive
   reader.finish();
   if (hybrid && driver.kind !== 'btrfs') {
     const why = driver.kind === 'lvm' ? 'the lvm driver only adds physical volumes' : 'the ext4-static driver always grows its one volume in place already';
-    issues.add(reader.at('hybrid'), `hybrid growth (ModifyVolume on the newest volume, else a new one) needs the btrfs driver; ${why}. Remove growth.hybrid, or use driver.kind "btrfs"`);
+    issues.add(
+      reader.at('hybrid'),
+      `hybrid growth (ModifyVolume on the newest volume, else a new one) needs the btrfs driver; ${why}. Remove growth.hybrid, or use driver.kind "btrfs"`,
+    );
   }
   return { hybrid };
 }
@@ -46,7 +49,10 @@ export function readShrinkConfig(reader: ObjectReader | undefined, driver: Drive
   reader.finish();
   if (driver.kind !== 'btrfs') {
     const name = driver.kind === 'lvm' ? `the lvm driver (${driver.filesystem ?? 'ext4 or xfs'} on LVM)` : 'the ext4-static driver';
-    issues.add(reader.path, `${name} cannot shrink online: ext4 and xfs do not give a device back while mounted. Remove the shrink section, or use driver.kind "btrfs", which removes a device online`);
+    issues.add(
+      reader.path,
+      `${name} cannot shrink online: ext4 and xfs do not give a device back while mounted. Remove the shrink section, or use driver.kind "btrfs", which removes a device online`,
+    );
   }
   return {
     quietPeriodMs: Math.round(quietPeriodSeconds * 1000),

@@ -28,7 +28,8 @@ export function parseLegacyConfig(json: unknown, file?: string): AgentConfig {
   const volumeGroup = lvm?.string('volume_group') ?? INSTALL_DEFAULTS.volumeGroup;
   const logicalVolume = lvm?.string('logical_volume') ?? INSTALL_DEFAULTS.logicalVolume;
   lvm?.finish();
-  const driver: DriverConfig = filesystem === 'lvm.ext4' ? { kind: 'lvm', layout: 'linear', volumeGroup, logicalVolume, filesystem: 'ext4' } : { kind: 'btrfs' };
+  const driver: DriverConfig =
+    filesystem === 'lvm.ext4' ? { kind: 'lvm', layout: 'linear', volumeGroup, logicalVolume, filesystem: 'ext4' } : { kind: 'btrfs' };
 
   const volume = readVolume(root.object('volume'), issues, { legacy: true });
   const detectionSeconds = root.number('detection_interval', { ...num, min: 1, max: 3600 }) ?? INSTALL_DEFAULTS.detectionIntervalSeconds;
@@ -50,7 +51,18 @@ export function parseLegacyConfig(json: unknown, file?: string): AgentConfig {
     ...(maxAttachedVolumes === undefined ? {} : { maxAttachedVolumes }),
   };
   const prefix = 'limits.';
-  checkConfiguredLimits(limits, volume.type, { minVolumeGiB: `${prefix}min_ebs_volume_size`, maxVolumeGiB: `${prefix}max_ebs_volume_size`, maxTotalCreatedGiB: `${prefix}max_logical_volume_size`, maxAttachedVolumes: `${prefix}max_ebs_volume_count` }, issues, { value: volume.iops, path: 'volume.iops' });
+  checkConfiguredLimits(
+    limits,
+    volume.type,
+    {
+      minVolumeGiB: `${prefix}min_ebs_volume_size`,
+      maxVolumeGiB: `${prefix}max_ebs_volume_size`,
+      maxTotalCreatedGiB: `${prefix}max_logical_volume_size`,
+      maxAttachedVolumes: `${prefix}max_ebs_volume_count`,
+    },
+    issues,
+    { value: volume.iops, path: 'volume.iops' },
+  );
 
   const logging = root.object('logging');
   const logFile = logging?.string('log_file', { absolutePath: true }) ?? INSTALL_DEFAULTS.logFile;

@@ -48,6 +48,10 @@ export function parseConfigText(text: string, file?: string): AgentConfig {
     throw new ConfigError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }], file);
   }
   const duplicates = duplicateKeys(body);
-  if (duplicates.length > 0) throw new ConfigError(duplicates.map((path) => ({ path, message: 'appears twice in the same object; JSON keeps only the last, so remove the one you did not mean' })), file);
+  if (duplicates.length > 0)
+    throw new ConfigError(
+      duplicates.map((path) => ({ path, message: 'appears twice in the same object; JSON keeps only the last, so remove the one you did not mean' })),
+      file,
+    );
   return parseConfig(json, file);
 }

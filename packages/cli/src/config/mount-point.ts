@@ -47,7 +47,14 @@ export async function canonicalMountPoint(value: string, where: { path?: string;
     return await resolvePath(value);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'has a symlink loop' : code === 'ENAMETOOLONG' ? 'is longer than the kernel allows' : code === 'EACCES' ? 'cannot be resolved (permission denied)' : `cannot be resolved (${code ?? String(error)})`;
+    const why =
+      code === 'ELOOP'
+        ? 'has a symlink loop'
+        : code === 'ENAMETOOLONG'
+          ? 'is longer than the kernel allows'
+          : code === 'EACCES'
+            ? 'cannot be resolved (permission denied)'
+            : `cannot be resolved (${code ?? String(error)})`;
     throw fail(`${JSON.stringify(value)} ${why}`);
   }
 }

@@ -93,8 +93,13 @@ export class ObjectReader {
   /** Checks a value against a number rule (for values already read, e.g. to re-check with a context). */
   checkNumber(path: string, value: unknown, rule: NumberRule): number | undefined {
     if (this.placeholder(path, value, rule)) return undefined;
-    const parsed = typeof value === 'number' ? value : rule.acceptStrings && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
-    const ok = Number.isFinite(parsed) && (!rule.integer || Number.isInteger(parsed)) && (rule.min === undefined || parsed >= rule.min) && (rule.max === undefined || parsed <= rule.max);
+    const parsed =
+      typeof value === 'number' ? value : rule.acceptStrings && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+    const ok =
+      Number.isFinite(parsed) &&
+      (!rule.integer || Number.isInteger(parsed)) &&
+      (rule.min === undefined || parsed >= rule.min) &&
+      (rule.max === undefined || parsed <= rule.max);
     if (!ok) return this.fail(path, describeRule(rule), value);
     return parsed;
   }

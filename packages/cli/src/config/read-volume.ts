@@ -31,23 +31,39 @@ export function readVolume(reader: ObjectReader | undefined, issues: IssueList, 
   const acceptStrings = options.legacy;
   const iops = readPerformance(reader, issues, 'iops', rule.iops, type, acceptStrings, options.legacy);
   const throughput = readPerformance(reader, issues, 'throughput', rule.throughput, type, acceptStrings, options.legacy);
-  if (rule.iops?.required && iops === undefined && !reader.has('iops')) issues.add(reader.at('iops'), `is required for ${type}: an integer from ${rule.iops.min} to ${rule.iops.max}`);
+  if (rule.iops?.required && iops === undefined && !reader.has('iops'))
+    issues.add(reader.at('iops'), `is required for ${type}: an integer from ${rule.iops.min} to ${rule.iops.max}`);
   // Throughput is capped per provisioned IOPS (gp3: 0.25 MiB/s, provisioner-ebs's table); without `iops`
   // the volume gets the type's baseline (gp3: 3,000), so the same ratio caps the throughput (at 750).
   const ratedIops = iops ?? rule.iops?.min;
   const perIops = rule.throughput?.perIops;
   if (perIops !== undefined && ratedIops !== undefined && throughput !== undefined && throughput > ratedIops * perIops) {
-    issues.add(reader.at('throughput'), `expected at most ${Math.floor(ratedIops * perIops)} MiB/s for ${type} with ${ratedIops} IOPS (${perIops} MiB/s per IOPS${iops === undefined ? `, and ${ratedIops} is the baseline without \`iops\`` : ''}), got ${throughput}`);
+    issues.add(
+      reader.at('throughput'),
+      `expected at most ${Math.floor(ratedIops * perIops)} MiB/s for ${type} with ${ratedIops} IOPS (${perIops} MiB/s per IOPS${iops === undefined ? `, and ${ratedIops} is the baseline without \`iops\`` : ''}), got ${throughput}`,
+    );
   }
   const encrypted = reader.boolean('encrypted', { legacy: options.legacy }) ?? true;
   const kmsKey = options.keys?.kmsKeyId;
   const kmsKeyId = kmsKey
-    ? reader.string(kmsKey, { pattern: [/^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/, 'a KMS key id, key ARN, alias name (alias/…) or alias ARN'] })
+    ? reader.string(kmsKey, {
+        pattern: [
+          /^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/,
+          'a KMS key id, key ARN, alias name (alias/…) or alias ARN',
+        ],
+      })
     : undefined;
   if (kmsKeyId && !encrypted) issues.add(reader.at(kmsKey!), 'a KMS key is set but `encrypted` is false; set `encrypted: true` or remove the key');
   const tags = options.keys?.tags ? (reader.stringMap(options.keys.tags, tagKeyProblem) ?? {}) : {};
   reader.finish();
-  return { type, encrypted, tags, ...(iops === undefined ? {} : { iops }), ...(throughput === undefined ? {} : { throughput }), ...(kmsKeyId ? { kmsKeyId } : {}) };
+  return {
+    type,
+    encrypted,
+    tags,
+    ...(iops === undefined ? {} : { iops }),
+    ...(throughput === undefined ? {} : { throughput }),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
+  };
 }
 
 function readPerformance(
@@ -63,7 +79,10 @@ function readPerformance(
   if (value === undefined) return undefined;
   if (!range) {
     if (legacy) return undefined;
-    issues.add(reader.at(key), `${type} volumes take no ${key === 'iops' ? 'provisioned IOPS' : 'throughput setting'}; remove it, got ${JSON.stringify(value)}`);
+    issues.add(
+      reader.at(key),
+      `${type} volumes take no ${key === 'iops' ? 'provisioned IOPS' : 'throughput setting'}; remove it, got ${JSON.stringify(value)}`,
+    );
     return undefined;
   }
   return reader.checkNumber(reader.at(key), value, { integer: true, min: range.min, max: range.max, context: `for ${type}`, acceptStrings });

@@ -31,7 +31,14 @@ export interface ReservationsConfig {
 }
 
 // The ECS agent's names, as in /etc/ecs/ecs.config: whoever tuned ECS's cleanup needs no new words.
-const ECS_KNOB_NAMES = ['ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION', 'ECS_IMAGE_MINIMUM_CLEANUP_AGE', 'NON_ECS_IMAGE_MINIMUM_CLEANUP_AGE', 'ECS_NUM_IMAGES_DELETE_PER_CYCLE', 'ECS_EXCLUDE_UNTRACKED_IMAGE', 'ECS_DISABLE_IMAGE_CLEANUP'];
+const ECS_KNOB_NAMES = [
+  'ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION',
+  'ECS_IMAGE_MINIMUM_CLEANUP_AGE',
+  'NON_ECS_IMAGE_MINIMUM_CLEANUP_AGE',
+  'ECS_NUM_IMAGES_DELETE_PER_CYCLE',
+  'ECS_EXCLUDE_UNTRACKED_IMAGE',
+  'ECS_DISABLE_IMAGE_CLEANUP',
+];
 const GROUP: [RegExp, string] = [/^([a-z_][a-z0-9_-]{0,31}|\d+)$/, 'a group name (as groupadd takes it) or a gid'];
 
 /**
@@ -45,7 +52,10 @@ export function readReclaimConfig(reader: ObjectReader | undefined, issues: Issu
   const budgetSeconds = reader.number('budgetSeconds', { min: 0, max: 3600 });
   const cooldownSeconds = reader.number('cooldownSeconds', { min: 0, max: 86400 });
   reader.finish();
-  const round = { ...(budgetSeconds === undefined ? {} : { budgetMs: budgetSeconds * 1000 }), ...(cooldownSeconds === undefined ? {} : { cooldownMs: cooldownSeconds * 1000 }) };
+  const round = {
+    ...(budgetSeconds === undefined ? {} : { budgetMs: budgetSeconds * 1000 }),
+    ...(cooldownSeconds === undefined ? {} : { cooldownMs: cooldownSeconds * 1000 }),
+  };
   if (!docker) return round;
   const socket = docker.string('socket', { absolutePath: true });
   const ecsConfigFile = docker.string('ecsConfigFile', { absolutePath: true }) ?? '/etc/ecs/ecs.config';

@@ -10,7 +10,8 @@ const OWNERSHIP_TAGS: readonly string[] = [TAG_SOURCE_INSTANCE, TAG_SOURCE_INSTA
  */
 export function tagKeyProblem(key: string): string | undefined {
   if (/^aws:/i.test(key)) return 'tag keys starting with "aws:" (in any case) are reserved for AWS and refused by EC2; remove or rename this tag';
-  if (OWNERSHIP_TAGS.includes(key)) return `is the agent's own ownership tag, which it sets on every volume it creates to recognise it (reserved: ${OWNERSHIP_TAGS.join(', ')}); remove or rename this tag`;
+  if (OWNERSHIP_TAGS.includes(key))
+    return `is the agent's own ownership tag, which it sets on every volume it creates to recognise it (reserved: ${OWNERSHIP_TAGS.join(', ')}); remove or rename this tag`;
   if (!/^[\w .:/=+@-]{1,128}$/.test(key)) return 'key must be 1–128 characters of letters, digits, spaces and _.:/=+-@';
   return undefined;
 }

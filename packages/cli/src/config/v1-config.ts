@@ -44,7 +44,18 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
   initial?.finish();
 
   const limits = readLimits(root.object('limits'));
-  checkConfiguredLimits(limits, volume.type, { minVolumeGiB: 'limits.minVolumeGiB', maxVolumeGiB: 'limits.maxVolumeGiB', maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB', maxAttachedVolumes: 'limits.maxAttachedVolumes' }, issues, { value: volume.iops, path: 'volume.iops' });
+  checkConfiguredLimits(
+    limits,
+    volume.type,
+    {
+      minVolumeGiB: 'limits.minVolumeGiB',
+      maxVolumeGiB: 'limits.maxVolumeGiB',
+      maxTotalCreatedGiB: 'limits.maxTotalCreatedGiB',
+      maxAttachedVolumes: 'limits.maxAttachedVolumes',
+    },
+    issues,
+    { value: volume.iops, path: 'volume.iops' },
+  );
 
   const reconcileReader = root.object('reconcile');
   const orphans = (reconcileReader?.string('orphans', { oneOf: ['attach', 'delete'] }) ?? 'delete') as 'attach' | 'delete';
@@ -140,7 +151,14 @@ export function parseV1Config(json: unknown, file?: string): AgentConfig {
       const value = reader.number(key, { integer: true, min: 1, max });
       return value === undefined ? {} : { [key]: value };
     };
-    const limits = { ...DEFAULT_LIMITS, ...read('minVolumeGiB', 65536), ...read('maxVolumeGiB', 65536), ...read('maxTotalCreatedGiB'), ...read('maxAttachedVolumes', 127), ...read('maxCreatedVolumes') };
+    const limits = {
+      ...DEFAULT_LIMITS,
+      ...read('minVolumeGiB', 65536),
+      ...read('maxVolumeGiB', 65536),
+      ...read('maxTotalCreatedGiB'),
+      ...read('maxAttachedVolumes', 127),
+      ...read('maxCreatedVolumes'),
+    };
     reader.finish();
     return Object.freeze(limits);
   }

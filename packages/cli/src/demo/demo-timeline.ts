@@ -40,7 +40,13 @@ export class DemoTimeline {
     autoscaler.on('volume:provisioned', (e) => this.provisionMs.set(e.operationId, e.durationMs));
     autoscaler.on('scale:complete', (e) => {
       const provisionMs = this.provisionMs.get(e.operationId) ?? e.durationMs;
-      this.scaleUps.push({ sizeGiB: e.sizeGiB, durationMs: e.durationMs, provisionMs, beforeTotalBytes: e.beforeTotalBytes, afterTotalBytes: e.afterTotalBytes });
+      this.scaleUps.push({
+        sizeGiB: e.sizeGiB,
+        durationMs: e.durationMs,
+        provisionMs,
+        beforeTotalBytes: e.beforeTotalBytes,
+        afterTotalBytes: e.afterTotalBytes,
+      });
       this.add(
         e.at,
         `scale-up ${e.operationId}: done in ${seconds(e.durationMs)} (EC2 ${seconds(provisionMs)}, btrfs ${seconds(e.durationMs - provisionMs)}), ${formatBytes(e.beforeTotalBytes)} → ${formatBytes(e.afterTotalBytes)}`,

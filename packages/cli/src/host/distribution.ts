@@ -74,7 +74,9 @@ export function describeDistribution(release: OsRelease | undefined): Distributi
     }
     return { name: release.prettyName, preferredFilesystem: 'xfs', installCommand: 'yum install -y' };
   }
-  if (family.includes('debian') || family.includes('ubuntu')) return { name: release.prettyName, preferredFilesystem: 'ext4', installCommand: 'apt-get install -y' };
-  if (family.some((id) => ['rhel', 'fedora', 'centos'].includes(id))) return { name: release.prettyName, preferredFilesystem: 'xfs', installCommand: 'dnf install -y' };
+  if (family.includes('debian') || family.includes('ubuntu'))
+    return { name: release.prettyName, preferredFilesystem: 'ext4', installCommand: 'apt-get install -y' };
+  if (family.some((id) => ['rhel', 'fedora', 'centos'].includes(id)))
+    return { name: release.prettyName, preferredFilesystem: 'xfs', installCommand: 'dnf install -y' };
   return { name: release.prettyName, preferredFilesystem: 'ext4', installCommand: 'your package manager' };
 }

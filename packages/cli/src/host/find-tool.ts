@@ -5,7 +5,13 @@ import { delimiter, join } from 'node:path';
 export async function toolOnPath(tool: string, path = process.env.PATH ?? ''): Promise<boolean> {
   for (const dir of [...path.split(delimiter), '/usr/sbin', '/sbin', '/usr/bin']) {
     if (!dir) continue;
-    if (await access(join(dir, tool), constants.X_OK).then(() => true, () => false)) return true;
+    if (
+      await access(join(dir, tool), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -83,8 +83,12 @@ export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = 
   // The request's instance is the caller: its own ARN (ec2:SourceInstanceARN) names the target
   // (ec2:InstanceID). AWS's managed AWSEC2VssSnapshotPolicy confines an instance to itself this way
   // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSEC2VssSnapshotPolicy.html).
-  const thisInstance: Record<string, Record<string, string>> = { ArnLike: { 'ec2:SourceInstanceARN': `arn:${partition}:ec2:${region}:${account}:instance/\${ec2:InstanceID}` } };
-  const instanceTagged: Record<string, Record<string, string>> = options.instanceTag ? { StringEquals: { [`ec2:ResourceTag/${options.instanceTag.key}`]: options.instanceTag.value } } : {};
+  const thisInstance: Record<string, Record<string, string>> = {
+    ArnLike: { 'ec2:SourceInstanceARN': `arn:${partition}:ec2:${region}:${account}:instance/\${ec2:InstanceID}` },
+  };
+  const instanceTagged: Record<string, Record<string, string>> = options.instanceTag
+    ? { StringEquals: { [`ec2:ResourceTag/${options.instanceTag.key}`]: options.instanceTag.value } }
+    : {};
   const statements: IamStatement[] = [
     {
       Sid: 'DescribeHasNoResourceLevelPermissions',
@@ -167,9 +171,18 @@ export function buildIamPolicy(config: AgentConfig, options: IamPolicyOptions = 
 
 /** Read access to one artifact and its SHA256SUMS, which is all the user data's setup reads from S3. */
 function artifactStatement(artifact: string, partition: string): IamStatement {
-  if (!artifact.startsWith('s3://')) throw userdataError(`--artifact ${artifact} is not in S3, so the instance role needs no S3 permission for it.`, 'Leave out --artifact, or pass the s3:// URL the user data fetches.');
+  if (!artifact.startsWith('s3://'))
+    throw userdataError(
+      `--artifact ${artifact} is not in S3, so the instance role needs no S3 permission for it.`,
+      'Leave out --artifact, or pass the s3:// URL the user data fetches.',
+    );
   const source = parseArtifactSource(artifact, undefined);
   const object = source.url.slice('s3://'.length).replace(/[?#].*$/, '');
   const prefix = object.slice(0, object.lastIndexOf('/') + 1);
-  return { Sid: 'FetchTheReleaseArtifact', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:${partition}:s3:::${object}`, `arn:${partition}:s3:::${prefix}SHA256SUMS`] };
+  return {
+    Sid: 'FetchTheReleaseArtifact',
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: [`arn:${partition}:s3:::${object}`, `arn:${partition}:s3:::${prefix}SHA256SUMS`],
+  };
 }

@@ -51,7 +51,13 @@ export async function planUnits(options: UnitPlanOptions): Promise<UnitPlan> {
   const runArgs = options.runArgs ?? [];
   const needsDropIn = configPath !== undefined || runArgs.length > 0 || (present !== undefined && present !== wanted);
   const dropIn = needsDropIn ? buildInstanceDropIn({ ...command, ...(configPath === undefined ? {} : { configPath }), runArgs }) : undefined;
-  return { unitName: unitNameFor(mountPoint), templatePath, ...(present === undefined ? { template: wanted } : {}), dropInPath, ...(dropIn === undefined ? {} : { dropIn }) };
+  return {
+    unitName: unitNameFor(mountPoint),
+    templatePath,
+    ...(present === undefined ? { template: wanted } : {}),
+    dropInPath,
+    ...(dropIn === undefined ? {} : { dropIn }),
+  };
 }
 
 /** Writes what the plan says; returns what it changed, and pushes each file it wrote to `written` (for an undo). */

@@ -57,9 +57,18 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     const sizeGiB = options.initialSizeGiB ?? config.initialVolume.sizeGiB;
     const sizeProblem = volumeSizeProblem(sizeGiB, config.volume.type, config.volume.iops);
     if (target !== 'ours' && options.device === undefined && config.initialVolume.device === undefined && sizeProblem) {
-      throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `The first volume's size: ${sizeProblem}; nothing was created.`, { hint: 'Pass another --initial-size, or set initialVolume.sizeGiB in the configuration.' });
+      throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `The first volume's size: ${sizeProblem}; nothing was created.`, {
+        hint: 'Pass another --initial-size, or set initialVolume.sizeGiB in the configuration.',
+      });
     }
-    const units = await planUnits({ unitDir: options.unitDir, mountPoint: config.mountPoint, configPath: options.configPath, nodePath: options.nodePath, binPath: options.binPath, ...(options.runArgs ? { runArgs: options.runArgs } : {}) });
+    const units = await planUnits({
+      unitDir: options.unitDir,
+      mountPoint: config.mountPoint,
+      configPath: options.configPath,
+      nodePath: options.nodePath,
+      binPath: options.binPath,
+      ...(options.runArgs ? { runArgs: options.runArgs } : {}),
+    });
     const { unitName } = units;
     // Written only now: a refused install leaves no file behind to pin the next try's --driver.
     if (json !== undefined) {
@@ -74,7 +83,8 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
     const wroteUnits: string[] = [];
     try {
       if (target !== 'ours') {
-        if (target === 'non-empty') say(`${config.mountPoint} is not empty: its files stay on the disk below, hidden while the new filesystem is mounted over them`);
+        if (target === 'non-empty')
+          say(`${config.mountPoint} is not empty: its files stay on the disk below, hidden while the new filesystem is mounted over them`);
         const device = options.device ?? config.initialVolume.device;
         let first: string;
         if (device !== undefined) {
@@ -107,7 +117,14 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
           await options.runner.run('systemctl', ['disable', '--now', unitName], { allowFailure: true });
           for (const path of wroteUnits) await (path === units.dropInPath ? removeDropIn(path) : rm(path, { force: true }));
         }
-        await releaseCreatedVolume({ ...created, runner: options.runner, mountPoint: config.mountPoint, fstabPath: options.fstabPath, say, ...(driverConfig.kind === 'lvm' ? { volumeGroup: driverConfig.volumeGroup } : {}) });
+        await releaseCreatedVolume({
+          ...created,
+          runner: options.runner,
+          mountPoint: config.mountPoint,
+          fstabPath: options.fstabPath,
+          say,
+          ...(driverConfig.kind === 'lvm' ? { volumeGroup: driverConfig.volumeGroup } : {}),
+        });
       }
       throw error;
     }
@@ -119,9 +136,14 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
 async function checkedDevice(device: string, sysRoot: string | undefined, say: (line: string) => void): Promise<string> {
   const { kind, model } = await deviceKind(device, sysRoot);
   if (kind === 'unknown') {
-    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${device} is neither an EBS volume nor NVMe instance storage (sysfs model: ${model ?? 'none'}).`, {
-      hint: 'Pass an attached EBS volume or an instance-store disk, or leave out --device to create a volume.',
-    });
+    throw new EbsAutoscaleError(
+      'install',
+      'INVALID_ARGUMENT',
+      `${device} is neither an EBS volume nor NVMe instance storage (sysfs model: ${model ?? 'none'}).`,
+      {
+        hint: 'Pass an attached EBS volume or an instance-store disk, or leave out --device to create a volume.',
+      },
+    );
   }
   say(`first device: ${device} (${kind === 'ebs' ? 'EBS volume' : 'NVMe instance storage'})`);
   return device;
@@ -131,8 +153,15 @@ async function checkedDevice(device: string, sysRoot: string | undefined, say: (
  * The configuration install works with: an existing one of either format, kept as it is, or ours
  * built from the options, with `json` the text to write once the prerequisites are met.
  */
-async function planConfig(options: InstallOptions, osReleasePaths: readonly string[], hasTool: (tool: string) => Promise<boolean>): Promise<{ config: AgentConfig; json?: string }> {
-  const exists = await readFile(options.configPath, 'utf8').then(() => true, () => false);
+async function planConfig(
+  options: InstallOptions,
+  osReleasePaths: readonly string[],
+  hasTool: (tool: string) => Promise<boolean>,
+): Promise<{ config: AgentConfig; json?: string }> {
+  const exists = await readFile(options.configPath, 'utf8').then(
+    () => true,
+    () => false,
+  );
   if (exists) {
     const config = await loadConfig(options.configPath);
     if (options.driver !== undefined && options.driver !== config.driver.kind) {

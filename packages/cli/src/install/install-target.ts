@@ -20,7 +20,8 @@ export type InstallTarget = 'absent' | 'empty' | 'non-empty' | 'ours';
 export async function inspectInstallTarget(mountPoint: string, driver: ResolvedDriver, mountInfoPath = MOUNTINFO_PATH): Promise<InstallTarget> {
   const stats = await lstat(mountPoint).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    if (error.code === 'ENOTDIR') throw refuse(mountPoint, 'lies under something that is not a directory', 'Choose a mount point whose parent directories are directories.');
+    if (error.code === 'ENOTDIR')
+      throw refuse(mountPoint, 'lies under something that is not a directory', 'Choose a mount point whose parent directories are directories.');
     throw error;
   });
   if (stats === undefined) return 'absent';
@@ -31,7 +32,11 @@ export async function inspectInstallTarget(mountPoint: string, driver: ResolvedD
   const mount = await findMountAt(await readMounts(mountInfoPath), mountPoint);
   if (mount) {
     if (await isOurs(mount, driver)) return 'ours';
-    throw refuse(mountPoint, `already has another filesystem mounted: ${mount.fsType} from ${mount.source}${mountPoint === '/' ? ' (the root filesystem)' : ''}`, `Choose another mount point, or unmount ${mountPoint} first if what is mounted there is really unused.`);
+    throw refuse(
+      mountPoint,
+      `already has another filesystem mounted: ${mount.fsType} from ${mount.source}${mountPoint === '/' ? ' (the root filesystem)' : ''}`,
+      `Choose another mount point, or unmount ${mountPoint} first if what is mounted there is really unused.`,
+    );
   }
   return (await readdir(mountPoint)).length === 0 ? 'empty' : 'non-empty';
 }
@@ -41,7 +46,10 @@ async function isOurs(mount: MountEntry, driver: ResolvedDriver): Promise<boolea
   if (driver.kind === 'ext4-static') return mount.fsType === 'ext4';
   if (mount.fsType !== driver.filesystem) return false;
   // LVM's mount source is /dev/mapper/<vg>-<lv>; /dev/<vg>/<lv> links to the same dm node.
-  const [source, lv] = await Promise.all([realpath(mount.source).catch(() => mount.source), realpath(`/dev/${driver.volumeGroup}/${driver.logicalVolume}`).catch(() => undefined)]);
+  const [source, lv] = await Promise.all([
+    realpath(mount.source).catch(() => mount.source),
+    realpath(`/dev/${driver.volumeGroup}/${driver.logicalVolume}`).catch(() => undefined),
+  ]);
   return source === lv;
 }
 

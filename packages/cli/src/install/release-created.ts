@@ -39,14 +39,22 @@ export async function releaseCreatedVolume(cleanup: CreatedVolumeCleanup): Promi
     await cleanup.provisioner.release(volume.volumeId);
     say(`released ${volume.volumeId}, the volume this install created, after the failure below`);
   } catch (error) {
-    say(`could not release ${volume.volumeId} after the failure below (${(error as Error).message}); delete it by hand: aws ec2 delete-volume --volume-id ${volume.volumeId}`);
+    say(
+      `could not release ${volume.volumeId} after the failure below (${(error as Error).message}); delete it by hand: aws ec2 delete-volume --volume-id ${volume.volumeId}`,
+    );
   }
 }
 
 /** Removes the volume group when `device` is its only PV: then install made it, on the new volume. */
 async function removeOwnGroup(runner: CommandRunner, volumeGroup: string, device: string): Promise<void> {
   const pvs = await runner.run('pvs', ['--noheadings', '-o', 'pv_name', '--select', `vg_name=${volumeGroup}`], { allowFailure: true });
-  const members = pvs.exitCode === 0 ? pvs.stdout.split('\n').map((line) => line.trim()).filter(Boolean) : [];
+  const members =
+    pvs.exitCode === 0
+      ? pvs.stdout
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+      : [];
   const [member, ours] = await Promise.all(members.map((path) => realpath(path).catch(() => path)).concat(realpath(device).catch(() => device)));
   if (members.length === 1 && member === ours) await runner.run('vgremove', ['--force', '--force', '--yes', volumeGroup], { allowFailure: true });
 }

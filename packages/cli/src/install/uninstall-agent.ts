@@ -55,7 +55,10 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
   }
   const lock = await acquireMountLock(config.mountPoint, { dir: options.runDir ?? DEFAULT_RUN_DIR }).catch((error: unknown) => {
     const holder = error instanceof EbsAutoscaleError ? error.message.replace(/^\[ebs-autoscale\] \[lock\] /, '') : String(error);
-    throw new EbsAutoscaleError('uninstall', 'DEVICE_IN_USE', `Refused, nothing was unmounted or released: ${holder}`, { hint: 'Then run uninstall again.', cause: error });
+    throw new EbsAutoscaleError('uninstall', 'DEVICE_IN_USE', `Refused, nothing was unmounted or released: ${holder}`, {
+      hint: 'Then run uninstall again.',
+      cause: error,
+    });
   });
   const released: string[] = [];
   try {
@@ -77,9 +80,14 @@ export async function uninstallAgent(options: UninstallOptions): Promise<Uninsta
         }
       }
       if (kept.length > 0) {
-        throw new EbsAutoscaleError('uninstall', 'DEVICE_IN_USE', `Kept ${kept.length} volume(s) that could not be proven unused: ${kept.map((volume) => volume.volumeId).join(', ')}; released ${released.length}.`, {
-          hint: `${kept[0]?.hint ?? ''} Then run uninstall --release-volumes again: the fstab line and the unit stay until every volume is gone.`,
-        });
+        throw new EbsAutoscaleError(
+          'uninstall',
+          'DEVICE_IN_USE',
+          `Kept ${kept.length} volume(s) that could not be proven unused: ${kept.map((volume) => volume.volumeId).join(', ')}; released ${released.length}.`,
+          {
+            hint: `${kept[0]?.hint ?? ''} Then run uninstall --release-volumes again: the fstab line and the unit stay until every volume is gone.`,
+          },
+        );
       }
       if ((await removeFstabEntries(options.fstabPath, config.mountPoint)) > 0) say(`removed the ${config.mountPoint} line from ${options.fstabPath}`);
     } else {
@@ -138,11 +146,19 @@ async function removeVolumeGroup(runner: CommandRunner, volumeGroup: string, say
     say(`no volume group ${volumeGroup}; nothing to remove`);
     return;
   }
-  throw new EbsAutoscaleError('uninstall', 'COMMAND_FAILED', `\`vgremove ${volumeGroup}\` exited with code ${result.exitCode}${stderr ? `: ${stderr.split('\n').slice(-5).join(' | ')}` : ''}; no volume was released.`, {
-    hint: `Something still uses the volume group ${volumeGroup}: unmount its logical volumes and stop what holds them open (\`lsof\`, \`dmsetup info -c\` show who), then run uninstall --release-volumes again.`,
-  });
+  throw new EbsAutoscaleError(
+    'uninstall',
+    'COMMAND_FAILED',
+    `\`vgremove ${volumeGroup}\` exited with code ${result.exitCode}${stderr ? `: ${stderr.split('\n').slice(-5).join(' | ')}` : ''}; no volume was released.`,
+    {
+      hint: `Something still uses the volume group ${volumeGroup}: unmount its logical volumes and stop what holds them open (\`lsof\`, \`dmsetup info -c\` show who), then run uninstall --release-volumes again.`,
+    },
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -21,14 +21,49 @@ export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics 
   const capacity = new Gauge({ name: 'ebs_autoscale_capacity_bytes', help: 'Usable capacity of the mount point.', registers: [registry] });
   const used = new Gauge({ name: 'ebs_autoscale_used_bytes', help: 'Bytes in use.', registers: [registry] });
   const available = new Gauge({ name: 'ebs_autoscale_available_bytes', help: 'Bytes that can still be written.', registers: [registry] });
-  const pressure = new Gauge({ name: 'ebs_autoscale_pressure_percent', help: 'Fill of each pressure gauge, 0-100.', labelNames: ['gauge'], registers: [registry] });
-  const volumes = new Gauge({ name: 'ebs_autoscale_volumes_added', help: "Volumes the agent owns on the mount point (status' addedVolumes).", registers: [registry] });
+  const pressure = new Gauge({
+    name: 'ebs_autoscale_pressure_percent',
+    help: 'Fill of each pressure gauge, 0-100.',
+    labelNames: ['gauge'],
+    registers: [registry],
+  });
+  const volumes = new Gauge({
+    name: 'ebs_autoscale_volumes_added',
+    help: "Volumes the agent owns on the mount point (status' addedVolumes).",
+    registers: [registry],
+  });
   const devices = new Gauge({ name: 'ebs_autoscale_devices', help: 'Block devices in the filesystem.', registers: [registry] });
-  const scales = new Counter({ name: 'ebs_autoscale_scale_operations_total', help: 'Scale operations by outcome.', labelNames: ['outcome'], registers: [registry] });
-  const scaleSeconds = new Histogram({ name: 'ebs_autoscale_scale_duration_seconds', help: 'From decision to grown filesystem.', buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300], registers: [registry] });
-  const limits = new Counter({ name: 'ebs_autoscale_limit_reached_total', help: 'Times a limit stopped growth.', labelNames: ['limit'], registers: [registry] });
-  const ec2Calls = new Counter({ name: 'ebs_autoscale_ec2_calls_total', help: 'EC2 API calls by action and outcome.', labelNames: ['action', 'outcome'], registers: [registry] });
-  const ec2Seconds = new Histogram({ name: 'ebs_autoscale_ec2_call_duration_seconds', help: 'EC2 API call latency.', labelNames: ['action'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [registry] });
+  const scales = new Counter({
+    name: 'ebs_autoscale_scale_operations_total',
+    help: 'Scale operations by outcome.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const scaleSeconds = new Histogram({
+    name: 'ebs_autoscale_scale_duration_seconds',
+    help: 'From decision to grown filesystem.',
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const limits = new Counter({
+    name: 'ebs_autoscale_limit_reached_total',
+    help: 'Times a limit stopped growth.',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
+  const ec2Calls = new Counter({
+    name: 'ebs_autoscale_ec2_calls_total',
+    help: 'EC2 API calls by action and outcome.',
+    labelNames: ['action', 'outcome'],
+    registers: [registry],
+  });
+  const ec2Seconds = new Histogram({
+    name: 'ebs_autoscale_ec2_call_duration_seconds',
+    help: 'EC2 API call latency.',
+    labelNames: ['action'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
 
   autoscaler.on('usage:sample', ({ usage }) => {
     capacity.set(usage.totalBytes);

@@ -21,7 +21,9 @@ export function callReservationApi(socketPath: string, method: 'GET' | 'POST' | 
           try {
             resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as ApiAnswer['body'] });
           } catch {
-            reject(new EbsAutoscaleError('api', 'INTERNAL', `${socketPath} answered ${response.statusCode} with something that is not JSON: ${text.slice(0, 200)}`));
+            reject(
+              new EbsAutoscaleError('api', 'INTERNAL', `${socketPath} answered ${response.statusCode} with something that is not JSON: ${text.slice(0, 200)}`),
+            );
           }
         });
       },
@@ -33,8 +35,19 @@ export function callReservationApi(socketPath: string, method: 'GET' | 'POST' | 
 
 function unreachable(socketPath: string, error: NodeJS.ErrnoException): EbsAutoscaleError {
   if (error.code === 'EACCES') {
-    return new EbsAutoscaleError('api', 'UNAUTHORIZED', `Permission denied on ${socketPath}.`, { hint: "Run as root, or as a member of the group the agent's configuration names in reservations.group.", cause: error });
+    return new EbsAutoscaleError('api', 'UNAUTHORIZED', `Permission denied on ${socketPath}.`, {
+      hint: "Run as root, or as a member of the group the agent's configuration names in reservations.group.",
+      cause: error,
+    });
   }
-  const why = error.code === 'ENOENT' ? 'does not exist' : error.code === 'ECONNREFUSED' ? 'has no agent listening' : `cannot be reached (${error.code ?? error.message})`;
-  return new EbsAutoscaleError('api', 'NOT_PREPARED', `The agent's socket ${socketPath} ${why}.`, { hint: 'Is `ebs-autoscale run` running for this mount point? Try: ebs-autoscale status', cause: error });
+  const why =
+    error.code === 'ENOENT'
+      ? 'does not exist'
+      : error.code === 'ECONNREFUSED'
+        ? 'has no agent listening'
+        : `cannot be reached (${error.code ?? error.message})`;
+  return new EbsAutoscaleError('api', 'NOT_PREPARED', `The agent's socket ${socketPath} ${why}.`, {
+    hint: 'Is `ebs-autoscale run` running for this mount point? Try: ebs-autoscale status',
+    cause: error,
+  });
 }

@@ -23,7 +23,9 @@ export function reservationSocketPath(mountPoint: string, runDir: string): strin
   const dir = reservationSocketDir(runDir);
   const room = SUN_PATH_MAX - dir.length - 1 - '.sock'.length;
   if (room < 16) {
-    throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', `The run directory ${runDir} is too long for a unix socket path (${SUN_PATH_MAX} bytes at most).`, { hint: 'Use a shorter --run-dir.' });
+    throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', `The run directory ${runDir} is too long for a unix socket path (${SUN_PATH_MAX} bytes at most).`, {
+      hint: 'Use a shorter --run-dir.',
+    });
   }
   return join(dir, `${boundedName(escapeSystemdPath(mountPoint), room)}.sock`);
 }
@@ -36,7 +38,9 @@ export async function resolveGroup(group: string | number, groupFile = '/etc/gro
     const [name, , gid] = line.split(':');
     if (name === group && gid !== undefined && /^\d+$/.test(gid)) return Number(gid);
   }
-  throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', `There is no group "${group}" on this host (${groupFile}).`, { hint: 'Create it (groupadd) or set reservations.group to an existing one.' });
+  throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', `There is no group "${group}" on this host (${groupFile}).`, {
+    hint: 'Create it (groupadd) or set reservations.group to an existing one.',
+  });
 }
 
 /**
@@ -47,7 +51,9 @@ export async function clearStaleSocket(path: string): Promise<void> {
   const existing = await lstat(path).catch(() => undefined);
   if (!existing) return;
   if (!existing.isSocket()) {
-    throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', `${path} exists and is not a socket; refusing to replace it.`, { hint: `Remove ${path} if nothing needs it.` });
+    throw new EbsAutoscaleError('api', 'INVALID_ARGUMENT', `${path} exists and is not a socket; refusing to replace it.`, {
+      hint: `Remove ${path} if nothing needs it.`,
+    });
   }
   await unlink(path);
 }

@@ -28,7 +28,8 @@ function errorAnswer(status: number, code: string, message: string, extra: objec
 
 function fromError(error: unknown): Answer {
   if (error instanceof ReservationRequestError) return errorAnswer(error.status, error.code, error.message);
-  if (error instanceof EbsAutoscaleError) return errorAnswer(STATUS_OF_CODE[error.code] ?? 500, error.code, error.message, error.hint ? { hint: error.hint } : {});
+  if (error instanceof EbsAutoscaleError)
+    return errorAnswer(STATUS_OF_CODE[error.code] ?? 500, error.code, error.message, error.hint ? { hint: error.hint } : {});
   return errorAnswer(500, 'INTERNAL', (error as Error).message ?? String(error));
 }
 
@@ -54,14 +55,27 @@ async function postReservation(service: ReservationService, request: IncomingMes
   if (!('json' in read)) return read;
   const checked = readReservationBody(read.json, { holder: 'unnamed' });
   if ('problems' in checked) {
-    return errorAnswer(400, 'INVALID_REQUEST', checked.problems.map((p) => (p.field ? `${p.field} ${p.message}` : p.message)).join('; '), { problems: checked.problems });
+    return errorAnswer(400, 'INVALID_REQUEST', checked.problems.map((p) => (p.field ? `${p.field} ${p.message}` : p.message)).join('; '), {
+      problems: checked.problems,
+    });
   }
   const { body } = checked;
   // A client that hangs up while it waits withdraws its reservation: nobody is left to release it.
   const gone = new AbortController();
   if (body.wait) response.once('close', () => response.writableFinished || gone.abort());
   const { id, granted } = await service.reserve(body, gone.signal);
-  const settled = body.wait ? await granted.then((r) => ({ r }), (e: unknown) => ({ e })) : await Promise.race([granted.then((r) => ({ r }), (e: unknown) => ({ e })), new Promise<undefined>((r) => setImmediate(() => r(undefined)))]);
+  const settled = body.wait
+    ? await granted.then(
+        (r) => ({ r }),
+        (e: unknown) => ({ e }),
+      )
+    : await Promise.race([
+        granted.then(
+          (r) => ({ r }),
+          (e: unknown) => ({ e }),
+        ),
+        new Promise<undefined>((r) => setImmediate(() => r(undefined))),
+      ]);
   if (settled && 'e' in settled) return fromError(settled.e);
   const info = service.list().find((r) => r.id === id);
   if (settled && 'r' in settled) return { status: 201, body: { reservation: info ?? { ...settled.r } } };
@@ -79,7 +93,9 @@ async function route(service: ReservationService, request: IncomingMessage, resp
   if (match) {
     if (request.method !== 'DELETE') return errorAnswer(405, 'METHOD_NOT_ALLOWED', `${request.method} ${path}: use DELETE`);
     const id = match[1]!;
-    return service.release(id) ? { status: 200, body: { released: id } } : errorAnswer(404, 'NOT_FOUND', `no active reservation ${id} (released, expired or never made)`);
+    return service.release(id)
+      ? { status: 200, body: { released: id } }
+      : errorAnswer(404, 'NOT_FOUND', `no active reservation ${id} (released, expired or never made)`);
   }
   return errorAnswer(404, 'NOT_FOUND', `no route ${path}; the routes are POST /reservations, GET /reservations, DELETE /reservations/{id}`);
 }

@@ -28,7 +28,8 @@ const HOLDER = /^[\x20-\x7e]{1,200}$/;
  */
 export function readReservationBody(json: unknown, defaults: { holder: string }): { body: ReservationBody } | { problems: BodyProblem[] } {
   const problems: BodyProblem[] = [];
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { problems: [{ field: '', message: 'the body must be a JSON object such as {"size": "300GiB"}' }] };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { problems: [{ field: '', message: 'the body must be a JSON object such as {"size": "300GiB"}' }] };
   const value = json as Record<string, unknown>;
   for (const key of Object.keys(value)) if (!KEYS.has(key)) problems.push({ field: key, message: `is not a field; the fields are ${[...KEYS].join(', ')}` });
 
@@ -44,7 +45,8 @@ export function readReservationBody(json: unknown, defaults: { holder: string })
   if (bytes !== undefined && bytes <= 0) problems.push({ field: value.size !== undefined ? 'size' : 'bytes', message: 'must be more than 0' });
 
   const holder = value.holder === undefined ? defaults.holder : value.holder;
-  if (typeof holder !== 'string' || !HOLDER.test(holder)) problems.push({ field: 'holder', message: 'must be 1–200 printable ASCII characters, e.g. a job id' });
+  if (typeof holder !== 'string' || !HOLDER.test(holder))
+    problems.push({ field: 'holder', message: 'must be 1–200 printable ASCII characters, e.g. a job id' });
 
   let ttlMs: number | undefined;
   if (value.ttl !== undefined && value.ttlMs !== undefined) problems.push({ field: 'ttl', message: 'give ttl or ttlMs, not both' });
@@ -58,7 +60,8 @@ export function readReservationBody(json: unknown, defaults: { holder: string })
   if (ttlMs !== undefined && ttlMs <= 0) problems.push({ field: value.ttl !== undefined ? 'ttl' : 'ttlMs', message: 'must be more than 0' });
 
   const pid = value.pid;
-  if (pid !== undefined && !(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 1)) problems.push({ field: 'pid', message: 'must be a process id above 1' });
+  if (pid !== undefined && !(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 1))
+    problems.push({ field: 'pid', message: 'must be a process id above 1' });
   if (value.wait !== undefined && typeof value.wait !== 'boolean') problems.push({ field: 'wait', message: 'must be true or false' });
 
   if (problems.length > 0) return { problems };

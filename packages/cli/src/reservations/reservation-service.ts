@@ -47,7 +47,11 @@ export class ReservationService {
     if (body.pid !== undefined) {
       identity = await processIdentity(body.pid);
       if (!identity) {
-        throw new ReservationRequestError(400, 'NO_SUCH_PROCESS', `No process ${body.pid} is running where the agent runs. The agent sees the host's PIDs; from inside a container, leave out pid and release the reservation yourself (its ttl frees it otherwise).`);
+        throw new ReservationRequestError(
+          400,
+          'NO_SUCH_PROCESS',
+          `No process ${body.pid} is running where the agent runs. The agent sees the host's PIDs; from inside a container, leave out pid and release the reservation yourself (its ttl frees it otherwise).`,
+        );
       }
     }
     if (body.wait) this.waitingOnClient.add(id);
@@ -80,7 +84,10 @@ export class ReservationService {
     try {
       entries = await journal.read();
     } catch (error) {
-      this.options.log.warn({ event: 'reservation:journal-unreadable', path: journal.path, err: error }, 'the reservations journal could not be read; starting with none');
+      this.options.log.warn(
+        { event: 'reservation:journal-unreadable', path: journal.path, err: error },
+        'the reservations journal could not be read; starting with none',
+      );
       entries = [];
     }
     for (const entry of entries) {
@@ -94,7 +101,10 @@ export class ReservationService {
       }
       const { granted } = await this.start(entry.id, entry.bytes, entry.holder, left, entry.process, undefined);
       granted.catch(() => undefined);
-      this.options.log.info({ event: 'reservation:restored', id: entry.id, holder: entry.holder, bytes: entry.bytes, ttlMs: left }, 'restored a reservation from before the restart');
+      this.options.log.info(
+        { event: 'reservation:restored', id: entry.id, holder: entry.holder, bytes: entry.bytes, ttlMs: left },
+        'restored a reservation from before the restart',
+      );
     }
     await this.save();
   }
@@ -109,7 +119,14 @@ export class ReservationService {
     await this.saving;
   }
 
-  private async start(id: string, bytes: number, holder: string, ttlMs: number | undefined, identity: ProcessIdentity | undefined, signal: AbortSignal | undefined) {
+  private async start(
+    id: string,
+    bytes: number,
+    holder: string,
+    ttlMs: number | undefined,
+    identity: ProcessIdentity | undefined,
+    signal: AbortSignal | undefined,
+  ) {
     const controller = new AbortController();
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
     this.withdraw.set(id, controller);
@@ -152,7 +169,9 @@ export class ReservationService {
           })),
         ),
       )
-      .catch((error: unknown) => this.options.log.warn({ event: 'reservation:journal-write-failed', path: journal.path, err: error }, 'could not write the reservations journal'));
+      .catch((error: unknown) =>
+        this.options.log.warn({ event: 'reservation:journal-write-failed', path: journal.path, err: error }, 'could not write the reservations journal'),
+      );
     return this.saving;
   }
 }

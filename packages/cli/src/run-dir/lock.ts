@@ -65,7 +65,9 @@ export async function acquireMountLock(mountPoint: string, options: MountLockOpt
     // the exclusive create above still decides between two agents racing for the same stale lock.
     await unlink(path).catch(() => undefined);
   }
-  throw new EbsAutoscaleError('lock', 'DEVICE_IN_USE', `Could not take the lock ${path} for ${mountPoint}.`, { hint: 'Another agent is starting at the same moment; try again.' });
+  throw new EbsAutoscaleError('lock', 'DEVICE_IN_USE', `Could not take the lock ${path} for ${mountPoint}.`, {
+    hint: 'Another agent is starting at the same moment; try again.',
+  });
 }
 
 /** The PID in a lock file, when it holds one. */

@@ -18,8 +18,13 @@ export async function ensureRunDir(dir: string): Promise<void> {
     return;
   }
   if (existing.isSymbolicLink() || !existing.isDirectory()) {
-    throw new EbsAutoscaleError('agent', 'INVALID_ARGUMENT', `The run directory ${dir} is ${existing.isSymbolicLink() ? 'a symlink' : 'not a directory'}; refusing to write locks or status there.`, {
-      hint: `Remove ${dir} (it holds nothing that survives a reboot) or pass --run-dir with a real directory.`,
-    });
+    throw new EbsAutoscaleError(
+      'agent',
+      'INVALID_ARGUMENT',
+      `The run directory ${dir} is ${existing.isSymbolicLink() ? 'a symlink' : 'not a directory'}; refusing to write locks or status there.`,
+      {
+        hint: `Remove ${dir} (it holds nothing that survives a reboot) or pass --run-dir with a real directory.`,
+      },
+    );
   }
 }

@@ -42,7 +42,10 @@ export async function writeStatusReport(path: string, report: StatusReport): Pro
 }
 
 /** Reads a status report, and whether the agent that wrote it is still running. */
-export async function readStatusReport(path: string, isAlive: (pid: number) => boolean = processIsAlive): Promise<{ report: StatusReport; running: boolean } | undefined> {
+export async function readStatusReport(
+  path: string,
+  isAlive: (pid: number) => boolean = processIsAlive,
+): Promise<{ report: StatusReport; running: boolean } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -25,9 +25,26 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
   lines.push('');
   const usage = status.usage;
   if (usage) {
-    lines.push(table(['Capacity', 'Used', 'Available', 'Worst gauge'], [[formatBytes(usage.totalBytes), formatBytes(usage.usedBytes), formatBytes(usage.availableBytes), status.worst ? `${status.worst.kind} ${pct(status.worst.usedPercent)}` : '-']]));
+    lines.push(
+      table(
+        ['Capacity', 'Used', 'Available', 'Worst gauge'],
+        [
+          [
+            formatBytes(usage.totalBytes),
+            formatBytes(usage.usedBytes),
+            formatBytes(usage.availableBytes),
+            status.worst ? `${status.worst.kind} ${pct(status.worst.usedPercent)}` : '-',
+          ],
+        ],
+      ),
+    );
     lines.push('');
-    lines.push(table(['Gauge', 'Used', 'Detail'], usage.gauges.map((gauge) => [gauge.kind, pct(gauge.usedPercent), gauge.detail ?? ''])));
+    lines.push(
+      table(
+        ['Gauge', 'Used', 'Detail'],
+        usage.gauges.map((gauge) => [gauge.kind, pct(gauge.usedPercent), gauge.detail ?? '']),
+      ),
+    );
   } else {
     lines.push('No usage sample yet.');
   }
@@ -35,7 +52,18 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
   lines.push(`Devices (${status.devices.length}): ${status.devices.length ? status.devices.join(', ') : '-'}`);
   lines.push('');
   if (status.volumes.length) {
-    lines.push(table(['Volume', 'Size', 'State', 'Device', 'Delete on termination'], status.volumes.map((v) => [v.volumeId, `${v.sizeGiB} GiB`, v.state, v.device ?? '-', v.deleteOnTermination === undefined ? '?' : v.deleteOnTermination ? 'yes' : 'NO'])));
+    lines.push(
+      table(
+        ['Volume', 'Size', 'State', 'Device', 'Delete on termination'],
+        status.volumes.map((v) => [
+          v.volumeId,
+          `${v.sizeGiB} GiB`,
+          v.state,
+          v.device ?? '-',
+          v.deleteOnTermination === undefined ? '?' : v.deleteOnTermination ? 'yes' : 'NO',
+        ]),
+      ),
+    );
   } else {
     lines.push('Owned volumes: none added yet.');
   }
@@ -46,7 +74,12 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
   if (kept.length) {
     lines.push('');
     lines.push(`KEPT, not released (${kept.length}): each could not be proven to hold no data of ${status.mountPoint}`);
-    lines.push(table(['Volume', 'Device', 'Reason', 'Check'], kept.map((v) => [v.volumeId, v.device ?? '-', v.reason, v.hint])));
+    lines.push(
+      table(
+        ['Volume', 'Device', 'Reason', 'Check'],
+        kept.map((v) => [v.volumeId, v.device ?? '-', v.reason, v.hint]),
+      ),
+    );
   }
   lines.push('');
   const limits = status.limits;
@@ -76,7 +109,9 @@ function capacityChanges(status: AutoscalerStatus, now: number): string[] {
   const inPlace = status.inPlaceGrowths ?? [];
   const total = inPlace.reduce((sum, volume) => sum + volume.startedAt.length, 0);
   const removals = status.removals ?? { released: 0, kept: 0, cancelled: 0 };
-  const lines = [`Growth: ${status.growth ?? 'none (watch only)'} · ${total} in place · shrinks: ${removals.released} released, ${removals.kept} kept, ${removals.cancelled} cancelled`];
+  const lines = [
+    `Growth: ${status.growth ?? 'none (watch only)'} · ${total} in place · shrinks: ${removals.released} released, ${removals.kept} kept, ${removals.cancelled} cancelled`,
+  ];
   const members = status.volumes.filter((volume) => volume.device !== undefined && status.devices.includes(volume.device));
   if (status.growth !== 'hybrid' && status.growth !== 'grow-in-place' && inPlace.length === 0) return lines;
   const rows = members.map((volume) => {
@@ -101,7 +136,11 @@ export function describeDecision(decision: Decision): string {
 /** Left-aligned columns separated by two spaces, with a header. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

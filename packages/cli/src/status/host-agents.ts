@@ -34,7 +34,8 @@ export interface HostAgent {
  */
 export async function hostAgents(options: HostAgentsOptions): Promise<HostAgent[]> {
   const agents = new Map<string, { configured: boolean; installed: boolean; report?: StatusReport; running: boolean }>();
-  const entry = (mountPoint: string) => agents.get(mountPoint) ?? agents.set(mountPoint, { configured: false, installed: false, running: false }).get(mountPoint)!;
+  const entry = (mountPoint: string) =>
+    agents.get(mountPoint) ?? agents.set(mountPoint, { configured: false, installed: false, running: false }).get(mountPoint)!;
   for (const file of [...(await configFiles(options.configDir ?? DEFAULT_CONFIG_DIR)), options.legacyFile ?? DEFAULT_CONFIG_FILE]) {
     const config = await loadConfig(file).catch(() => undefined);
     if (config) entry(config.mountPoint).configured = true;
@@ -62,7 +63,12 @@ export async function hostAgents(options: HostAgentsOptions): Promise<HostAgent[
 export function formatHostAgents(agents: readonly HostAgent[]): string {
   const rows = agents.map((agent) => {
     const usage = agent.report?.status.usage;
-    const state = agent.report === undefined ? 'not reporting' : agent.running ? `running (PID ${agent.report.pid})` : `NOT RUNNING (last report by PID ${agent.report.pid})`;
+    const state =
+      agent.report === undefined
+        ? 'not reporting'
+        : agent.running
+          ? `running (PID ${agent.report.pid})`
+          : `NOT RUNNING (last report by PID ${agent.report.pid})`;
     return [
       agent.mountPoint,
       state,

@@ -12,7 +12,9 @@ export function escapeSystemdPath(path: string): string {
   const trimmed = path.replace(/\/{2,}/g, '/').replace(/^\/+|\/+$/g, '');
   if (trimmed === '') return '-';
   if (trimmed.split('/').some((part) => part === '.' || part === '..')) {
-    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${JSON.stringify(path)} is not a normalised path.`, { hint: 'Pass the mount point through canonicalMountPoint() (config/mount-point.ts) first.' });
+    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${JSON.stringify(path)} is not a normalised path.`, {
+      hint: 'Pass the mount point through canonicalMountPoint() (config/mount-point.ts) first.',
+    });
   }
   let out = '';
   const bytes = Buffer.from(trimmed, 'utf8');
@@ -35,7 +37,7 @@ export function escapeSystemdPath(path: string): string {
 export function unescapeSystemdPath(escaped: string): string {
   if (escaped === '-') return '/';
   const bytes: number[] = [];
-  for (let index = 0; index < escaped.length; ) {
+  for (let index = 0; index < escaped.length;) {
     const hex = /^\\x([0-9a-f]{2})/.exec(escaped.slice(index, index + 4));
     if (hex) {
       bytes.push(Number.parseInt(hex[1]!, 16));
@@ -53,9 +55,14 @@ export function unescapeSystemdPath(escaped: string): string {
     again = undefined;
   }
   if (again !== escaped) {
-    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `${JSON.stringify(escaped)} is not a mount point escaped as \`systemd-escape --path\` writes it.`, {
-      hint: 'Name the instance with `systemd-escape --path <mount point>` (e.g. ebs-autoscale@var-lib-docker.service for /var/lib/docker).',
-    });
+    throw new EbsAutoscaleError(
+      'install',
+      'INVALID_ARGUMENT',
+      `${JSON.stringify(escaped)} is not a mount point escaped as \`systemd-escape --path\` writes it.`,
+      {
+        hint: 'Name the instance with `systemd-escape --path <mount point>` (e.g. ebs-autoscale@var-lib-docker.service for /var/lib/docker).',
+      },
+    );
   }
   return path;
 }

@@ -22,5 +22,7 @@ function refuseControl(value: string): void {
 
 /** The error of a unit that could not be written safely, before anything was changed. */
 export function unitError(what: string): EbsAutoscaleError {
-  return new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `No systemd unit was written: ${what}.`, { hint: 'Use paths without control characters; nothing was changed.' });
+  return new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `No systemd unit was written: ${what}.`, {
+    hint: 'Use paths without control characters; nothing was changed.',
+  });
 }

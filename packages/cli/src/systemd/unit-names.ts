@@ -27,9 +27,14 @@ const INSTANCE_MAX = UNIT_NAME_MAX - INSTANCE_PREFIX.length - SERVICE_SUFFIX.len
 export function instanceNameFor(mountPoint: string): string {
   const escaped = escapeSystemdPath(mountPoint);
   if (escaped.length > INSTANCE_MAX) {
-    throw new EbsAutoscaleError('install', 'INVALID_ARGUMENT', `The mount point ${mountPoint} escapes to ${escaped.length} characters, more than the ${INSTANCE_MAX} a systemd unit instance can hold; nothing was changed.`, {
-      hint: 'Choose a shorter mount point (or a bind mount or symlink of one).',
-    });
+    throw new EbsAutoscaleError(
+      'install',
+      'INVALID_ARGUMENT',
+      `The mount point ${mountPoint} escapes to ${escaped.length} characters, more than the ${INSTANCE_MAX} a systemd unit instance can hold; nothing was changed.`,
+      {
+        hint: 'Choose a shorter mount point (or a bind mount or symlink of one).',
+      },
+    );
   }
   return escaped;
 }

@@ -19,8 +19,21 @@ export function cloudConfig(comment: string, files: readonly BootFile[], startUn
   for (const file of files) {
     if (file.content.split('\n').includes(END)) throw new Error(`${file.path} contains the line ${END}`);
     const directory = file.path.slice(0, file.path.lastIndexOf('/'));
-    lines.push(`mkdir -p '${directory}'`, `cat > '${file.path}' <<'${END}'`, ...file.content.replace(/\n$/, '').split('\n'), END, `chmod ${file.mode} '${file.path}'`);
+    lines.push(
+      `mkdir -p '${directory}'`,
+      `cat > '${file.path}' <<'${END}'`,
+      ...file.content.replace(/\n$/, '').split('\n'),
+      END,
+      `chmod ${file.mode} '${file.path}'`,
+    );
   }
   lines.push('systemctl daemon-reload', `systemctl start --no-block ${startUnit}`);
-  return ['#cloud-config', ...comment.split('\n').map((line) => `# ${line}`), 'bootcmd:', '  - |', ...lines.map((line) => (line === '' ? '' : `    ${line}`)), ''].join('\n');
+  return [
+    '#cloud-config',
+    ...comment.split('\n').map((line) => `# ${line}`),
+    'bootcmd:',
+    '  - |',
+    ...lines.map((line) => (line === '' ? '' : `    ${line}`)),
+    '',
+  ].join('\n');
 }

@@ -24,7 +24,14 @@ export function multipart(parts: readonly MimePart[]): string {
     if (part.body.includes(`--${MIME_BOUNDARY}`)) throw new Error(`a ${part.contentType} part contains the MIME boundary`);
     const nonAscii = /[^\n\t\x20-\x7e]/.exec(part.body);
     if (nonAscii) throw new Error(`a ${part.contentType} part contains ${JSON.stringify(nonAscii[0])}, which is not printable us-ascii`);
-    lines.push(`--${MIME_BOUNDARY}`, `Content-Type: ${part.contentType}; charset="us-ascii"`, 'MIME-Version: 1.0', 'Content-Transfer-Encoding: 7bit', '', part.body.endsWith('\n') ? part.body : `${part.body}\n`);
+    lines.push(
+      `--${MIME_BOUNDARY}`,
+      `Content-Type: ${part.contentType}; charset="us-ascii"`,
+      'MIME-Version: 1.0',
+      'Content-Transfer-Encoding: 7bit',
+      '',
+      part.body.endsWith('\n') ? part.body : `${part.body}\n`,
+    );
   }
   lines.push(`--${MIME_BOUNDARY}--`, '');
   return lines.join('\n');

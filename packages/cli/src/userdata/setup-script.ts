@@ -37,7 +37,17 @@ export function buildSetupScript(plan: SetupPlan): string {
   const { os, artifact } = plan;
   const tools = targetTools(os, plan.driver);
   const packages = [...new Set(tools.map((tool) => tool.packageName))];
-  const install = [`"$prefix/bin/ebs-autoscale"`, 'install', '--mountpoint', shellQuote(plan.mountPoint), '--driver', shellQuote(plan.driver), '--timeout', String(STEP_TIMEOUT_SECONDS.install), ...plan.installArgs.map(shellQuote)].join(' ');
+  const install = [
+    `"$prefix/bin/ebs-autoscale"`,
+    'install',
+    '--mountpoint',
+    shellQuote(plan.mountPoint),
+    '--driver',
+    shellQuote(plan.driver),
+    '--timeout',
+    String(STEP_TIMEOUT_SECONDS.install),
+    ...plan.installArgs.map(shellQuote),
+  ].join(' ');
   const words = (argv: readonly string[]) => argv.map(shellQuote).join(' ');
   return `#!/bin/sh
 # Written by \`ebs-autoscale userdata\`: installs the ebs-autoscale agent for ${oneLine(plan.mountPoint)} on ${os.distribution.name}.
@@ -112,7 +122,7 @@ function fetchCommands(artifact: ArtifactSource): string {
 
 /** A host of the other architecture refuses an artifact whose name says which it is. */
 function archCheck(artifact: ArtifactSource): string {
-  if (artifact.arch === undefined) return '# (the artifact\'s name does not say its architecture; the launcher fails on the wrong one)';
+  if (artifact.arch === undefined) return "# (the artifact's name does not say its architecture; the launcher fails on the wrong one)";
   const machine = artifact.arch === 'x64' ? 'x86_64' : 'aarch64';
   return `[ "$(uname -m)" = ${machine} ] || fail "$artifact_name is for ${machine}, and this host is $(uname -m): pass the linux-${artifact.arch === 'x64' ? 'arm64' : 'x64'} artifact for it"`;
 }

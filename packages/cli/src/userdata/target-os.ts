@@ -46,7 +46,10 @@ export const TARGET_OS_PROFILES: Readonly<Record<TargetOs, TargetOsProfile>> = {
 
 /** The driver as install will resolve it on that distribution (an LVM layout gets its filesystem). */
 export function targetDriver(profile: TargetOsProfile, driver: UserdataDriver): ResolvedDriver {
-  const config: DriverConfig = driver === 'lvm' ? { kind: 'lvm', layout: 'thin-pool', volumeGroup: INSTALL_DEFAULTS.volumeGroup, logicalVolume: INSTALL_DEFAULTS.logicalVolume } : { kind: driver };
+  const config: DriverConfig =
+    driver === 'lvm'
+      ? { kind: 'lvm', layout: 'thin-pool', volumeGroup: INSTALL_DEFAULTS.volumeGroup, logicalVolume: INSTALL_DEFAULTS.logicalVolume }
+      : { kind: driver };
   return resolveDriver(config, profile.distribution);
 }
 

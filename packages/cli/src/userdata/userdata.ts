@@ -59,28 +59,46 @@ export interface UserDataFile {
  */
 export function buildUserData(options: UserDataOptions): string {
   const os = TARGET_OS_PROFILES[options.os ?? 'al2023'];
-  if (!os) throw userdataError(`--os ${JSON.stringify(options.os)} is not one of ${Object.keys(TARGET_OS_PROFILES).join(', ')}.`, 'Pass --os al2023 or --os ubuntu.');
+  if (!os)
+    throw userdataError(`--os ${JSON.stringify(options.os)} is not one of ${Object.keys(TARGET_OS_PROFILES).join(', ')}.`, 'Pass --os al2023 or --os ubuntu.');
   const driver = options.driver ?? os.defaultDriver;
-  if (driver === 'btrfs' && os.distribution.btrfsUnsupported) throw userdataError(`the btrfs driver cannot run on ${os.distribution.name}: ${os.distribution.btrfsUnsupported}.`, 'Leave out --driver for the LVM thin pool with xfs, or pass --os ubuntu.');
+  if (driver === 'btrfs' && os.distribution.btrfsUnsupported)
+    throw userdataError(
+      `the btrfs driver cannot run on ${os.distribution.name}: ${os.distribution.btrfsUnsupported}.`,
+      'Leave out --driver for the LVM thin pool with xfs, or pass --os ubuntu.',
+    );
   const mountPoint = options.mountPoint ?? '/scratch';
   // The path goes into a unit's RequiresMountsFor= and a shell word; plain path characters keep both simple.
   if (!/^\/[A-Za-z0-9._/-]*$/.test(mountPoint) || mountPoint.split('/').some((part) => part === '..' || part === '.')) {
-    throw userdataError(`--mountpoint ${JSON.stringify(mountPoint)} is not an absolute path of letters, digits and . _ - /.`, 'Pass a plain path such as /scratch or /var/lib/docker.');
+    throw userdataError(
+      `--mountpoint ${JSON.stringify(mountPoint)} is not an absolute path of letters, digits and . _ - /.`,
+      'Pass a plain path such as /scratch or /var/lib/docker.',
+    );
   }
   const orderBefore = options.orderBefore ?? (mountPoint === '/var/lib/docker' ? ['docker.service', 'ecs.service'] : ['ecs.service']);
   const badUnit = orderBefore.find((name) => !isPlainUnitName(name));
-  if (badUnit !== undefined) throw userdataError(`--before ${JSON.stringify(badUnit)} is not a unit name (name.service, .socket, .target or .mount).`, 'Pass unit names as systemctl lists them.');
+  if (badUnit !== undefined)
+    throw userdataError(
+      `--before ${JSON.stringify(badUnit)} is not a unit name (name.service, .socket, .target or .mount).`,
+      'Pass unit names as systemctl lists them.',
+    );
   const artifact = parseArtifactSource(options.artifact, options.sha256);
   const script = buildSetupScript({ os, driver, artifact, mountPoint, installArgs: options.installArgs ?? [] });
   const extra = (options.files ?? []).map((file) => {
-    if (!/^\/[A-Za-z0-9._/@+-]+$/.test(file.path) || file.path.split('/').includes('..')) throw userdataError(`the file path ${JSON.stringify(file.path)} is not an absolute path of letters, digits and . _ - + @ /.`, 'Write it somewhere plainer.');
-    if (file.mode !== undefined && !/^0?[0-7]{3}$/.test(file.mode)) throw userdataError(`the mode ${JSON.stringify(file.mode)} of ${file.path} is not octal like 0644.`, 'Pass three or four octal digits.');
+    if (!/^\/[A-Za-z0-9._/@+-]+$/.test(file.path) || file.path.split('/').includes('..'))
+      throw userdataError(
+        `the file path ${JSON.stringify(file.path)} is not an absolute path of letters, digits and . _ - + @ /.`,
+        'Write it somewhere plainer.',
+      );
+    if (file.mode !== undefined && !/^0?[0-7]{3}$/.test(file.mode))
+      throw userdataError(`the mode ${JSON.stringify(file.mode)} of ${file.path} is not octal like 0644.`, 'Pass three or four octal digits.');
     return { path: file.path, content: file.content, mode: file.mode ?? '0644' };
   });
   const files = [...extra, { path: SETUP_SCRIPT_PATH, content: script, mode: '0755' }, ...setupUnits(mountPoint, orderBefore)];
   const comment = `ebs-autoscale: grows ${mountPoint} with EBS volumes (${os.distribution.name}, ${driver} driver).\nThe agent comes from ${artifact.url}, unpacked to ${AGENT_PREFIX}; ${SETUP_UNIT} logs to the console.`;
   const text = multipart([{ contentType: 'text/cloud-config', body: cloudConfig(comment, files, SETUP_UNIT) }]);
   const size = Buffer.byteLength(text);
-  if (size > USER_DATA_LIMIT_BYTES) throw userdataError(`the user data is ${size} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}.`, 'Pass fewer install arguments.');
+  if (size > USER_DATA_LIMIT_BYTES)
+    throw userdataError(`the user data is ${size} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}.`, 'Pass fewer install arguments.');
   return text;
 }

@@ -44,7 +44,12 @@ export class Chroot {
 
   /** Runs `argv` inside; its stdout, or throws with its stderr. */
   run(argv: readonly string[], options: { input?: string } = {}): string {
-    return execFileSync('chroot', [this.root, ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, ...options });
+    return execFileSync('chroot', [this.root, ...argv], {
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      ...options,
+    });
   }
 
   close(): void {
@@ -57,7 +62,9 @@ export class Chroot {
       }
     }
     // Never remove a tree that still has a mount in it: that would delete the host's /dev or /sys.
-    const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.split(' ')[4]?.startsWith(`${this.root}/`));
+    const left = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .filter((line) => line.split(' ')[4]?.startsWith(`${this.root}/`));
     if (left.length > 0) throw new Error(`still mounted under ${this.root}, not removing it:\n${left.join('\n')}`);
     rmSync(join(this.root, '..'), { recursive: true, force: true, maxRetries: 3 });
   }

@@ -53,7 +53,10 @@ export function bootcmdOf(text: string): string {
   const start = text.indexOf('#cloud-config\n');
   const end = text.indexOf('\n--==MYBOUNDARY==', start);
   const yaml = text.slice(start, end);
-  const run = spawnSync(PYTHON, ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())["bootcmd"]))'], { input: yaml, encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())["bootcmd"]))'], {
+    input: yaml,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`the cloud-config is not YAML: ${run.stderr}`);
   const bootcmd = JSON.parse(run.stdout) as unknown[];
   if (bootcmd.length !== 1 || typeof bootcmd[0] !== 'string') throw new Error(`expected one bootcmd string, got ${run.stdout.slice(0, 200)}`);

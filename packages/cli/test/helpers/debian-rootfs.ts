@@ -47,12 +47,22 @@ export function debianRootfs(options: { arch: 'amd64' | 'arm64'; include?: reado
   // A partial tree of its own, renamed into place when complete: another run may be making the same one.
   const partial = mkdtempSync(`${dir}.partial-`);
   chmodSync(partial, 0o755); // a root directory as Debian's; mkdtemp makes it 0700
-  const args = ['--variant=minbase', `--arch=${options.arch}`, ...(include.length > 0 ? [`--include=${include.join(',')}`] : []), ...(options.foreign ? ['--foreign'] : []), SUITE, partial, debianMirror()];
+  const args = [
+    '--variant=minbase',
+    `--arch=${options.arch}`,
+    ...(include.length > 0 ? [`--include=${include.join(',')}`] : []),
+    ...(options.foreign ? ['--foreign'] : []),
+    SUITE,
+    partial,
+    debianMirror(),
+  ];
   try {
     execFileSync('debootstrap', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
-    throw new Error(`debootstrap ${args.join(' ')} failed: ${(error as { stderr?: Buffer }).stderr?.toString().slice(-2000) ?? String(error)}`, { cause: error });
+    throw new Error(`debootstrap ${args.join(' ')} failed: ${(error as { stderr?: Buffer }).stderr?.toString().slice(-2000) ?? String(error)}`, {
+      cause: error,
+    });
   }
   writeFileSync(join(partial, '.complete'), `${args.join(' ')}\n`);
   // An incomplete tree from an interrupted run is in the way; a complete one from a concurrent run wins.

@@ -45,13 +45,16 @@ function volumeCheck(world: Ec2World, action: string, id: string): ResourceCheck
   return { action, resource: volumeArn(world, id), context: { 'ec2:VolumeID': id, ...tagKeys(tags, ['ec2:ResourceTag/', 'aws:ResourceTag/']) } };
 }
 
-function requestTags(input: { TagSpecifications?: { ResourceType?: string | undefined; Tags?: { Key?: string | undefined; Value?: string | undefined }[] | undefined }[] | undefined }): Record<string, string> {
+function requestTags(input: {
+  TagSpecifications?: { ResourceType?: string | undefined; Tags?: { Key?: string | undefined; Value?: string | undefined }[] | undefined }[] | undefined;
+}): Record<string, string> {
   const tags = (input.TagSpecifications ?? []).filter((spec) => spec.ResourceType === 'volume').flatMap((spec) => spec.Tags ?? []);
   return Object.fromEntries(tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
 }
 
 /** The `InstanceAttributeName` a typed member of ModifyInstanceAttribute stands for (`Groups` is `groupSet`). */
-const attributeName = (member: string) => (member === 'Groups' ? 'groupSet' : member === 'BlockDeviceMappings' ? 'blockDeviceMapping' : member[0]!.toLowerCase() + member.slice(1));
+const attributeName = (member: string) =>
+  member === 'Groups' ? 'groupSet' : member === 'BlockDeviceMappings' ? 'blockDeviceMapping' : member[0]!.toLowerCase() + member.slice(1);
 const NOT_ATTRIBUTES = new Set(['InstanceId', 'DryRun', 'Attribute']);
 
 /**
@@ -71,7 +74,11 @@ function attributeReadings(input: Record<string, unknown>): Record<string, strin
     // A value-only object (`{ Value }`, or `EnclaveOptions`' `{ Enabled }`) stands for its one value.
     const fields = typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) ? Object.values(value) : undefined;
     const inner = fields?.length === 1 ? fields[0] : value;
-    documented[`ec2:Attribute/${member}`] = Array.isArray(inner) ? inner.map(String) : inner instanceof Uint8Array ? Buffer.from(inner).toString('base64') : String(inner);
+    documented[`ec2:Attribute/${member}`] = Array.isArray(inner)
+      ? inner.map(String)
+      : inner instanceof Uint8Array
+        ? Buffer.from(inner).toString('base64')
+        : String(inner);
   }
   const named = { ...documented, ...(documented['ec2:Attribute'] === undefined && members.length > 0 ? { 'ec2:Attribute': attributeName(members[0]!) } : {}) };
   return [documented, named];
@@ -117,7 +124,9 @@ export function authorizationReadings(call: Ec2Call, world: Ec2World): ResourceC
     case 'ModifyVolume':
       return [[volumeCheck(world, action, call.input.VolumeId ?? '')]];
     case 'ModifyInstanceAttribute':
-      return attributeReadings(call.input as unknown as Record<string, unknown>).map((keys) => [instanceCheck(world, action, call.input.InstanceId ?? '', keys)]);
+      return attributeReadings(call.input as unknown as Record<string, unknown>).map((keys) => [
+        instanceCheck(world, action, call.input.InstanceId ?? '', keys),
+      ]);
   }
 }
 
@@ -137,7 +146,8 @@ async function allows(policy: IamPolicy, world: Ec2World, check: ResourceCheck):
     },
     {},
   );
-  if (result.resultType === 'error') throw new Error(`[ebs-autoscale] [test] the IAM simulator refused ${check.action} on ${check.resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === 'error')
+    throw new Error(`[ebs-autoscale] [test] the IAM simulator refused ${check.action} on ${check.resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult === 'Allowed';
 }
 

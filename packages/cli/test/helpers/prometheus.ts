@@ -29,7 +29,9 @@ export function sampleValue(samples: readonly PromSample[], name: string, labels
 
 /** Sum of every sample of `name` whose labels include `labels` (0 when none). */
 export function sampleSum(samples: readonly PromSample[], name: string, labels: Record<string, string> = {}): number {
-  return samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value)).reduce((sum, sample) => sum + sample.value, 0);
+  return samples
+    .filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
+    .reduce((sum, sample) => sum + sample.value, 0);
 }
 
 /** A TCP port nothing listens on right now, for the agent's metrics endpoint. */

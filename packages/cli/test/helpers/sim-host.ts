@@ -46,7 +46,15 @@ export function smallConfig(mountPoint: string, extra: Record<string, unknown> =
     version: 1,
     mountPoint,
     driver: { kind: 'btrfs' },
-    policy: { kind: 'predictive', intervalSeconds: 0.5, initialThresholdPercent: 80, leadTimeSeconds: 3, safetyFactor: 3, rateWindowSeconds: 5, horizonSeconds: 60 },
+    policy: {
+      kind: 'predictive',
+      intervalSeconds: 0.5,
+      initialThresholdPercent: 80,
+      leadTimeSeconds: 3,
+      safetyFactor: 3,
+      rateWindowSeconds: 5,
+      horizonSeconds: 60,
+    },
     volume: { type: 'gp3' },
     initialVolume: { sizeGiB: 2 },
     limits: { minVolumeGiB: 2, maxVolumeGiB: 4, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 },
@@ -68,11 +76,18 @@ export class SimHost {
   ) {}
 
   /** `config` gets the mount point and returns the configuration file's content; default {@link smallConfig}. */
-  static async start(options: { latencies?: Partial<LatencyProfile>; config?: (mountPoint: string) => Record<string, unknown> | string } = {}): Promise<SimHost> {
+  static async start(
+    options: { latencies?: Partial<LatencyProfile>; config?: (mountPoint: string) => Record<string, unknown> | string } = {},
+  ): Promise<SimHost> {
     const work = await mkdtemp(join(tmpdir(), 'ebs-autoscale-cli-'));
     await mkdir(join(work, 'scratch'));
     await mkdir(join(work, 'sim'));
-    const sim = await startEc2Simulator({ backing: 'loop', bytesPerGiB: BYTES_PER_GIB, stateDir: join(work, 'sim'), latencies: options.latencies ?? TEST_LATENCIES });
+    const sim = await startEc2Simulator({
+      backing: 'loop',
+      bytesPerGiB: BYTES_PER_GIB,
+      stateDir: join(work, 'sim'),
+      latencies: options.latencies ?? TEST_LATENCIES,
+    });
     const host = new SimHost(work, sim);
     const config = (options.config ?? smallConfig)(host.mountPoint);
     await writeFile(host.configPath, typeof config === 'string' ? config : JSON.stringify(config));
@@ -107,8 +122,22 @@ export class SimHost {
   get runArgs(): string[] {
     const { sim } = this;
     return [
-      '--config', this.configPath, '--simulator', sim.endpoint, '--region', sim.region, '--imds', sim.imdsEndpoint,
-      '--dev-root', sim.devRoot!, '--sys-root', sim.sysRoot!, '--bytes-per-gib', '128MiB', '--run-dir', this.runDir,
+      '--config',
+      this.configPath,
+      '--simulator',
+      sim.endpoint,
+      '--region',
+      sim.region,
+      '--imds',
+      sim.imdsEndpoint,
+      '--dev-root',
+      sim.devRoot!,
+      '--sys-root',
+      sim.sysRoot!,
+      '--bytes-per-gib',
+      '128MiB',
+      '--run-dir',
+      this.runDir,
     ];
   }
 
@@ -119,7 +148,9 @@ export class SimHost {
 
   async install(extra: readonly string[] = []): Promise<{ code: number; text: string }> {
     const out = capture();
-    const code = await installCommand([...this.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120', ...extra], out.io, { runner: this.runner });
+    const code = await installCommand([...this.hostArgs, '--node', process.execPath, '--bin', AGENT_BIN, '--timeout', '120', ...extra], out.io, {
+      runner: this.runner,
+    });
     return { code, text: out.text() };
   }
 

@@ -33,7 +33,10 @@ export class SystemdStandIn implements CommandRunner {
   /** Starts a unit's agent as systemd would have it running (e.g. the unit of an earlier version). */
   async start(unit: string): Promise<AgentProcess> {
     const instance = instanceOfUnitName(unit);
-    const argv = instance === undefined ? execStartWords(readFileSync(join(this.unitDir, unit), 'utf8')).map((word) => word.replaceAll('%%', '%').replaceAll('$$', '$')) : instanceArgv(this.unitDir, mountPointOfInstance(instance));
+    const argv =
+      instance === undefined
+        ? execStartWords(readFileSync(join(this.unitDir, unit), 'utf8')).map((word) => word.replaceAll('%%', '%').replaceAll('$$', '$'))
+        : instanceArgv(this.unitDir, mountPointOfInstance(instance));
     const agent = AgentProcess.start(argv);
     this.started.push(agent);
     this.running.set(unit, agent);

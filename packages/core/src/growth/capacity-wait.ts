@@ -59,10 +59,15 @@ export class CapacityWait {
       const usage = await this.driver.usage();
       if (usage.totalBytes >= expectedTotalBytes) return usage;
       if (this.clock.now() >= deadline) {
-        throw new EbsAutoscaleError('autoscaler', 'TIMEOUT', `${this.driver.mountPoint} still reports ${usage.totalBytes} bytes, expected at least ${Math.round(expectedTotalBytes)} after the extend.`, {
-          hint: 'Check the driver: the device was added but the filesystem did not grow.',
-          retryable: true,
-        });
+        throw new EbsAutoscaleError(
+          'autoscaler',
+          'TIMEOUT',
+          `${this.driver.mountPoint} still reports ${usage.totalBytes} bytes, expected at least ${Math.round(expectedTotalBytes)} after the extend.`,
+          {
+            hint: 'Check the driver: the device was added but the filesystem did not grow.',
+            retryable: true,
+          },
+        );
       }
       await sleep(this.clock, this.pollMs, signal);
     }

@@ -23,7 +23,10 @@ export function chooseGrowth(context: GrowthContext, choice: GrowthChoice = {}):
   const { driver, provisioner } = context;
   const { extend, growInPlace } = driver;
   const { resize } = provisioner;
-  const inPlace = growInPlace && resize ? { grow: () => growInPlace.call(driver), resize: (volumeId: string, sizeGiB: number) => resize.call(provisioner, volumeId, sizeGiB) } : undefined;
+  const inPlace =
+    growInPlace && resize
+      ? { grow: () => growInPlace.call(driver), resize: (volumeId: string, sizeGiB: number) => resize.call(provisioner, volumeId, sizeGiB) }
+      : undefined;
   if (extend && inPlace && choice.hybrid) {
     return new HybridGrowthStrategy(context, { ...inPlace, extend: (device) => extend.call(driver, device) }, choice.hybrid);
   }

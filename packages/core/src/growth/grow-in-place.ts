@@ -77,9 +77,14 @@ export class GrowInPlaceStrategy implements GrowthStrategy {
     if (!this.pending) {
       const target = this.target(inventory);
       if (!target?.device) {
-        throw new DriverError(driver.name, 'CANNOT_GROW', `No volume owned by the ${provisioner.name} provisioner backs ${driver.mountPoint}, so it cannot be grown in place.`, {
-          hint: 'Create the initial volume through the provisioner (so it is owned), or use a driver that adds devices.',
-        });
+        throw new DriverError(
+          driver.name,
+          'CANNOT_GROW',
+          `No volume owned by the ${provisioner.name} provisioner backs ${driver.mountPoint}, so it cannot be grown in place.`,
+          {
+            hint: 'Create the initial volume through the provisioner (so it is owned), or use a driver that adds devices.',
+          },
+        );
       }
       const listed = (await provisioner.list()).find((volume) => volume.volumeId === target.volumeId);
       let newSize = target.sizeGiB + request.sizeGiB;

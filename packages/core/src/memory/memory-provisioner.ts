@@ -85,9 +85,14 @@ export class InMemoryProvisioner implements VolumeProvisioner {
     }
     const owned = this.owned().length;
     if (owned >= this.maxOwnedVolumes) {
-      throw new ProvisionerError(this.name, 'LIMIT_REACHED', `Limit maxOwnedVolumes reached: this provisioner owns ${owned} volumes, at most ${this.maxOwnedVolumes}.`, {
-        hint: 'Raise maxOwnedVolumes, or release a volume first.',
-      });
+      throw new ProvisionerError(
+        this.name,
+        'LIMIT_REACHED',
+        `Limit maxOwnedVolumes reached: this provisioner owns ${owned} volumes, at most ${this.maxOwnedVolumes}.`,
+        {
+          hint: 'Raise maxOwnedVolumes, or release a volume first.',
+        },
+      );
     }
     if (this.latencyMs > 0) await sleep(this.clock, this.latencyMs, request.signal);
     const failure = this.failures.shift();
@@ -152,7 +157,8 @@ export class InMemoryProvisioner implements VolumeProvisioner {
     this.calls.resize += 1;
     const volume = this.volumes.get(volumeId);
     if (!volume || volume.foreign) throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `${volumeId} is not a volume this agent owns.`, { volumeId });
-    if (sizeGiB <= volume.sizeGiB) throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `A volume can only grow: ${volumeId} is ${volume.sizeGiB} GiB.`, { volumeId });
+    if (sizeGiB <= volume.sizeGiB)
+      throw new ProvisionerError(this.name, 'INVALID_ARGUMENT', `A volume can only grow: ${volumeId} is ${volume.sizeGiB} GiB.`, { volumeId });
     volume.sizeGiB = sizeGiB;
     this.mutations += 1;
     const { device } = volume;

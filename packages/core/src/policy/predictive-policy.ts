@@ -143,7 +143,10 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
       const coverSeconds = horizonSeconds + lead * safetyFactor;
       // When the worst gauge is not bytes, the volume must also relieve it, at its rise over the rate
       // window (the mean, as sizing by bytes takes the median: a burst of files does not buy a large volume).
-      const gaugeGiB = (current.worstKind ?? 'bytes') === 'bytes' ? 0 : gaugeShortfallGiB(worstPercent, estimateGaugeRise(input.samples, rateWindowSeconds), coverSeconds, current.totalBytes);
+      const gaugeGiB =
+        (current.worstKind ?? 'bytes') === 'bytes'
+          ? 0
+          : gaugeShortfallGiB(worstPercent, estimateGaugeRise(input.samples, rateWindowSeconds), coverSeconds, current.totalBytes);
       // A reservation is met in one volume where the limits allow: below the threshold after the add too.
       const reservedGiB = reservedBytes > 0 ? thresholdShortfallGiB(current.totalBytes - current.availableBytes, current.totalBytes, thresholdPercent) : 0;
       const atLeastGiB = Math.max(gaugeGiB, reservedGiB);
@@ -152,7 +155,16 @@ export function createPredictivePolicy(options: PredictivePolicyOptions = {}): S
       // What freeing instead of adding would take: the same shortfall, and below the threshold.
       const demandBytes = current.totalBytes - current.availableBytes;
       const neededGiB = Math.max(1, Math.ceil(Math.max(shortfallGiB(need), gaugeGiB, thresholdExcessGiB(demandBytes, current.totalBytes, thresholdPercent))));
-      return { action: 'scale', sizeGiB, trigger, thresholdPercent, worstPercent, ...shown, ...slack, neededGiB: Number.isFinite(neededGiB) ? neededGiB : sizeGiB };
+      return {
+        action: 'scale',
+        sizeGiB,
+        trigger,
+        thresholdPercent,
+        worstPercent,
+        ...shown,
+        ...slack,
+        neededGiB: Number.isFinite(neededGiB) ? neededGiB : sizeGiB,
+      };
     },
   };
 }

@@ -63,7 +63,10 @@ export class ReclaimRounds {
     const names = this.reclaimers.map((reclaimer) => reclaimer.name);
     this.emit('reclaim:start', { at: started, mode: plan.mode, targetBytes: plan.targetBytes, budgetMs: plan.budgetMs, reclaimers: names });
     const budget = new AbortController();
-    const timer = this.clock.setTimeout(() => budget.abort(new EbsAutoscaleError('reclaim', 'TIMEOUT', `The reclaim round's budget of ${plan.budgetMs} ms ran out.`)), plan.budgetMs);
+    const timer = this.clock.setTimeout(
+      () => budget.abort(new EbsAutoscaleError('reclaim', 'TIMEOUT', `The reclaim round's budget of ${plan.budgetMs} ms ran out.`)),
+      plan.budgetMs,
+    );
     const signal = AbortSignal.any([budget.signal, outer]);
     let freed = 0;
     try {
@@ -77,7 +80,14 @@ export class ReclaimRounds {
     }
     const timedOut = budget.signal.aborted;
     if (plan.mode === 'at-limit' && freed < plan.targetBytes) this.coolUntil = this.clock.now() + this.cooldownMs;
-    this.emit('reclaim:complete', { at: this.clock.now(), mode: plan.mode, targetBytes: plan.targetBytes, bytesFreed: freed, durationMs: this.clock.now() - started, timedOut });
+    this.emit('reclaim:complete', {
+      at: this.clock.now(),
+      mode: plan.mode,
+      targetBytes: plan.targetBytes,
+      bytesFreed: freed,
+      durationMs: this.clock.now() - started,
+      timedOut,
+    });
     return freed;
   }
 
@@ -95,11 +105,20 @@ export class ReclaimRounds {
       (result) => {
         const bytesFreed = Number.isFinite(result?.bytesFreed) && result.bytesFreed > 0 ? result.bytesFreed : 0;
         this.totalFreedBytes += bytesFreed;
-        if (bytesFreed > 0 || inTime) this.emit('reclaim:done', { at: this.clock.now(), reclaimer: reclaimer.name, bytesFreed, removed: result?.removed ?? [], durationMs: this.clock.now() - started, late: !inTime });
+        if (bytesFreed > 0 || inTime)
+          this.emit('reclaim:done', {
+            at: this.clock.now(),
+            reclaimer: reclaimer.name,
+            bytesFreed,
+            removed: result?.removed ?? [],
+            durationMs: this.clock.now() - started,
+            late: !inTime,
+          });
         return bytesFreed;
       },
       (thrown: unknown) => {
-        if (inTime) this.emit('reclaim:failed', { at: this.clock.now(), reclaimer: reclaimer.name, error: thrown instanceof Error ? thrown : new Error(String(thrown)) });
+        if (inTime)
+          this.emit('reclaim:failed', { at: this.clock.now(), reclaimer: reclaimer.name, error: thrown instanceof Error ? thrown : new Error(String(thrown)) });
         return 0;
       },
     );
@@ -114,16 +133,22 @@ export class ReclaimRounds {
     this.emit('reclaim:failed', {
       at: this.clock.now(),
       reclaimer: reclaimer.name,
-      error: new EbsAutoscaleError('reclaim', 'TIMEOUT', `The reclaimer ${reclaimer.name} did not finish within the round's budget; it was aborted, and the scale-up goes on without it.`, {
-        hint: 'A reclaimer should stop soon after its signal aborts; what it frees later is seen at the next sample.',
-      }),
+      error: new EbsAutoscaleError(
+        'reclaim',
+        'TIMEOUT',
+        `The reclaimer ${reclaimer.name} did not finish within the round's budget; it was aborted, and the scale-up goes on without it.`,
+        {
+          hint: 'A reclaimer should stop soon after its signal aborts; what it frees later is seen at the next sample.',
+        },
+      ),
     });
     return 0;
   }
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', `${name} must be a number of milliseconds, 0 or more, got ${value}.`);
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', `${name} must be a number of milliseconds, 0 or more, got ${value}.`);
   return value;
 }
 
@@ -137,7 +162,9 @@ export function checkReclaimers(reclaimers: readonly SpaceReclaimer[]): void {
       typeof reclaimer?.reclaim === 'function' ? undefined : 'reclaim()',
     ].filter((entry) => entry !== undefined);
     if (missing.length > 0) {
-      throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', `reclaimers[${index}] lacks ${missing.join(', ')}.`, { hint: 'A SpaceReclaimer has a name, estimate() and reclaim(targetBytes, signal).' });
+      throw new EbsAutoscaleError('autoscaler', 'INVALID_ARGUMENT', `reclaimers[${index}] lacks ${missing.join(', ')}.`, {
+        hint: 'A SpaceReclaimer has a name, estimate() and reclaim(targetBytes, signal).',
+      });
     }
   });
 }

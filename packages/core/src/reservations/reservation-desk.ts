@@ -66,11 +66,20 @@ export class ReservationDesk {
     const checked = validateReservationRequest(request);
     const id = checked.id ?? randomUUID();
     if (this.book.has(id)) {
-      throw new EbsAutoscaleError('reservations', 'INVALID_ARGUMENT', `A reservation with id ${id} is already active.`, { hint: 'Pass another id, or leave it out.' });
+      throw new EbsAutoscaleError('reservations', 'INVALID_ARGUMENT', `A reservation with id ${id} is already active.`, {
+        hint: 'Pass another id, or leave it out.',
+      });
     }
     const { signal } = request;
     if (signal?.aborted) throw aborted(checked.holder, signal.reason);
-    const info: ReservationInfo = { id, holder: checked.holder, bytes: checked.bytes, state: 'waiting', requestedAt: this.context.clock.now(), ttlMs: checked.ttlMs };
+    const info: ReservationInfo = {
+      id,
+      holder: checked.holder,
+      bytes: checked.bytes,
+      state: 'waiting',
+      requestedAt: this.context.clock.now(),
+      ttlMs: checked.ttlMs,
+    };
     this.book.add(info);
     const granted = new Promise<Reservation>((resolve, reject) => {
       const onAbort = () => this.refuse(id, 'aborted', aborted(info.holder, signal?.reason));
@@ -102,9 +111,14 @@ export class ReservationDesk {
       this.refuse(
         info.id,
         'stopped',
-        new EbsAutoscaleError('reservations', 'ABORTED', `The reservation of ${formatBytes(info.bytes)} for "${info.holder}" was withdrawn: the autoscaler is stopping.`, {
-          hint: 'Reserve again once the agent runs.',
-        }),
+        new EbsAutoscaleError(
+          'reservations',
+          'ABORTED',
+          `The reservation of ${formatBytes(info.bytes)} for "${info.holder}" was withdrawn: the autoscaler is stopping.`,
+          {
+            hint: 'Reserve again once the agent runs.',
+          },
+        ),
       );
     }
   }
@@ -140,15 +154,29 @@ export class ReservationDesk {
       const message =
         `Cannot reserve ${formatBytes(info.bytes)} for "${info.holder}": ${formatBytes(availableBytes)} is free, the limits let the filesystem grow by at most ` +
         `${formatBytes(this.context.addableBytes())} more, and ${formatBytes(promised)} is already reserved.`;
-      this.refuse(info.id, 'limit', new EbsAutoscaleError('reservations', 'LIMIT_REACHED', message, { hint: 'Reserve less, release reservations no longer needed, or raise the limits (maxTotalCreatedGiB, maxAttachedVolumes, maxCreatedVolumes, maxVolumeGiB).' }));
+      this.refuse(
+        info.id,
+        'limit',
+        new EbsAutoscaleError('reservations', 'LIMIT_REACHED', message, {
+          hint: 'Reserve less, release reservations no longer needed, or raise the limits (maxTotalCreatedGiB, maxAttachedVolumes, maxCreatedVolumes, maxVolumeGiB).',
+        }),
+      );
     }
   }
 
   private limitError(info: ReservationInfo, limit: LimitKind): EbsAutoscaleError {
-    const why = limit === 'cannot-grow' ? 'the filesystem cannot grow (its driver has neither extend() nor growInPlace() with a provisioner resize())' : `the limit ${limit} is reached`;
-    return new EbsAutoscaleError('reservations', 'LIMIT_REACHED', `Cannot reserve ${formatBytes(info.bytes)} for "${info.holder}": the policy needs more space for it, and ${why}.`, {
-      hint: 'Reserve less, release reservations no longer needed, or raise the limits.',
-    });
+    const why =
+      limit === 'cannot-grow'
+        ? 'the filesystem cannot grow (its driver has neither extend() nor growInPlace() with a provisioner resize())'
+        : `the limit ${limit} is reached`;
+    return new EbsAutoscaleError(
+      'reservations',
+      'LIMIT_REACHED',
+      `Cannot reserve ${formatBytes(info.bytes)} for "${info.holder}": the policy needs more space for it, and ${why}.`,
+      {
+        hint: 'Reserve less, release reservations no longer needed, or raise the limits.',
+      },
+    );
   }
 
   private grant(id: string, record: DecisionRecord): void {
@@ -158,7 +186,13 @@ export class ReservationDesk {
     this.waiters.delete(id);
     waiter.detach();
     const { clock } = this.context;
-    this.context.emit('reservation:granted', { at: clock.now(), reservation: info, waitedMs: info.grantedAt - info.requestedAt, availableBytes: record.availableBytes, reservedBytes: this.book.reservedBytes() });
+    this.context.emit('reservation:granted', {
+      at: clock.now(),
+      reservation: info,
+      waitedMs: info.grantedAt - info.requestedAt,
+      availableBytes: record.availableBytes,
+      reservedBytes: this.book.reservedBytes(),
+    });
     waiter.resolve({ ...info, state: 'granted', grantedAt: info.grantedAt, expiresAt: info.expiresAt, release: () => this.release(id) });
   }
 
@@ -169,7 +203,15 @@ export class ReservationDesk {
     const waiter = this.waiters.get(id);
     this.waiters.delete(id);
     waiter?.detach();
-    this.context.emit('reservation:refused', { at: this.context.clock.now(), id, holder: info.holder, bytes: info.bytes, reason, ...(limit ? { limit } : {}), error });
+    this.context.emit('reservation:refused', {
+      at: this.context.clock.now(),
+      id,
+      holder: info.holder,
+      bytes: info.bytes,
+      reason,
+      ...(limit ? { limit } : {}),
+      error,
+    });
     waiter?.reject(error);
     this.wakeUp();
   }

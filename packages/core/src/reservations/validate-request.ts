@@ -25,10 +25,16 @@ export function validateReservationRequest(request: ReservationRequest): Checked
     throw invalid(`bytes must be a positive whole number of bytes, got ${String(bytes)}.`, 'Pass e.g. 300 * GIB.');
   }
   if (typeof holder !== 'string' || holder.trim() === '' || holder.length > 256 || [...holder].some(isControl)) {
-    throw invalid(`holder must be a name of 1–256 printable characters, got ${JSON.stringify(holder)}.`, 'Pass the job or step that will write, e.g. "nextflow:align-42".');
+    throw invalid(
+      `holder must be a name of 1–256 printable characters, got ${JSON.stringify(holder)}.`,
+      'Pass the job or step that will write, e.g. "nextflow:align-42".',
+    );
   }
   if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_TTL_MS) {
-    throw invalid(`ttlMs must be a whole number of milliseconds from 1 to ${MAX_TTL_MS} (about 24.8 days), got ${String(ttlMs)}.`, 'Pass how long the job may hold the space; release() ends it sooner.');
+    throw invalid(
+      `ttlMs must be a whole number of milliseconds from 1 to ${MAX_TTL_MS} (about 24.8 days), got ${String(ttlMs)}.`,
+      'Pass how long the job may hold the space; release() ends it sooner.',
+    );
   }
   if (id !== undefined && (typeof id !== 'string' || !ID_PATTERN.test(id))) {
     throw invalid(`id must be 1–64 of A–Z a–z 0–9 . _ -, got ${JSON.stringify(id)}.`, 'Leave it out to get a random one.');

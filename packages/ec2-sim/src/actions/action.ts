@@ -19,7 +19,13 @@ export type ActionHandler = (context: ActionContext) => XmlObject;
 export function matchesValue(pattern: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   if (!/[*?]/.test(pattern)) return pattern === value;
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
   return regex.test(value);
 }
 
@@ -27,7 +33,11 @@ export function matchesValue(pattern: string, value: string | undefined): boolea
  * Applies `Filter.N` to items: every filter must match (AND), any of a filter's values may (OR).
  * `fields(item, name)` returns the item's values for a filter name, or `null` for an unknown name.
  */
-export function applyFilters<T>(items: readonly T[], filters: readonly QueryFilter[], fields: (item: T, name: string) => readonly (string | undefined)[] | null): T[] {
+export function applyFilters<T>(
+  items: readonly T[],
+  filters: readonly QueryFilter[],
+  fields: (item: T, name: string) => readonly (string | undefined)[] | null,
+): T[] {
   for (const filter of filters) {
     if (items.length === 0) break;
     if (fields(items[0] as T, filter.name) === null) throw new Ec2ApiError('InvalidParameterValue', `The filter '${filter.name}' is invalid`);

@@ -16,7 +16,8 @@ const RATE_MESSAGE = "You've reached the maximum modification rate per volume li
 export function modifyVolumeAction(rule: VolumeModificationRule): ActionHandler {
   return ({ world, params, region }) => {
     const volume = world.volume(requiredParam(params, 'VolumeId'), region);
-    if (volume.state !== 'available' && volume.state !== 'in-use') throw new Ec2ApiError('IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
+    if (volume.state !== 'available' && volume.state !== 'in-use')
+      throw new Ec2ApiError('IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
     checkRate(world, volume, rule);
     checkChangesSomething(params, volume);
     const targetType = params.get('VolumeType') ?? volume.volumeType;
@@ -99,7 +100,12 @@ function checkRate(world: SimWorld, volume: VolumeRecord, rule: VolumeModificati
     if (now - latest.startTime.getTime() < 6 * HOUR) throw new Ec2ApiError('VolumeModificationRateExceeded', RATE_MESSAGE);
   } else {
     const recent = volume.modifications.filter((m) => now - m.startTime.getTime() < 24 * HOUR).length;
-    if (recent >= 4) throw new Ec2ApiError('VolumeModificationRateExceeded', "You've reached the maximum modification rate per volume limit: 4 modifications per volume in 24 hours.");
+    if (recent >= 4)
+      throw new Ec2ApiError(
+        'VolumeModificationRateExceeded',
+        "You've reached the maximum modification rate per volume limit: 4 modifications per volume in 24 hours.",
+      );
   }
-  if (inProgress) throw new Ec2ApiError('IncorrectModificationState', `Cannot modify volume '${volume.id}' while it is in modification state: ${latest.state.toUpperCase()}`);
+  if (inProgress)
+    throw new Ec2ApiError('IncorrectModificationState', `Cannot modify volume '${volume.id}' while it is in modification state: ${latest.state.toUpperCase()}`);
 }

@@ -54,7 +54,8 @@ export function resolveVolumeSpec(request: { sizeGiB: number; volumeType: string
   if (sizeGiB < rule.minGiB) throw invalidParameterValue(`Volume of ${sizeGiB}GiB is too small for volume type ${volumeType}; minimum is ${rule.minGiB}GiB`);
   if (request.iops !== undefined && !rule.iops) throw combination(`The parameter iops is not supported for ${volumeType} volumes.`);
   if (request.throughput !== undefined && !rule.throughput) throw combination(`The parameter throughput is not supported for ${volumeType} volumes.`);
-  if (rule.iops?.required && request.iops === undefined) throw new Ec2ApiError('MissingParameter', `The request must contain the parameter iops for ${volumeType} volumes`);
+  if (rule.iops?.required && request.iops === undefined)
+    throw new Ec2ApiError('MissingParameter', `The request must contain the parameter iops for ${volumeType} volumes`);
   const iops = request.iops ?? rule.iops?.default ?? (volumeType === 'gp2' ? gp2Iops(sizeGiB) : undefined);
   if (rule.iops && iops !== undefined && (iops < rule.iops.min || iops > rule.iops.max)) {
     throw invalidParameterValue(`Value (${iops}) for parameter iops is invalid. Expected a value between ${rule.iops.min} and ${rule.iops.max}.`);
@@ -62,7 +63,9 @@ export function resolveVolumeSpec(request: { sizeGiB: number; volumeType: string
   if (rule.iops && iops !== undefined) checkIopsRatio(rule.iops, iops, sizeGiB, volumeType);
   const throughput = request.throughput ?? rule.throughput?.default;
   if (rule.throughput && throughput !== undefined && (throughput < rule.throughput.min || throughput > rule.throughput.max)) {
-    throw invalidParameterValue(`Value (${throughput}) for parameter throughput is invalid. Expected a value between ${rule.throughput.min} and ${rule.throughput.max}.`);
+    throw invalidParameterValue(
+      `Value (${throughput}) for parameter throughput is invalid. Expected a value between ${rule.throughput.min} and ${rule.throughput.max}.`,
+    );
   }
   if (rule.throughput && throughput !== undefined && iops !== undefined) checkThroughputRatio(rule.throughput.perIops, throughput, iops);
   return { sizeGiB, volumeType, iops, throughput };

@@ -21,7 +21,12 @@ export const createVolume: ActionHandler = ({ world, params, region }) => {
   }
   const size = intParam(params, 'Size');
   if (size === undefined) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter size or snapshotId');
-  const spec = resolveVolumeSpec({ sizeGiB: size, volumeType: params.get('VolumeType') ?? 'gp2', iops: intParam(params, 'Iops'), throughput: intParam(params, 'Throughput') });
+  const spec = resolveVolumeSpec({
+    sizeGiB: size,
+    volumeType: params.get('VolumeType') ?? 'gp2',
+    iops: intParam(params, 'Iops'),
+    throughput: intParam(params, 'Throughput'),
+  });
   const encrypted = boolParam(params, 'Encrypted') ?? false;
   const kmsKeyId = params.get('KmsKeyId');
   if (kmsKeyId && !encrypted) throw new Ec2ApiError('InvalidParameterDependency', 'The parameter KmsKeyId requires the parameter Encrypted to be set.');
@@ -33,7 +38,8 @@ export const createVolume: ActionHandler = ({ world, params, region }) => {
   if (token) {
     const previous = world.clientTokens.get(token);
     if (previous) {
-      if (previous.fingerprint !== fingerprint) throw new Ec2ApiError('IdempotentParameterMismatch', `The client token '${token}' was already used with different parameters.`);
+      if (previous.fingerprint !== fingerprint)
+        throw new Ec2ApiError('IdempotentParameterMismatch', `The client token '${token}' was already used with different parameters.`);
       const existing = world.volumes.get(previous.volumeId);
       if (existing) return volumeXml(world, existing);
     }
@@ -65,7 +71,8 @@ export const createVolume: ActionHandler = ({ world, params, region }) => {
 
 export const describeVolumes: ActionHandler = ({ world, params, region }) => {
   const ids = listParam(params, 'VolumeId');
-  const candidates = ids.length > 0 ? ids.map((id) => world.volume(id, region)) : [...world.volumes.values()].filter((v) => v.region === region && v.state !== 'deleted');
+  const candidates =
+    ids.length > 0 ? ids.map((id) => world.volume(id, region)) : [...world.volumes.values()].filter((v) => v.region === region && v.state !== 'deleted');
   const filtered = applyFilters(candidates, filtersParam(params), (volume, name) => volumeFilterValues(world, volume, name));
   const { page, nextToken } = paginate(filtered, params);
   return { volumeSet: page.map((volume) => volumeXml(world, volume)), nextToken };
@@ -85,7 +92,8 @@ export const attachVolume: ActionHandler = ({ world, params, region }) => {
   if (attached.some((other) => other.attachment?.device === device)) {
     throw invalidParameterValue(`Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
   }
-  if (attached.length >= MAX_ATTACHMENTS + 1) throw new Ec2ApiError('AttachmentLimitExceeded', `The maximum number of attachments for instance '${instance.instanceId}' has been reached.`);
+  if (attached.length >= MAX_ATTACHMENTS + 1)
+    throw new Ec2ApiError('AttachmentLimitExceeded', `The maximum number of attachments for instance '${instance.instanceId}' has been reached.`);
   volume.attachment = { instanceId: instance.instanceId, device, state: 'attaching', attachTime: world.now(), deleteOnTermination: false };
   volume.state = 'in-use';
   scheduleAttach(world, volume);
@@ -97,7 +105,8 @@ export const detachVolume: ActionHandler = ({ world, params, region }) => {
   const attachment = volume.attachment;
   if (!attachment || attachment.state === 'detaching') throw new Ec2ApiError('IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
   const instanceId = params.get('InstanceId');
-  if (instanceId && instanceId !== attachment.instanceId) throw new Ec2ApiError('InvalidAttachment.NotFound', `The volume '${volume.id}' is not attached to instance '${instanceId}'`);
+  if (instanceId && instanceId !== attachment.instanceId)
+    throw new Ec2ApiError('InvalidAttachment.NotFound', `The volume '${volume.id}' is not attached to instance '${instanceId}'`);
   if (volume.root) throw new Ec2ApiError('UnsupportedOperation', `Unable to detach root volume '${volume.id}' from instance '${attachment.instanceId}'`);
   attachment.state = 'detaching';
   scheduleDetach(world, volume);

@@ -58,7 +58,11 @@ export async function createOnly(docker: Docker, image: string): Promise<string>
 /** Removes every container and image, so each test starts from an empty daemon. */
 export async function emptyDaemon(docker: Docker): Promise<void> {
   for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true });
-  for (const i of await docker.listImages({ all: true })) await docker.getImage(i.Id).remove({ force: true }).catch(() => {});
+  for (const i of await docker.listImages({ all: true }))
+    await docker
+      .getImage(i.Id)
+      .remove({ force: true })
+      .catch(() => {});
 }
 
 export async function imageIds(docker: Docker): Promise<string[]> {

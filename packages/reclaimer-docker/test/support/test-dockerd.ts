@@ -68,19 +68,47 @@ export async function startTestDockerd(options: { sizeMiB?: number; dataRoot?: s
     const log = openSync(logFile, 'a');
     child = spawn(
       dockerd,
-      ['--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socketPath}`, '--pidfile', join(dir, 'dockerd.pid'),
-        '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver', 'overlay2',
+      [
+        '--data-root',
+        dataRoot,
+        '--exec-root',
+        execRoot,
+        '-H',
+        `unix://${socketPath}`,
+        '--pidfile',
+        join(dir, 'dockerd.pid'),
+        '--iptables=false',
+        '--ip6tables=false',
+        '--bridge=none',
+        '--storage-driver',
+        'overlay2',
         // Where a system containerd runs, this daemon shares it: a namespace of its own keeps their objects apart.
-        '--containerd-namespace', namespace, '--containerd-plugins-namespace', `${namespace}-plugins`],
+        '--containerd-namespace',
+        namespace,
+        '--containerd-plugins-namespace',
+        `${namespace}-plugins`,
+      ],
       { stdio: ['ignore', log, log] },
     );
     const docker = new Docker({ socketPath });
-    const exitReason = () =>
-      child!.exitCode !== null || child!.signalCode !== null ? `dockerd exited (${child!.exitCode ?? child!.signalCode})` : undefined;
-    await until(async () => existsSync(socketPath) && (await docker.ping().then(() => true, () => false)), 30_000, 'dockerd answering', exitReason);
+    const exitReason = () => (child!.exitCode !== null || child!.signalCode !== null ? `dockerd exited (${child!.exitCode ?? child!.signalCode})` : undefined);
+    await until(
+      async () =>
+        existsSync(socketPath) &&
+        (await docker.ping().then(
+          () => true,
+          () => false,
+        )),
+      30_000,
+      'dockerd answering',
+      exitReason,
+    );
     return { ok: true, daemon: { socketPath, dataRoot, docker, stop: cleanup } };
   } catch (error) {
-    const tail = await readFile(logFile, 'utf8').then((t) => t.split('\n').slice(-5).join('\n'), () => '');
+    const tail = await readFile(logFile, 'utf8').then(
+      (t) => t.split('\n').slice(-5).join('\n'),
+      () => '',
+    );
     await cleanup().catch(() => {});
     return { ok: false, reason: `dockerd did not start: ${(error as Error).message}\n${tail}` };
   }

@@ -10,7 +10,10 @@ export const errorChecks: readonly ProvisionerCheckDefinition[] = [
     async run({ provisioner }) {
       if (!provisioner.resize) throw new Error('this provisioner has no resize(): skip error-not-found with a reason');
       const missing = 'vol-0123456789abcdef0';
-      const error = await provisioner.resize(missing, 10).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await provisioner.resize(missing, 10).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(error).toBeInstanceOf(ProvisionerError);
       expect(hasErrorCode(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
       expect((error as Error).message).toContain(missing);
@@ -21,7 +24,10 @@ export const errorChecks: readonly ProvisionerCheckDefinition[] = [
     title: 'an attach the cloud refuses fails provision() with a ProvisionerError, and the volume it created is gone',
     async run({ provisioner, failNextAttach }) {
       failNextAttach();
-      const error = await provisioner.provision({ sizeGiB: 1 }).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await provisioner.provision({ sizeGiB: 1 }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(error).toBeInstanceOf(ProvisionerError);
       expect(await provisioner.list()).toEqual([]);
     },
@@ -33,7 +39,10 @@ export const errorChecks: readonly ProvisionerCheckDefinition[] = [
     async run({ provisioner, mutatingCalls }) {
       await provisioner.provision({ sizeGiB: 1 });
       const before = await mutatingCalls();
-      const error = await provisioner.provision({ sizeGiB: 1 }).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await provisioner.provision({ sizeGiB: 1 }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(hasErrorCode(error, 'LIMIT_REACHED'), String(error)).toBe(true);
       expect((error as Error).message).toMatch(/maxOwnedVolumes/);
       expect(await mutatingCalls()).toBe(before);

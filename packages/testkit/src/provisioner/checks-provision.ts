@@ -12,7 +12,9 @@ export const lifecycleChecks: readonly ProvisionerCheckDefinition[] = [
       expect(volume.sizeGiB).toBe(2);
       expect(volume.device).toMatch(/^\//);
       expect(await inspect(volume.volumeId)).toMatchObject({ state: 'in-use', sizeGiB: 2, attachedHere: true, ownedByProvisioner: true });
-      expect(await provisioner.list()).toContainEqual(expect.objectContaining({ volumeId: volume.volumeId, sizeGiB: 2, state: 'in-use', device: volume.device }));
+      expect(await provisioner.list()).toContainEqual(
+        expect.objectContaining({ volumeId: volume.volumeId, sizeGiB: 2, state: 'in-use', device: volume.device }),
+      );
     },
   },
   {
@@ -71,7 +73,10 @@ export const lifecycleChecks: readonly ProvisionerCheckDefinition[] = [
     async run({ provisioner, plantForeign, inspect }) {
       const foreign = await plantForeign();
       const before = await inspect(foreign);
-      const error = await provisioner.release(foreign).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await provisioner.release(foreign).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(error, 'release() of a foreign volume must reject').toBeInstanceOf(Error);
       expect(await inspect(foreign)).toEqual(before);
     },
@@ -85,7 +90,10 @@ export const lifecycleChecks: readonly ProvisionerCheckDefinition[] = [
       await provisioner.resize(volume.volumeId, 3);
       expect((await inspect(volume.volumeId))?.sizeGiB).toBe(3);
       expect((await provisioner.list()).find((listed) => listed.volumeId === volume.volumeId)?.sizeGiB).toBe(3);
-      const error = await provisioner.resize(volume.volumeId, 1).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await provisioner.resize(volume.volumeId, 1).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(hasErrorCode(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
     },
   },
