@@ -57,6 +57,39 @@ describe('formatStatus', () => {
     expect(formatStatus(status, { now })).not.toContain('Growth:');
   });
 
+  it('lists the reservations, waiting and granted, and what the reclaimers freed; nothing of it for an older status file', () => {
+    const now = 10_000_000;
+    const text = formatStatus(
+      {
+        ...status,
+        reservations: [
+          {
+            id: 'r-1',
+            holder: 'align-42',
+            bytes: 300 * GIB,
+            state: 'granted',
+            requestedAt: now - 60_000,
+            ttlMs: 3_600_000,
+            grantedAt: now - 30_000,
+            expiresAt: now + 3_570_000,
+          },
+          { id: 'r-2', holder: 'sort-7', bytes: 50 * GIB, state: 'waiting', requestedAt: now - 5_000, ttlMs: 3_600_000 },
+        ],
+        reservedBytes: 350 * GIB,
+        reclaimers: ['docker'],
+        reclaimedBytes: 12 * GIB,
+      },
+      { now },
+    );
+    expect(text).toContain('Reservations (2, 350 GiB promised):');
+    expect(text).toMatch(/r-1\s+align-42\s+300 GiB\s+granted\s+\S+/);
+    expect(text).toMatch(/r-2\s+sort-7\s+50 GiB\s+waiting\s+-/);
+    expect(text).toContain('Reclaimers: docker · 12 GiB freed so far');
+    const older = formatStatus(status, { now });
+    expect(older).not.toContain('Reservations');
+    expect(older).not.toContain('Reclaimers');
+  });
+
   it('shows usage, every gauge, devices, volumes, limits and the last decision', () => {
     const text = formatStatus(status, { now: 1_003_000, pid: 42 });
     expect(text).toContain('ebs-autoscale /scratch: running (PID 42)');

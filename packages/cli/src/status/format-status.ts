@@ -69,6 +69,7 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
   }
   lines.push(`Added: ${status.addedVolumes} volume${status.addedVolumes === 1 ? '' : 's'}, ${status.addedGiB} GiB`);
   lines.push(...capacityChanges(status, now));
+  lines.push(...reservationsAndReclaim(status, now));
   // A status file written by an agent from before kept volumes existed has no such field.
   const kept = (status as Partial<AutoscalerStatus>).keptVolumes ?? [];
   if (kept.length) {
@@ -158,4 +159,24 @@ function seconds(ms: number): string {
   if (ms < 120_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
   if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** Reservations (waiting and granted) and what the reclaimers freed; nothing for an agent without either. */
+function reservationsAndReclaim(status: AutoscalerStatus, now: number): string[] {
+  const lines: string[] = [];
+  const reservations = status.reservations ?? [];
+  if (reservations.length > 0) {
+    lines.push('');
+    lines.push(`Reservations (${reservations.length}, ${formatBytes(status.reservedBytes ?? reservations.reduce((sum, r) => sum + r.bytes, 0))} promised):`);
+    lines.push(
+      table(
+        ['Id', 'Holder', 'Size', 'State', 'Expires in'],
+        reservations.map((r) => [r.id, r.holder, formatBytes(r.bytes), r.state, r.expiresAt === undefined ? '-' : seconds(Math.max(0, r.expiresAt - now))]),
+      ),
+    );
+  }
+  if (status.reclaimers !== undefined && status.reclaimers.length > 0) {
+    lines.push(`Reclaimers: ${status.reclaimers.join(', ')} · ${formatBytes(status.reclaimedBytes ?? 0)} freed so far`);
+  }
+  return lines;
 }
