@@ -45,7 +45,7 @@ describe('issue 16 pairs (as measured: bench/out/policy.md)', async () => {
   });
 
   for (const policy of ['compatibility', 'predictive (defaults)']) {
-    it(`${policy}: the announced step is granted and sees no ENOSPC; it holds more free space than unannounced, which sees none either`, () => {
+    it(`${policy}: the announced step is granted and sees no ENOSPC, and its reservation shrinks as it is written: it buys little more than unannounced`, () => {
       const announced = pick(runs, policy, 'announced');
       const unannounced = pick(runs, policy, 'unannounced');
       expect(announced.refused).toBeUndefined();
@@ -53,10 +53,13 @@ describe('issue 16 pairs (as measured: bench/out/policy.md)', async () => {
       expect(announced.outOfSpaceEvents).toBe(0);
       expect(announced.droppedBytes).toBe(0);
       // The model's reactive policies keep up with 1 GiB/s from 40 GiB free, so announcing avoids no
-      // ENOSPC here; the reservation counts in full while the step writes into it, so more is bought.
+      // ENOSPC here. Announced, the space is bought before the step writes, so a little more is held;
+      // but the step's writes count against its reservation, not beside it: counted in full (before
+      // the reservation book gave writes to it) the announced step bought 2.0× (predictive) and 1.5×
+      // (compatibility) the GiB-hours of unannounced, in 4 volumes.
       expect(unannounced.outOfSpaceEvents).toBe(0);
-      expect(announced.overProvisionedGiBHours).toBeGreaterThan(1.5 * unannounced.overProvisionedGiBHours);
-      expect(announced.peakAllocatedGiB).toBeGreaterThan(unannounced.peakAllocatedGiB);
+      expect(announced.allocatedGiBHours).toBeLessThan(1.4 * unannounced.allocatedGiBHours);
+      expect(announced.volumesCreated).toBeLessThanOrEqual(unannounced.volumesCreated);
     });
 
     it(`${policy}: reclaiming the churn's unused images buys fewer GiB-hours and volumes, with no ENOSPC`, () => {

@@ -324,6 +324,7 @@ export class StorageAutoscaler extends IsolatedEventEmitter<AutoscalerEvents> {
   /** Asks the policy, with the reservations counted as demand, and records the decision. */
   private decide(usage: UsageSnapshot): Decision {
     const now = this.clock.now();
+    this.desk.book.observe(usage.usedBytes);
     this.desk.refuseWhatCannotFit(usage.availableBytes);
     const reservedBytes = this.desk.book.reservedBytes();
     const waitingIds = this.desk.book.waiting().map((info) => info.id);

@@ -55,7 +55,7 @@ describe('reservations, for any order of reserve, release, expire and fill', () 
         // At each grant: the filesystem's real free space (read synchronously by usage()) and what is granted.
         const grants: { usage: Promise<UsageSnapshot>; grantedBytes: number }[] = [];
         autoscaler.on('reservation:granted', () => {
-          const grantedBytes = autoscaler.reservations().reduce((sum, info) => sum + (info.state === 'granted' ? info.bytes : 0), 0);
+          const grantedBytes = autoscaler.reservations().reduce((sum, info) => sum + (info.state === 'granted' ? info.bytes - (info.writtenBytes ?? 0) : 0), 0);
           grants.push({ usage: driver.usage(), grantedBytes });
         });
         const errors: Error[] = [];
@@ -109,7 +109,14 @@ describe('reservations, for any order of reserve, release, expire and fill', () 
           // Released and expired ones stop counting.
           const now = clock.now();
           for (const info of autoscaler.reservations()) if (info.expiresAt !== undefined) expect(info.expiresAt).toBeGreaterThan(now);
-          expect(autoscaler.status().reservedBytes).toBe(autoscaler.reservations().reduce((sum, info) => sum + info.bytes, 0));
+          // What is promised: each reservation less what is written of it, never below 0 nor above its size.
+          const listed = autoscaler.reservations();
+          for (const info of listed) {
+            expect(info.writtenBytes ?? 0).toBeGreaterThanOrEqual(0);
+            expect(info.writtenBytes ?? 0).toBeLessThanOrEqual(info.bytes);
+            if (info.state === 'waiting') expect(info.writtenBytes).toBeUndefined();
+          }
+          expect(autoscaler.status().reservedBytes).toBe(listed.reduce((sum, info) => sum + info.bytes - (info.writtenBytes ?? 0), 0));
         }
         // Let every scale-up in flight finish, then stop: every reservation is settled.
         await clock.advance(60_000);

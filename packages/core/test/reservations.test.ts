@@ -93,6 +93,56 @@ describe('StorageAutoscaler.reserve()', () => {
     expect(seen('reservation:released')).toHaveLength(1);
   });
 
+  it('counts a granted reservation less by what its holder has written into it, so writing it buys nothing more', async () => {
+    const { driver, provisioner, autoscaler } = memoryWorld();
+    driver.write(20 * GIB);
+    const reservation = await autoscaler.reserve({ bytes: 300 * GIB, holder: 'download' });
+    expect(provisioner.calls.provision).toBe(1);
+    const before = (await driver.usage()).totalBytes;
+    // The holder writes its 300 GiB in steps, the loop deciding after each: the promise shrinks as
+    // the data lands, so the policy never sees written and promised bytes at once.
+    for (let step = 1; step <= 10; step += 1) {
+      driver.write(30 * GIB);
+      await autoscaler.evaluate();
+      expect(autoscaler.status().reservedBytes).toBe((300 - 30 * step) * GIB);
+    }
+    expect(autoscaler.reservations()).toEqual([expect.objectContaining({ id: reservation.id, writtenBytes: 300 * GIB })]);
+    expect(provisioner.calls.provision).toBe(1);
+    expect((await driver.usage()).totalBytes).toBe(before);
+  });
+
+  it('gives the growth since the grants to the oldest grant first, and takes it back on a deletion', async () => {
+    const { driver, autoscaler } = memoryWorld({ initialGiB: 1000 });
+    const first = await autoscaler.reserve({ bytes: 50 * GIB, holder: 'a' });
+    driver.write(20 * GIB);
+    await autoscaler.evaluate();
+    const second = await autoscaler.reserve({ bytes: 100 * GIB, holder: 'b' });
+    driver.write(60 * GIB);
+    await autoscaler.evaluate();
+    // 80 GiB grew since the first grant, 60 since the second: the first takes its 50, the second the 30 after its grant.
+    const written = () => Object.fromEntries(autoscaler.reservations().map((info) => [info.holder, (info.writtenBytes ?? 0) / GIB]));
+    expect(written()).toEqual({ a: 50, b: 30 });
+    expect(autoscaler.status().reservedBytes).toBe(70 * GIB);
+    driver.remove(70 * GIB);
+    await autoscaler.evaluate();
+    expect(written()).toEqual({ a: 10, b: 0 });
+    expect(autoscaler.status().reservedBytes).toBe(140 * GIB);
+    first.release();
+    second.release();
+  });
+
+  it('counts a waiting reservation in full, whatever is written while it waits', async () => {
+    const { clock, driver, autoscaler } = memoryWorld({ latencyMs: 5_000 });
+    const pending = autoscaler.reserve({ bytes: 300 * GIB, holder: 'waits' });
+    await clock.advance(1);
+    driver.write(50 * GIB);
+    expect(autoscaler.reservations()).toEqual([expect.objectContaining({ state: 'waiting' })]);
+    expect(autoscaler.reservations()[0]!.writtenBytes).toBeUndefined();
+    expect(autoscaler.status().reservedBytes).toBe(300 * GIB);
+    await clock.advance(60_000);
+    (await pending).release();
+  });
+
   it('expires a reservation on the autoscaler clock', async () => {
     const { clock, autoscaler, payload } = memoryWorld();
     const reservation = await autoscaler.reserve({ bytes: 5 * GIB, holder: 'a', ttlMs: 60_000 });

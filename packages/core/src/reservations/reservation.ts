@@ -33,6 +33,11 @@ export interface ReservationInfo {
   readonly grantedAt?: number;
   /** `grantedAt + ttlMs`: when it stops counting unless released before. Set once granted. */
   readonly expiresAt?: number;
+  /**
+   * Bytes of it written so far, as the filesystem's growth since the grant tells (oldest grant first):
+   * it promises `bytes - writtenBytes` more. Set on a granted one in `reservations()` and `status()`.
+   */
+  readonly writtenBytes?: number;
 }
 
 /** A granted reservation, as `reserve()` resolves with it. */
