@@ -145,11 +145,28 @@ describe('HybridGrowthStrategy', () => {
     expect(provisioner.calls).toMatchObject({ resize: 0, provision: 1 });
   });
 
+  it('adds a device when the in-place path was throttled, and tries the volume in place again next time', async () => {
+    const { provisioner, initialVolume, scaleUp } = await world();
+    // provisioner-ebs throws THROTTLED once its retries on ModifyVolume's token bucket run out.
+    provisioner.nextResizeError = new ProvisionerError('memory', 'THROTTLED', 'ModifyVolume was throttled.', { retryable: true });
+    const growth = await scaleUp(50);
+    expect(growth.volumeId).not.toBe(initialVolume);
+    expect(provisioner.calls).toMatchObject({ resize: 0, provision: 1 });
+    // No hold on a volume after a throttle: throttled again, and the add behind it fails, so the same
+    // volume stays the newest; the next scale-up grows it in place at once (a refusal would have held it).
+    provisioner.nextResizeError = new ProvisionerError('memory', 'THROTTLED', 'ModifyVolume was throttled.', { retryable: true });
+    provisioner.failNext(new ProvisionerError('memory', 'INSUFFICIENT_CAPACITY', 'no capacity.', { retryable: true }));
+    expect(hasErrorCode(await scaleUp(50).catch((error: unknown) => error), 'INSUFFICIENT_CAPACITY')).toBe(true);
+    const next = await scaleUp(50);
+    expect(next.volumeId).toBe(growth.volumeId);
+    expect(provisioner.calls).toMatchObject({ resize: 1, provision: 2 });
+  });
+
   it('lets any other resize failure through, without adding a device behind it', async () => {
     const { provisioner, scaleUp } = await world();
-    provisioner.nextResizeError = new ProvisionerError('memory', 'THROTTLED', 'ModifyVolume was throttled.', { retryable: true });
+    provisioner.nextResizeError = new ProvisionerError('memory', 'INTERNAL', 'ModifyVolume failed.', { retryable: false });
     const error = await scaleUp(50).catch((caught: unknown) => caught);
-    expect(hasErrorCode(error, 'THROTTLED')).toBe(true);
+    expect(hasErrorCode(error, 'INTERNAL')).toBe(true);
     expect(provisioner.calls.provision).toBe(0);
   });
 });

@@ -32,7 +32,13 @@ export function newestOwnedMember(inventory: Inventory): OwnedVolume | undefined
  * provisioner did not refuse it lately: EBS's modification rule (the previous modification
  * `completed`, at most four within a rolling 24 hours) is the provisioner's to know, so a refusal
  * (`LIMIT_REACHED`, as provisioner-ebs's `VolumeModificationRateError`) turns this scale-up into an
- * add, and the volume is not asked again before the refusal's `retryAt`. In place costs no attachment
+ * add, and the volume is not asked again before the refusal's `retryAt`. A `THROTTLED` error (the
+ * provisioner's retries on ModifyVolume's own token bucket, or a describe before it, ran out) turns it
+ * into an add too, but puts no hold on the volume: a throttle says nothing about the volume, and
+ * CreateVolume draws on a different bucket. Nothing is left half-done by it: grow-in-place records a
+ * pending growth only after `resize()` returns, and a ModifyVolume EBS accepted whose answer was lost
+ * shows later as a larger listed size, which grow-in-place adopts (a retry of it meets EBS's
+ * in-progress refusal, `LIMIT_REACHED`). In place costs no attachment
  * slot and no CreateVolume token, which is why it comes first. A growth EBS accepted but the filesystem
  * has not shown yet is finished before anything else, as grow-in-place does.
  */
@@ -70,8 +76,9 @@ export class HybridGrowthStrategy implements GrowthStrategy {
         this.inPlaceGrowths.add(growth);
         return growth;
       } catch (error) {
-        if (target === undefined || !hasErrorCode(error, 'LIMIT_REACHED')) throw error;
-        this.refusedUntil.set(target.volumeId, retryAtOf(error) ?? this.options.clock.now() + REFUSAL_BACKOFF_MS);
+        if (target === undefined) throw error;
+        if (hasErrorCode(error, 'LIMIT_REACHED')) this.refusedUntil.set(target.volumeId, retryAtOf(error) ?? this.options.clock.now() + REFUSAL_BACKOFF_MS);
+        else if (!hasErrorCode(error, 'THROTTLED')) throw error;
       }
     }
     request.stage('provision');
