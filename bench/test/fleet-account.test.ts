@@ -42,7 +42,7 @@ describe('fleet model actions', () => {
     const account = new Ec2Account();
     // @ts-expect-error a misspelt action does not compile
     expect(() => account.call('AttachVolme', 0)).toThrow(/'AttachVolme' is not in FLEET_ACTIONS/);
-    expect(() => account.call('ModifyVolume' as FleetAction, 0)).toThrow(/'ModifyVolume' is not in FLEET_ACTIONS/);
+    expect(() => account.call('CreateSnapshot' as FleetAction, 0)).toThrow(/'CreateSnapshot' is not in FLEET_ACTIONS/);
     expect(account.totalCalls).toBe(0);
   });
 

@@ -142,13 +142,25 @@ const ZERO: Latencies = {
   cli: constant(0),
   fsAdd: constant(0),
   fsBalance: constant(0),
+  modify: constant(0),
+  fsResize: constant(0),
 };
 
 /** The same scale-up in the model: one agent, `startOurs`, zero latencies, the same refusals. */
 function modelScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<string, number> } = {}): ScaleUpCalls & { doneAt: number | undefined } {
   const account = new ScriptedAccount({ ...options.refuse });
   const world = { queue: new EventQueue(), account, random: createRandom(1), latencies: ZERO };
-  const agent: AgentRecord = { crossedAt: 0, fullAt: Number.POSITIVE_INFINITY, fillPerSecond: 0, failedAttempts: 0, wastedVolumes: 0, leakedVolumes: 0 };
+  const agent: AgentRecord = {
+    crossedAt: 0,
+    fullAt: Number.POSITIVE_INFINITY,
+    fillPerSecond: 0,
+    failedAttempts: 0,
+    wastedVolumes: 0,
+    leakedVolumes: 0,
+    attachedVolumes: 1,
+    fellBack: 0,
+    unusedModifications: 0,
+  };
   startOurs(world, agent, { ...(options.schedules ? { schedules: options.schedules } : {}), backoff: BACKOFF });
   world.queue.runUntil(3600);
   return {

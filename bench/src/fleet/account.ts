@@ -17,6 +17,8 @@ export const FLEET_ACTIONS = {
   DetachVolume: 'mutating',
   DeleteVolume: 'deleteVolume',
   ModifyInstanceAttribute: 'mutating',
+  ModifyVolume: 'mutating',
+  DescribeVolumesModifications: 'nonMutating',
 } as const satisfies Readonly<Record<string, ActionClass>>;
 
 /** An EC2 action the fleet model calls. */

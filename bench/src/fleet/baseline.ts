@@ -75,7 +75,11 @@ export function startBaseline(world: World, agent: AgentRecord, retry: RetryPoli
             const attachable = queue.now >= availableAt;
             cli(
               'AttachVolume',
-              () => (attachable ? deviceWait(queue.now + latencies.attach(random) + latencies.deviceVisible(random)) : deleteVolume()),
+              () => {
+                if (!attachable) return deleteVolume();
+                agent.attachedVolumes += 1;
+                deviceWait(queue.now + latencies.attach(random) + latencies.deviceVisible(random));
+              },
               deleteVolume,
             );
           }),

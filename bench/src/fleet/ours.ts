@@ -37,6 +37,42 @@ export function providerRetry(schedule: RetrySchedule): RetryPolicy {
  * A describe sees the state at the moment its answer arrives.
  */
 export function startOurs(world: World, agent: AgentRecord, options: OursOptions = {}): void {
+  startScaleUp(world, agent, options, (ours) => ours.addDevice());
+}
+
+/** How a wait checks: through an EC2 describe (`action`, whose giving up calls `gaveUp`, else the wait's `fail`) or locally. */
+export interface WaitCheck {
+  readonly ec2?: FleetAction;
+  readonly skipFirstDelay?: boolean;
+  readonly gaveUp?: () => void;
+}
+
+/** The steps of our agent that every growth strategy shares, for one agent. */
+export interface OursSteps {
+  readonly schedules: EbsSchedules;
+  /** One EC2 call through the provider retry. */
+  call(action: FleetAction, ok: () => void, fail: () => void): void;
+  /** `pollUntil` on `schedule`: until `ready()` or past the timeout. */
+  wait(schedule: WaitSchedule, ready: () => boolean, ok: () => void, fail: () => void, how: WaitCheck): void;
+  /** The scale-up failed: back off, then run the strategy again at a later sample. */
+  scaleFailed(): void;
+  /** The filesystem shows the new capacity. */
+  done(): void;
+  /** Growth by adding a device, steps 1–6 of {@link startOurs}. */
+  addDevice(): void;
+}
+
+/**
+ * Starts one agent whose scale-up is `strategy` (run again after each failure, on the autoscaler's
+ * backoff), built on the shared {@link OursSteps}.
+ */
+export function startScaleUp(world: World, agent: AgentRecord, options: OursOptions, strategy: (ours: OursSteps) => void): void {
+  const ours = oursSteps(world, agent, options, () => strategy(ours));
+  // The autoscaler decides at its next sample after the crossing.
+  world.queue.after(ours.intervalSeconds * world.random(), () => strategy(ours));
+}
+
+function oursSteps(world: World, agent: AgentRecord, options: OursOptions, scale: () => void): OursSteps & { intervalSeconds: number } {
   const { queue, latencies, random } = world;
   const schedules = options.schedules ?? DEFAULT_SCHEDULES;
   const interval = options.intervalSeconds ?? createPredictivePolicy().intervalMs / 1000;
@@ -45,11 +81,11 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
   let failures = 0;
 
   /** `pollUntil`: sleep, check, until ready or past the deadline; an EC2 check that gives up fails the wait. */
-  const wait = (schedule: WaitSchedule, ready: () => boolean, ok: () => void, fail: () => void, how: { ec2: boolean; skipFirstDelay?: boolean }) => {
+  const wait = (schedule: WaitSchedule, ready: () => boolean, ok: () => void, fail: () => void, how: WaitCheck) => {
     const deadline = queue.now + schedule.timeoutMs / 1000;
     const step = (n: number): void => {
       const judge = () => (ready() ? ok() : queue.now >= deadline ? fail() : step(n + 1));
-      const check = () => (how.ec2 ? call('DescribeVolumes', judge, fail) : judge());
+      const check = () => (how.ec2 ? call(how.ec2, judge, how.gaveUp ?? fail) : judge());
       if (n === 1 && how.skipFirstDelay) check();
       else queue.after(scheduleDelay(schedule, n, random) / 1000, check);
     };
@@ -79,21 +115,27 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
         if (attached)
           call(
             'DetachVolume',
-            () => ((at) => wait(schedules.attachment, () => queue.now >= at, del, left, { ec2: true }))(queue.now + latencies.attach(random)),
+            () => {
+              agent.attachedVolumes -= 1;
+              const detachedAt = queue.now + latencies.attach(random);
+              wait(schedules.attachment, () => queue.now >= detachedAt, del, left, { ec2: 'DescribeVolumes' });
+            },
             left,
           );
         else if (queue.now >= availableAt) del();
-        else wait(schedules.attachment, () => queue.now >= availableAt, del, left, { ec2: true });
+        else wait(schedules.attachment, () => queue.now >= availableAt, del, left, { ec2: 'DescribeVolumes' });
       },
       left,
     );
   };
 
-  const extend = () => queue.after(latencies.fsAdd(random), () => (agent.doneAt = queue.now));
+  const done = () => (agent.doneAt = queue.now);
+  const extend = () => queue.after(latencies.fsAdd(random), done);
   const attach = (availableAt: number) =>
     call(
       'AttachVolume',
       () => {
+        agent.attachedVolumes += 1;
         const attachedAt = queue.now + latencies.attach(random);
         const failAttached = () => cleanup(availableAt, true);
         wait(
@@ -104,12 +146,12 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
               'ModifyInstanceAttribute',
               () => {
                 const visibleAt = Math.max(queue.now, attachedAt + latencies.deviceVisible(random));
-                wait(schedules.device, () => queue.now >= visibleAt, extend, failAttached, { ec2: false, skipFirstDelay: true });
+                wait(schedules.device, () => queue.now >= visibleAt, extend, failAttached, { skipFirstDelay: true });
               },
               failAttached,
             ),
           failAttached,
-          { ec2: true },
+          { ec2: 'DescribeVolumes' },
         );
       },
       () => cleanup(availableAt, false),
@@ -124,12 +166,12 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
           () => queue.now >= availableAt,
           () => attach(availableAt),
           () => cleanup(availableAt, false),
-          { ec2: true },
+          { ec2: 'DescribeVolumes' },
         );
       },
       scaleFailed,
     );
-  function scale(): void {
+  function addDevice(): void {
     // Promise.all: the first rejection fails the scale-up; the other call runs on unobserved.
     let pending = 2;
     let rejected = false;
@@ -145,6 +187,5 @@ export function startOurs(world: World, agent: AgentRecord, options: OursOptions
     call('DescribeInstances', resolved, reject);
     call('DescribeVolumes', resolved, reject);
   }
-  // The autoscaler decides at its next sample after the crossing.
-  queue.after(interval * random(), scale);
+  return { schedules, call, wait, scaleFailed, done, addDevice, intervalSeconds: interval };
 }

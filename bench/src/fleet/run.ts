@@ -29,6 +29,11 @@ export interface FleetResult {
   /** Agents whose disk filled before capacity arrived. */
   readonly ranOutOfSpace: number;
   readonly leakedVolumes: number;
+  /** Hybrid growth: scale-ups that fell back to adding a device, and accepted modifications left unused. */
+  readonly fellBack: number;
+  readonly unusedModifications: number;
+  /** Volumes attached per host at the horizon (the initial disk included): mean and most. */
+  readonly attachmentsPerHost: { readonly mean: number; readonly max: number };
   /** Over all agents; Infinity when more than half had no capacity by the horizon. */
   readonly p50Seconds: number;
   readonly p99Seconds: number;
@@ -58,7 +63,17 @@ export function runFleet(options: FleetOptions): FleetResult {
     const crossedAt = random() * wave;
     const mibPerSecond = 20 + 180 * random();
     const fillPerSecond = mibPerSecond / (100 * 1024);
-    const agent: AgentRecord = { crossedAt, fullAt: crossedAt + 0.5 / fillPerSecond, fillPerSecond, failedAttempts: 0, wastedVolumes: 0, leakedVolumes: 0 };
+    const agent: AgentRecord = {
+      crossedAt,
+      fullAt: crossedAt + 0.5 / fillPerSecond,
+      fillPerSecond,
+      failedAttempts: 0,
+      wastedVolumes: 0,
+      leakedVolumes: 0,
+      attachedVolumes: 1,
+      fellBack: 0,
+      unusedModifications: 0,
+    };
     agents.push(agent);
     world.queue.after(crossedAt, () => options.start(world, agent));
   }
@@ -78,6 +93,12 @@ export function runFleet(options: FleetOptions): FleetResult {
     wastedVolumes: agents.reduce((s, a) => s + a.wastedVolumes, 0),
     ranOutOfSpace: agents.filter((a) => (a.doneAt ?? Number.POSITIVE_INFINITY) > a.fullAt).length,
     leakedVolumes: agents.reduce((s, a) => s + a.leakedVolumes, 0),
+    fellBack: agents.reduce((s, a) => s + a.fellBack, 0),
+    unusedModifications: agents.reduce((s, a) => s + a.unusedModifications, 0),
+    attachmentsPerHost: {
+      mean: agents.reduce((s, a) => s + a.attachedVolumes, 0) / agents.length,
+      max: agents.reduce((most, a) => Math.max(most, a.attachedVolumes), 0),
+    },
     p50Seconds: pct(0.5),
     p99Seconds: pct(0.99),
     maxSeconds: times.at(-1) ?? Number.NaN,

@@ -26,6 +26,12 @@ export interface AgentRecord {
   wastedVolumes: number;
   /** Volumes left attached but unused (the baseline's modify-instance-attribute failure). */
   leakedVolumes: number;
+  /** Hybrid growth: scale-ups that fell back to adding a device after the in-place path was throttled out. */
+  fellBack: number;
+  /** Hybrid growth: modifications EBS accepted whose growth went unused (the poll after it was throttled out; an add ran instead). */
+  unusedModifications: number;
+  /** Volumes attached to the host now: 1 (the initial disk) + attached − detached. */
+  attachedVolumes: number;
 }
 
 /** After the `failedAttempts`-th failed attempt (1-based) of one call: the delay before the next, s, or undefined to give up. */

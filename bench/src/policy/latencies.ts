@@ -1,3 +1,4 @@
+import { REALISTIC_LATENCIES } from '@ebs-autoscale/ec2-sim';
 import { constant, logNormal, uniform, type Distribution } from '../sim/random.js';
 
 /**
@@ -22,6 +23,24 @@ export interface Latencies {
   readonly fsAdd: Distribution;
   /** The baseline's `btrfs balance start -m` after every add. Assumed 1–5 s on a young filesystem. */
   readonly fsBalance: Distribution;
+  /**
+   * ModifyVolume accepted → the modification `optimizing` (the new size usable). ec2-sim's
+   * `REALISTIC_LATENCIES.modify` (2–6 s), from the EBS user guide's "size changes usually take a few
+   * seconds" ("Monitor the progress of volume modifications"); no distribution is published.
+   */
+  readonly modify: Distribution;
+  /**
+   * `btrfs filesystem resize <devid>:max` onto an enlarged device (hybrid growth). Assumed 0.1–1 s:
+   * online and metadata only (the device's size in the chunk tree and superblock), no data moves.
+   */
+  readonly fsResize: Distribution;
+}
+
+/** ec2-sim's uniform latency, in seconds: one home for the simulator's figure. */
+function fromSimulator(name: keyof typeof REALISTIC_LATENCIES): Distribution {
+  const latency = REALISTIC_LATENCIES[name];
+  if (latency.kind !== 'uniform') throw new Error(`bench/src/policy/latencies.ts: ec2-sim's ${name} latency is ${latency.kind}, expected uniform.`);
+  return uniform(latency.minMs / 1000, latency.maxMs / 1000);
 }
 
 /**
@@ -37,6 +56,8 @@ export const DEFAULT_LATENCIES: Latencies = {
   cli: logNormal(0.8, 2),
   fsAdd: uniform(0.5, 2),
   fsBalance: uniform(1, 5),
+  modify: fromSimulator('modify'),
+  fsResize: uniform(0.1, 1),
 };
 
 /** Latencies with no randomness, for tests that want exact timelines. */
@@ -48,4 +69,6 @@ export const FIXED_LATENCIES: Latencies = {
   cli: constant(0.8),
   fsAdd: constant(1),
   fsBalance: constant(2),
+  modify: constant(4),
+  fsResize: constant(0.5),
 };
