@@ -1,4 +1,4 @@
-// Cross-check of the fleet model (bench/src/fleet/ours.ts) against the code it models: the real
+// Cross-check of the fleet model (bench/src/fleet/ours.ts, ours-hybrid.ts) against the code it models: the real
 // StorageAutoscaler and EbsProvisioner (real AWS SDK over HTTP) against the real ec2-sim, memory backing,
 // so no root is needed. The model never runs the code, so without this nothing says the two agree.
 //
@@ -22,12 +22,13 @@ import { describe, expect, it } from 'vitest';
 import { Ec2Account, type FleetAction } from '../src/fleet/account.js';
 import { EventQueue } from '../src/fleet/event-queue.js';
 import { startOurs } from '../src/fleet/ours.js';
+import { startOursHybrid } from '../src/fleet/ours-hybrid.js';
 import { runFleet } from '../src/fleet/run.js';
 import type { AgentRecord } from '../src/fleet/world.js';
 import type { Latencies } from '../src/policy/latencies.js';
 import { constant, createRandom } from '../src/sim/random.js';
 
-const MUTATING = ['CreateVolume', 'AttachVolume', 'ModifyInstanceAttribute', 'DetachVolume', 'DeleteVolume', 'CreateTags'];
+const MUTATING = ['CreateVolume', 'AttachVolume', 'ModifyInstanceAttribute', 'DetachVolume', 'DeleteVolume', 'CreateTags', 'ModifyVolume'];
 
 /** Short schedules, so a throttled call's three attempts take milliseconds; two retries, so three refusals exhaust one call. */
 const FAST: EbsSchedules = resolveSchedules({
@@ -56,7 +57,7 @@ interface ScaleUpCalls {
  * packages/provisioner-ebs/test/harness.ts does), and on `device:discovered` the in-memory host gets
  * the device at the volume's size. `refuse` throttles the first N requests of each action.
  */
-async function realScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<string, number> } = {}) {
+async function realScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<string, number>; hybrid?: boolean } = {}) {
   const sim = await startEc2Simulator({ latencies: 'zero' });
   const scratch = await mkdtemp(join(tmpdir(), 'fleet-crosscheck-'));
   try {
@@ -82,27 +83,57 @@ async function realScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<
         .then(() => writeFile(join(devRoot, node), ''));
     });
     const host = new MemoryHost();
-    provisioner.on('device:discovered', ({ device, volumeId }) => host.devices.set(device, (sim.volume(volumeId)?.sizeGiB ?? 0) * GIB));
+    const devices = new Map<string, string>();
+    provisioner.on('device:discovered', ({ device, volumeId }) => {
+      devices.set(device, volumeId);
+      host.devices.set(device, (sim.volume(volumeId)?.sizeGiB ?? 0) * GIB);
+    });
+    // A grown volume's device shows its new size once the modification is `optimizing`: memory backing
+    // has no kernel, so after each modification poll the host takes the simulator's sizes.
+    provisioner.on('ec2:call', ({ action }) => {
+      if (action !== 'DescribeVolumesModifications') return;
+      for (const [device, volumeId] of devices) host.devices.set(device, (sim.volume(volumeId)?.sizeGiB ?? 0) * GIB);
+    });
     const mutatingOrder: string[] = [];
     provisioner.on('ec2:call', ({ action }) => MUTATING.includes(action) && mutatingOrder.push(action));
 
-    const driver = new InMemoryDriver({ host, initialBytes: 100 * GIB, mountPoint: '/scratch' });
-    const autoscaler = new StorageAutoscaler({ driver, provisioner, policy: createCompatibilityPolicy(), retry: BACKOFF });
+    const driver = new InMemoryDriver({
+      host,
+      initialBytes: 100 * GIB,
+      mountPoint: '/scratch',
+      methods: { extend: true, growInPlace: options.hybrid ?? false },
+    });
+    const autoscaler = new StorageAutoscaler({
+      driver,
+      provisioner,
+      policy: createCompatibilityPolicy(),
+      retry: BACKOFF,
+      hybridGrowth: options.hybrid ?? false,
+    });
     let failedScaleUps = 0;
     autoscaler.on('scale:failed', () => (failedScaleUps += 1));
     // The first evaluation lists the owned volumes (one DescribeVolumes) and reads IMDS: agent start-up,
     // which happened long before the wave. The model starts at the crossing, so the count starts here.
     expect((await autoscaler.evaluate()).decision?.action).toBe('none');
+    const scaleUp = async () => {
+      let scaled: string | undefined;
+      for (let evaluation = 0; evaluation < 50 && scaled !== 'complete'; evaluation += 1) {
+        ({ scaled } = await autoscaler.evaluate());
+        if (scaled !== 'complete') await new Promise((resolve) => setTimeout(resolve, 10)); // sit out the backoff
+      }
+      expect(scaled, 'the real scale-up never completed').toBe('complete');
+    };
+    if (options.hybrid) {
+      // The in-memory initial disk is no volume the provisioner owns, so the first scale-up adds one
+      // (the model's fleet starts from an owned volume); the counted scale-up grows that one in place.
+      driver.write(60 * GIB);
+      await scaleUp();
+      driver.write((await driver.usage()).totalBytes - (await driver.usage()).usedBytes - 5 * GIB);
+    } else driver.write(60 * GIB);
     sim.resetStats();
+    mutatingOrder.length = 0;
     for (const [action, count] of Object.entries(options.refuse ?? {})) sim.faults.throttle({ actions: [action], count });
-
-    driver.write(60 * GIB);
-    let scaled: string | undefined;
-    for (let evaluation = 0; evaluation < 50 && scaled !== 'complete'; evaluation += 1) {
-      ({ scaled } = await autoscaler.evaluate());
-      if (scaled !== 'complete') await new Promise((resolve) => setTimeout(resolve, 10)); // sit out the backoff
-    }
-    expect(scaled, 'the real scale-up never completed').toBe('complete');
+    await scaleUp();
     const stats = sim.stats();
     const attached = sim.volumes().filter((volume) => volume.volumeId !== sim.instance.rootVolumeId && volume.state === 'in-use');
     expect(attached).toHaveLength(1);
@@ -147,7 +178,9 @@ const ZERO: Latencies = {
 };
 
 /** The same scale-up in the model: one agent, `startOurs`, zero latencies, the same refusals. */
-function modelScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<string, number> } = {}): ScaleUpCalls & { doneAt: number | undefined } {
+function modelScaleUp(
+  options: { schedules?: EbsSchedules; refuse?: Record<string, number>; hybrid?: boolean } = {},
+): ScaleUpCalls & { doneAt: number | undefined } {
   const account = new ScriptedAccount({ ...options.refuse });
   const world = { queue: new EventQueue(), account, random: createRandom(1), latencies: ZERO };
   const agent: AgentRecord = {
@@ -161,7 +194,7 @@ function modelScaleUp(options: { schedules?: EbsSchedules; refuse?: Record<strin
     fellBack: 0,
     unusedModifications: 0,
   };
-  startOurs(world, agent, { ...(options.schedules ? { schedules: options.schedules } : {}), backoff: BACKOFF });
+  (options.hybrid ? startOursHybrid : startOurs)(world, agent, { ...(options.schedules ? { schedules: options.schedules } : {}), backoff: BACKOFF });
   world.queue.runUntil(3600);
   return {
     calls: account.calls,
@@ -196,6 +229,25 @@ describe('fleet model against the real autoscaler, provisioner and ec2-sim', () 
     expect(pick(fleet.callsByAction, [...MUTATING, 'DescribeInstances'])).toEqual(pick(real.calls, [...MUTATING, 'DescribeInstances']));
     expect(fleet.callsByAction.DescribeVolumes).toBeGreaterThanOrEqual(real.calls.DescribeVolumes!);
     expect(Object.keys(fleet.callsByAction).sort()).toEqual(Object.keys(real.calls).sort());
+  });
+
+  it('makes the same EC2 calls for one uncontended hybrid scale-up (in place) on the shipped schedules', async () => {
+    const real = await realScaleUp({ hybrid: true });
+    const model = modelScaleUp({ schedules: DEFAULT_SCHEDULES, hybrid: true });
+    expect(model.doneAt).toBeDefined();
+    expect(real.failedScaleUps).toBe(0);
+    expect(model.failedScaleUps).toBe(0);
+    // list() and the ownership describe, one ModifyVolume, nothing of the add path.
+    expect(pick(real.calls, ['DescribeVolumes', ...MUTATING, 'DescribeInstances'])).toEqual({ DescribeVolumes: 2, ModifyVolume: 1 });
+    expect(pick(model.calls, ['DescribeVolumes', ...MUTATING, 'DescribeInstances'])).toEqual(
+      pick(real.calls, ['DescribeVolumes', ...MUTATING, 'DescribeInstances']),
+    );
+    expect(model.mutatingOrder).toEqual(real.mutatingOrder);
+    // ec2-sim shows `modifying` once before `optimizing` even at zero latency; the model's zero latency
+    // is `optimizing` at the first poll: as many polls or fewer.
+    expect(model.calls.DescribeVolumesModifications).toBe(1);
+    expect(real.calls.DescribeVolumesModifications).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(model.calls).sort()).toEqual(Object.keys(real.calls).sort());
   });
 
   // Three refusals exhaust one call (two retries): the provisioner gives up, cleans up what it made, and
