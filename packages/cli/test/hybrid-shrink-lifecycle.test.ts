@@ -7,6 +7,7 @@ import { missingPrerequisites } from '../src/cli/demo-command.js';
 import { statusCommand } from '../src/cli/status-command.js';
 import { Filler } from '../src/demo/filler.js';
 import { AgentProcess } from './helpers/agent-process.js';
+import { freePort, sampleValue, scrape, type PromSample } from './helpers/prometheus.js';
 import { capture, SimHost, smallConfig, TEST_LATENCIES } from './helpers/sim-host.js';
 import { tearDown } from './helpers/tear-down.js';
 
@@ -38,6 +39,19 @@ async function statusShows(host: SimHost, pattern: RegExp): Promise<string> {
   return text;
 }
 
+/** The agent's metrics, once `check` holds of them. */
+async function metricsShow(port: number, check: (samples: PromSample[]) => void): Promise<PromSample[]> {
+  let samples: PromSample[] = [];
+  await vi.waitFor(
+    async () => {
+      samples = await scrape(port);
+      check(samples);
+    },
+    { timeout: 30_000, interval: 250 },
+  );
+  return samples;
+}
+
 // Issue 17 through the real agent: `ebs-autoscale run` as a child process on the simulator's loop
 // devices with real btrfs, configured by the v1 file's `growth` and `shrink` sections.
 describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop devices, btrfs)', () => {
@@ -59,10 +73,15 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
       modify: { kind: 'uniform', minMs: 300, maxMs: 900 },
       optimize: { kind: 'uniform', minMs: 500, maxMs: 1500 },
     } as const;
+    const metricsPort = await freePort();
     host = await SimHost.start({
       latencies,
       config: (mountPoint) =>
-        smallConfig(mountPoint, { limits: { minVolumeGiB: 2, maxVolumeGiB: 16, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 }, ...extra }),
+        smallConfig(mountPoint, {
+          limits: { minVolumeGiB: 2, maxVolumeGiB: 16, maxTotalCreatedGiB: 50, maxAttachedVolumes: 8 },
+          metrics: { port: metricsPort },
+          ...extra,
+        }),
     });
     const installed = await host.install();
     expect(installed.code, installed.text).toBe(0);
@@ -74,11 +93,11 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     const agent = AgentProcess.start(host.runArgv(['--json-logs']));
     agents.push(agent);
     await agent.waitForEvent('agent:ready');
-    return { agent, initial: initial!, keep, checksum };
+    return { agent, initial: initial!, keep, checksum, metricsPort };
   };
 
   it('with growth.hybrid, a fill grows the one volume in place: larger, no second volume, the btrfs larger, the file intact', async () => {
-    const { agent, initial, keep, checksum } = await setUp({ growth: { hybrid: true } });
+    const { agent, initial, keep, checksum, metricsPort } = await setUp({ growth: { hybrid: true } });
     const before = await totalBytes(host!.mountPoint);
     filler = new Filler(host!.mountPoint, 8 * MIB);
     filler.start();
@@ -94,12 +113,20 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     expect(await sha256(keep)).toBe(checksum);
     expect(agent.entries.some((e) => e.event === 'volume:provisioned')).toBe(false);
     // status counts the growth in place and what is left of the volume's modification budget.
-    await statusShows(host!, new RegExp(`Growth: hybrid · [1-4] in place[^]*${initial.volumeId}\\s+[1-4]\\s+[0-3] of 4`));
+    const shown = await statusShows(host!, new RegExp(`Growth: hybrid · [1-4] in place[^]*${initial.volumeId}\\s+[1-4]\\s+[0-3] of 4`));
+    // The metrics say the same: growths by method, and the budget left of the one volume.
+    const inPlace = Number(/Growth: hybrid · (\d) in place/.exec(shown)![1]);
+    await metricsShow(metricsPort, (samples) => {
+      expect(sampleValue(samples, 'ebs_autoscale_growths_total', { method: 'in-place' })).toBe(inPlace);
+      expect(sampleValue(samples, 'ebs_autoscale_growths_total', { method: 'added-device' })).toBe(0);
+      expect(sampleValue(samples, 'ebs_autoscale_modifications_left', { volume_id: initial.volumeId })).toBe(4 - inPlace);
+      expect(sampleValue(samples, 'ebs_autoscale_shrinks_total', { outcome: 'released' })).toBe(0);
+    });
     expect(await agent.stop('SIGTERM'), agent.tail()).toEqual({ code: 0, signal: null });
   }, 240_000);
 
   it('with shrink, once the data is deleted the agent removes the added device and releases its volume; the initial one stays, the file intact', async () => {
-    const { agent, initial, keep, checksum } = await setUp({ shrink: { quietPeriodSeconds: 3, highWaterFreePercent: 50, minFreeGiB: 0 } });
+    const { agent, initial, keep, checksum, metricsPort } = await setUp({ shrink: { quietPeriodSeconds: 3, highWaterFreePercent: 50, minFreeGiB: 0 } });
     const fill = join(host!.mountPoint, 'fill');
     await mkdir(fill);
     filler = new Filler(fill, 16 * MIB);
@@ -124,7 +151,14 @@ describe.skipIf(!canRun)('hybrid growth and shrink through `run` (root, loop dev
     for (const volume of host!.everOwned().filter((v) => v.volumeId !== initial.volumeId))
       expect(['deleting', 'deleted'], volume.volumeId).toContain(volume.state);
     expect(await sha256(keep)).toBe(checksum);
-    await statusShows(host!, /Growth: add-device · 0 in place · shrinks: [1-9]\d* released, 0 kept/);
+    const shown = await statusShows(host!, /Growth: add-device · 0 in place · shrinks: [1-9]\d* released, 0 kept/);
+    const released = Number(/shrinks: (\d+) released/.exec(shown)![1]);
+    await metricsShow(metricsPort, (samples) => {
+      expect(sampleValue(samples, 'ebs_autoscale_shrinks_total', { outcome: 'released' })).toBe(released);
+      expect(sampleValue(samples, 'ebs_autoscale_shrinks_total', { outcome: 'kept' })).toBe(0);
+      expect(sampleValue(samples, 'ebs_autoscale_growths_total', { method: 'added-device' })).toBeGreaterThanOrEqual(released);
+      expect(sampleValue(samples, 'ebs_autoscale_growths_total', { method: 'in-place' })).toBe(0);
+    });
     expect(
       agent.entries.some((e) => e.event === 'error'),
       agent.tail(),

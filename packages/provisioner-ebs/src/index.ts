@@ -21,4 +21,4 @@ export { candidateDeviceNames, deviceSlot, pickDeviceName, type DeviceNameConstr
 export { findVolumeDevice, type DeviceRoots } from './device-discovery.js';
 export { TAG_SOURCE_INSTANCE, TAG_CREATION_TIME, TAG_SOURCE_INSTANCE_ARN, TAG_MOUNT_POINT, volumeTags, ownedVolumeFilters } from './tags.js';
 export { VolumeModificationRateError } from './resize.js';
-export { MODIFICATION_RULE, ModificationHistory } from './modification-rule.js';
+export { MODIFICATION_RULE, ModificationHistory, modificationBudget, type ModificationBudget } from './modification-rule.js';

@@ -40,3 +40,25 @@ export class ModificationHistory {
     return new Date(latest + MODIFICATION_RULE.windowMs);
   }
 }
+
+/** What {@link modificationBudget} says of one volume. */
+export interface ModificationBudget {
+  /** Modifications started within the rolling window. */
+  readonly inWindow: number;
+  /** How many more EBS allows now: {@link MODIFICATION_RULE.perWindow} less `inWindow`, at least 0. */
+  readonly left: number;
+  /** When none is left: when the oldest counted start leaves the window, ms. */
+  readonly nextAt?: number;
+}
+
+/**
+ * The budget left of one volume at `now`, given the starts of its modifications (oldest first): the
+ * rule's one reading for `status` and the metrics, as {@link ModificationHistory.retryAt} is for the provisioner.
+ */
+export function modificationBudget(startedAt: readonly number[], now: number): ModificationBudget {
+  const { perWindow, windowMs } = MODIFICATION_RULE;
+  const recent = startedAt.filter((at) => now - at < windowMs);
+  const left = Math.max(0, perWindow - recent.length);
+  if (left > 0 || recent.length === 0) return { inWindow: recent.length, left };
+  return { inWindow: recent.length, left, nextAt: recent[recent.length - perWindow]! + windowMs };
+}

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { StorageAutoscaler } from '@ebs-autoscale/core';
+import { modificationBudget } from '@ebs-autoscale/provisioner-ebs';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The agent's Prometheus metrics. */
@@ -11,10 +12,11 @@ export interface AgentMetrics {
 
 /**
  * Registers the gauges, counters and histograms of one autoscaler and keeps them current from its
- * events: capacity, used, every pressure gauge, volumes, scale operations and their durations. Each
- * agent gets its own registry, so two in one process (tests) never collide.
+ * events: capacity, used, every pressure gauge, volumes, scale operations and their durations, growths
+ * by method, shrinks by outcome and the modification budget left per volume. Each agent gets its own
+ * registry, so two in one process (tests) never collide.
  */
-export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics {
+export function createAgentMetrics(autoscaler: StorageAutoscaler, clock: { now(): number } = Date): AgentMetrics {
   const registry = new Registry();
   const labels = { mount_point: autoscaler.driver.mountPoint };
   registry.setDefaultLabels(labels);
@@ -65,6 +67,46 @@ export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics 
     registers: [registry],
   });
 
+  const growths = new Counter({
+    name: 'ebs_autoscale_growths_total',
+    help: 'Completed scale-ups by method: in-place (ModifyVolume of a volume already in the filesystem) or added-device.',
+    labelNames: ['method'],
+    registers: [registry],
+  });
+  const shrinks = new Counter({
+    name: 'ebs_autoscale_shrinks_total',
+    help: 'Device removals by outcome: released (volume deleted), kept (could not be proven unused), cancelled (the device stays).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ebs_autoscale_modifications_left',
+    help: "Modifications (ModifyVolume) EBS still allows now per volume in the filesystem, of its four in a rolling 24 h, counting this agent's.",
+    labelNames: ['volume_id'],
+    registers: [registry],
+    // Read at every scrape: the window frees slots with time, not with events.
+    collect() {
+      this.reset();
+      const status = autoscaler.status();
+      const now = clock.now();
+      for (const volume of status.volumes) {
+        if (volume.device === undefined || !status.devices.includes(volume.device)) continue;
+        const startedAt = status.inPlaceGrowths?.find((entry) => entry.volumeId === volume.volumeId)?.startedAt ?? [];
+        this.set({ volume_id: volume.volumeId }, modificationBudget(startedAt, now).left);
+      }
+    },
+  });
+  // Every label at 0 from the start, so a dashboard sees "none yet" rather than no series.
+  for (const method of ['in-place', 'added-device']) growths.inc({ method }, 0);
+  for (const outcome of ['released', 'kept', 'cancelled']) shrinks.inc({ outcome }, 0);
+  // A scale-up onto a volume already in the filesystem grew it in place; the set is taken at its start.
+  let membersAtStart = new Set<string>();
+  const members = () => {
+    const status = autoscaler.status();
+    return new Set(status.volumes.filter((v) => v.device !== undefined && status.devices.includes(v.device)).map((v) => v.volumeId));
+  };
+  autoscaler.on('scale:start', () => (membersAtStart = members()));
+
   autoscaler.on('usage:sample', ({ usage }) => {
     capacity.set(usage.totalBytes);
     used.set(usage.usedBytes);
@@ -78,12 +120,14 @@ export function createAgentMetrics(autoscaler: StorageAutoscaler): AgentMetrics 
   });
   autoscaler.on('scale:complete', (e) => {
     scales.inc({ outcome: 'complete' });
+    growths.inc({ method: membersAtStart.has(e.volumeId) ? 'in-place' : 'added-device' });
     scaleSeconds.observe(e.durationMs / 1000);
     // Not only the samples': none is taken during a scale-up, and the next one is a policy interval away.
     volumes.set(autoscaler.status().addedVolumes);
   });
   autoscaler.on('scale:failed', () => scales.inc({ outcome: 'failed' }));
   autoscaler.on('limit:reached', (e) => limits.inc({ limit: e.limit }));
+  autoscaler.on('volume:removed', (e) => shrinks.inc({ outcome: e.outcome }));
   return {
     registry,
     recordEc2Call(action, outcome, durationMs) {

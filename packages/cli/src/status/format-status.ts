@@ -1,5 +1,5 @@
 import { formatBytes, type AutoscalerStatus, type Decision } from '@ebs-autoscale/core';
-import { MODIFICATION_RULE } from '@ebs-autoscale/provisioner-ebs';
+import { MODIFICATION_RULE, modificationBudget } from '@ebs-autoscale/provisioner-ebs';
 
 /** Options of {@link formatStatus}. */
 export interface FormatStatusOptions {
@@ -106,7 +106,6 @@ export function formatStatus(status: AutoscalerStatus, options: FormatStatusOpti
  */
 function capacityChanges(status: AutoscalerStatus, now: number): string[] {
   if (status.growth === undefined && status.inPlaceGrowths === undefined && status.removals === undefined) return [];
-  const { perWindow, windowMs } = MODIFICATION_RULE;
   const inPlace = status.inPlaceGrowths ?? [];
   const total = inPlace.reduce((sum, volume) => sum + volume.startedAt.length, 0);
   const removals = status.removals ?? { released: 0, kept: 0, cancelled: 0 };
@@ -116,10 +115,9 @@ function capacityChanges(status: AutoscalerStatus, now: number): string[] {
   const members = status.volumes.filter((volume) => volume.device !== undefined && status.devices.includes(volume.device));
   if (status.growth !== 'hybrid' && status.growth !== 'grow-in-place' && inPlace.length === 0) return lines;
   const rows = members.map((volume) => {
-    const recent = (inPlace.find((entry) => entry.volumeId === volume.volumeId)?.startedAt ?? []).filter((at) => now - at < windowMs);
-    const left = Math.max(0, perWindow - recent.length);
-    const next = left === 0 && recent.length ? `, next in ${seconds(recent[recent.length - perWindow]! + windowMs - now)}` : '';
-    return [volume.volumeId, String(recent.length), `${left} of ${perWindow}${next}`];
+    const budget = modificationBudget(inPlace.find((entry) => entry.volumeId === volume.volumeId)?.startedAt ?? [], now);
+    const next = budget.nextAt === undefined ? '' : `, next in ${seconds(budget.nextAt - now)}`;
+    return [volume.volumeId, String(budget.inWindow), `${budget.left} of ${MODIFICATION_RULE.perWindow}${next}`];
   });
   if (rows.length) lines.push(table(['Volume', 'In place (24 h)', 'Modifications left'], rows));
   return lines;
