@@ -7,6 +7,7 @@ export type { FilesystemDriver } from './filesystem-driver.js';
 export type { CapacityWaitOptions } from './growth/capacity-wait.js';
 export {
   decideShrink,
+  SHRINK_DEFAULTS,
   fillDuringRemoval,
   type RemovalInFlight,
   type ShrinkCandidate,

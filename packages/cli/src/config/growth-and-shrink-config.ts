@@ -1,4 +1,4 @@
-import { GIB, type ShrinkRule } from '@ebs-autoscale/core';
+import { GIB, SHRINK_DEFAULTS, type ShrinkRule } from '@ebs-autoscale/core';
 import type { DriverConfig } from './agent-config.js';
 import type { IssueList } from './issues.js';
 import type { ObjectReader } from './object-reader.js';
@@ -9,12 +9,8 @@ export interface GrowthConfig {
   readonly hybrid: boolean;
 }
 
-/**
- * The `shrink` section's defaults. An hour of quiet with half the filesystem free is well past any
- * pause between the jobs of one batch, so a host between two jobs keeps its device; the commercial
- * tools shrink every 12 hours (issue 17), which keeps an idle volume for most of a day.
- */
-export const SHRINK_DEFAULTS = Object.freeze({ quietPeriodSeconds: 3600, highWaterFreePercent: 50, minFreeGiB: 1 });
+/** The `shrink` section's defaults: core's, where the policy bench reads them too. */
+export { SHRINK_DEFAULTS };
 
 /**
  * Reads `growth: { hybrid }`. Hybrid growth needs a driver that both adds devices and grows onto an

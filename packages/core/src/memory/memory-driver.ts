@@ -12,9 +12,10 @@ export interface InMemoryDriverOptions {
   /**
    * Which of the driver's optional methods this one has, and so how it can grow. Default: `extend()`
    * only (it adds devices, as btrfs). `{ extend: false, growInPlace: true }` is a static ext4; both
-   * false, a filesystem that cannot grow.
+   * false, a filesystem that cannot grow. `removeDevice: true` adds `removeDevice()`: it shrinks online,
+   * as btrfs does.
    */
-  methods?: { readonly extend?: boolean; readonly growInPlace?: boolean };
+  methods?: { readonly extend?: boolean; readonly growInPlace?: boolean; readonly removeDevice?: boolean };
 }
 
 /**
@@ -31,6 +32,8 @@ export class InMemoryDriver implements FilesystemDriver {
   readonly extend?: (device: string) => Promise<void>;
   /** Present when `methods.growInPlace` is true. */
   readonly growInPlace?: () => Promise<void>;
+  /** Present when `methods.removeDevice` is true. */
+  readonly removeDevice?: (device: string, options?: { readonly signal?: AbortSignal }) => Promise<void>;
   private readonly host: MemoryHost;
   private readonly members: string[] = [];
   /**
@@ -45,14 +48,15 @@ export class InMemoryDriver implements FilesystemDriver {
   private extendFailures: Error[] = [];
   private usageFailures: Error[] = [];
   /** How many times each method ran: for tests that check what was (not) called. */
-  readonly calls = { prepare: 0, usage: 0, extend: 0, growInPlace: 0 };
+  readonly calls = { prepare: 0, usage: 0, extend: 0, growInPlace: 0, removeDevice: 0 };
 
   constructor(options: InMemoryDriverOptions) {
     this.host = options.host;
     this.mountPoint = options.mountPoint ?? '/mnt/memory';
-    const methods = { extend: true, growInPlace: false, ...options.methods };
+    const methods = { extend: true, growInPlace: false, removeDevice: false, ...options.methods };
     if (methods.extend) this.extend = (device) => this.addDevice(device);
     if (methods.growInPlace) this.growInPlace = async () => this.growOntoDevices();
+    if (methods.removeDevice) this.removeDevice = async (device, removal) => this.takeOut(device, removal?.signal);
     const initial = this.host.attach(options.initialBytes);
     this.members.push(initial);
     if (methods.growInPlace) this.grownTo.set(initial, options.initialBytes);
@@ -87,6 +91,32 @@ export class InMemoryDriver implements FilesystemDriver {
       throw new DriverError(this.name, 'DEVICE_IN_USE', `${device} is already part of ${this.mountPoint}.`, { device });
     }
     this.members.push(device);
+  }
+
+  /**
+   * What `removeDevice()` does, at once (the data moves in no time here; a bench adds the time): the
+   * refusals of btrfs `device remove`, changing nothing. The initial device stays (`INVALID_ARGUMENT`),
+   * a non-member is `DEVICE_NOT_FOUND`, and a device whose removal leaves less than what is used is
+   * `LIMIT_REACHED` (btrfs's ENOSPC). Afterwards `holdsDevice()` answers false for it.
+   */
+  private takeOut(device: string, signal: AbortSignal | undefined): void {
+    this.calls.removeDevice += 1;
+    if (signal?.aborted) throw new DriverError(this.name, 'ABORTED', `The removal of ${device} was cancelled.`, { device });
+    if (this.readOnly) throw new DriverError(this.name, 'COMMAND_FAILED', `${this.mountPoint} is mounted read-only.`, { device });
+    const index = this.members.indexOf(device);
+    if (index < 0) throw new DriverError(this.name, 'DEVICE_NOT_FOUND', `${device} is not part of ${this.mountPoint}.`, { device });
+    if (index === 0) {
+      throw new DriverError(this.name, 'INVALID_ARGUMENT', `${device} is the initial device of ${this.mountPoint}; it is never removed.`, { device });
+    }
+    const totalAfter = this.totalBytes() - this.shareOf(device);
+    if (this.used > totalAfter) {
+      throw new DriverError(this.name, 'LIMIT_REACHED', `No space left on device: the other devices of ${this.mountPoint} cannot hold its ${this.used} used bytes.`, {
+        device,
+        hint: 'Delete data first, or keep the device.',
+      });
+    }
+    this.members.splice(index, 1);
+    this.grownTo.delete(device);
   }
 
   private growOntoDevices(): void {
@@ -141,6 +171,11 @@ export class InMemoryDriver implements FilesystemDriver {
   }
 
   private totalBytes(): number {
-    return this.members.reduce((sum, device) => sum + Math.min(this.host.devices.get(device) ?? 0, this.grownTo.get(device) ?? Number.POSITIVE_INFINITY), 0);
+    return this.members.reduce((sum, device) => sum + this.shareOf(device), 0);
+  }
+
+  /** The filesystem's share of one member device, bytes. */
+  private shareOf(device: string): number {
+    return Math.min(this.host.devices.get(device) ?? 0, this.grownTo.get(device) ?? Number.POSITIVE_INFINITY);
   }
 }

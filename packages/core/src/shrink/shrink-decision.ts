@@ -49,6 +49,14 @@ export type ShrinkHoldReason = 'busy' | 'no-candidate' | 'too-few-samples' | 'us
 const DEFAULT_HYSTERESIS_PERCENT = 10;
 
 /**
+ * The shipped defaults of a shrink rule (the agent's `shrink` config section; the policy bench runs
+ * them). An hour of quiet with half the filesystem free is well past any pause between the jobs of
+ * one batch, so a host between two jobs keeps its device; the commercial tools shrink every 12 hours
+ * (issue 17), which keeps an idle volume for most of a day.
+ */
+export const SHRINK_DEFAULTS = Object.freeze({ quietPeriodSeconds: 3600, highWaterFreePercent: 50, minFreeGiB: 1 });
+
+/**
  * Whether to remove the newest added device now, with hysteresis so the agent never flaps: free space
  * stayed above the high-water mark for the whole quiet period with no rise in use; and after the
  * removal at least the minimum free space plus every reservation stays available, and the worst gauge
